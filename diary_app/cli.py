@@ -1,0 +1,60 @@
+"""``diary-app``: no arguments starts the GUI; subcommands drive the Qt-free core.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
+Modules are imported only to build the parser, so they must not import torch or Qt at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from diary_app import __version__
+
+#: name -> (module, help). Order is the order shown in ``--help``.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": ("diary_app.analysis.cli", "analyse audio files and print the emotion tag"),
+    "train": ("diary_app.training.cli", "train a speech-emotion or scene model"),
+    "evaluate": ("diary_app.training.evaluate_cli", "evaluate a model folder on a labelled manifest"),
+    "models": ("diary_app.analysis.models_cli", "list, add or remove analysis models"),
+    "sync-server": ("diary_app.sync.server.cli", "run the friends sync server"),
+    "demo-data": ("diary_app.store.demo_cli", "fill a diary with realistic generated entries"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="diary-app", description="Sound Diary: an audio emotion diary.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--selftest", action="store_true", help="check models, diary and map without a screen, then exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+                raise
+            continue  # not built yet
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.selftest:
+        from diary_app.selftest import run_selftest
+
+        return run_selftest()
+    if args.command is None:
+        from diary_app.ui.app import run_gui
+
+        return run_gui()
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,48 @@
+"""User settings as a plain JSON file in the config folder (no Qt, usable from the CLI)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from diary_app.paths import config_dir
+
+
+@dataclass
+class Settings:
+    input_device: str | None = None  # sounddevice name; None = system default
+    max_record_s: float = 60.0
+    scene_threshold: float = 0.70
+    vad_aggressiveness: int = 2
+    reminder_enabled: bool = True
+    reminder_time: str = "20:00"
+    language: str = "en"  # "en" or "ko"
+    theme: str = "system"
+    speech_model: str | None = None  # model folder name; None = best available
+    scene_model: str | None = None
+    server_url: str | None = None
+    first_run_done: bool = False
+    mic_consent: bool = False
+    location_consent: bool = False
+    recent_places: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "settings.json"
+
+    @classmethod
+    def load(cls) -> "Settings":
+        try:
+            raw = json.loads(cls.path().read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return cls()
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+    def save(self) -> None:
+        path = self.path()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(tmp, path)

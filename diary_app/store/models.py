@@ -1,0 +1,93 @@
+"""The diary's tables (SQLModel). Schema changes go through ``migrations.py``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from enum import Enum
+
+from sqlalchemy import JSON, Column, DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, always returns aware datetimes (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (e.g. datetime.now(timezone.utc))")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class AnalysisState(str, Enum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SyncState(str, Enum):
+    LOCAL = "local"  # private, never leaves the machine
+    QUEUED = "queued"  # public, waiting to upload (or to update)
+    SYNCED = "synced"
+    UNSHARE_QUEUED = "unshare_queued"  # turned private, waiting for the server delete
+    FAILED = "failed"
+
+
+class Entry(SQLModel, table=True):
+    __tablename__ = "entry"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), index=True, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    duration_s: float = 0.0
+    audio_file: str  # file name inside the diary's audio folder
+
+    auto_emotion: str | None = Field(default=None, index=True)
+    auto_probabilities: dict | None = Field(default=None, sa_column=Column(JSON))
+    confidence: float | None = None
+    branch: str | None = None  # "speech" | "environment"
+    scene: str | None = None
+    analysis_json: dict | None = Field(default=None, sa_column=Column(JSON))
+
+    user_emotion: str | None = None  # set only when the user corrected the tag
+    emotion: str = Field(default="untagged", index=True)  # the emotion to show
+
+    note: str = ""
+    is_public: bool = False
+    latitude: float | None = Field(default=None, index=True)
+    longitude: float | None = Field(default=None, index=True)
+    place_name: str | None = None
+
+    analysis_state: AnalysisState = AnalysisState.PENDING
+    analysis_error: str | None = None
+    sync_state: SyncState = SyncState.LOCAL
+    sync_error: str | None = None
+
+    @property
+    def corrected(self) -> bool:
+        return self.user_emotion is not None and self.user_emotion != self.auto_emotion
+
+    @property
+    def has_location(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class SchemaVersion(SQLModel, table=True):
+    __tablename__ = "schema_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int

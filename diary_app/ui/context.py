@@ -1,0 +1,32 @@
+"""What every page gets: the diary, the settings, and app-wide signals."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from diary_app.settings import Settings
+from diary_app.store import Diary
+
+
+class DiaryEvents(QObject):
+    """Qt face of ``Diary.add_listener``: safe to emit from worker threads (queued to the GUI)."""
+
+    entry_changed = Signal(str, str)  # action, entry id
+    open_entry = Signal(str)  # ask the window to show an entry's detail
+    signed_in_changed = Signal(bool)
+
+
+@dataclass
+class AppContext:
+    diary: Diary
+    settings: Settings
+    events: DiaryEvents = field(default_factory=DiaryEvents)
+
+    def __post_init__(self) -> None:
+        self.diary.add_listener(self._forward)
+
+    def _forward(self, action: str, entry_id: uuid.UUID) -> None:
+        self.events.entry_changed.emit(action, str(entry_id))

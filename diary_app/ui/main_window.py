@@ -1,0 +1,90 @@
+"""The main window: a navigation list on the left, one page at a time on the right.
+
+Pages are registered by module path so each lives in its own file and a missing page shows a
+placeholder instead of breaking the window (pages of later releases).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from diary_app.ui.context import AppContext
+
+#: key, title, "module:Class"
+PAGES: list[tuple[str, str, str]] = [
+    ("record", "Record", "diary_app.ui.pages.record:RecordPage"),
+    ("diary", "Diary", "diary_app.ui.pages.diary:DiaryPage"),
+    ("feed", "Feed", "diary_app.ui.pages.feed:FeedPage"),
+    ("friends", "Friends", "diary_app.ui.pages.friends:FriendsPage"),
+    ("notifications", "Notifications", "diary_app.ui.pages.notifications:NotificationsPage"),
+    ("settings", "Settings", "diary_app.ui.pages.settings:SettingsPage"),
+]
+
+
+class PlaceholderPage(QLabel):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("{0} is not available in this version yet.").format(title), parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+
+def _load_page(spec: str, title: str, ctx: AppContext) -> QWidget:
+    module_name, class_name = spec.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            raise
+        return PlaceholderPage(title)
+    return getattr(module, class_name)(ctx)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Sound Diary")
+        self.resize(1100, 720)
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(170)
+        self.nav.setObjectName("navigation")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for key, title, spec in PAGES:
+            page = _load_page(spec, self.tr(title), ctx)
+            page.setObjectName(f"page_{key}")
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.tr(title))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        ctx.events.open_entry.connect(self.show_entry)
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [k for k, _, _ in PAGES]
+        self.nav.setCurrentRow(keys.index(key))
+        return self.pages[key]
+
+    def show_entry(self, entry_id: str) -> None:
+        """Open an entry's detail on the Diary page (pages that can, implement ``show_entry``)."""
+        page = self.show_page("diary")
+        if hasattr(page, "show_entry"):
+            page.show_entry(entry_id)

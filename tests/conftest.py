@@ -1,0 +1,59 @@
+"""Shared fixtures. Real audio comes from ../shared/data; tests needing it skip without it."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-background-networking")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(tmp_path_factory, monkeypatch):
+    """Never touch the real user's diary or settings."""
+    root = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("SOUND_DIARY_DATA_DIR", str(root))
+    monkeypatch.setenv("SOUND_DIARY_CONFIG_DIR", str(root / "config"))
+    yield
+
+
+def manifest_rows(corpus: str) -> list[dict]:
+    path = SHARED_DATA / corpus / "manifest.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} not available")
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for r in rows:
+        r["abspath"] = str(SHARED_DATA / corpus / r["path"])
+    return rows
+
+
+def first_clip(corpus: str, label: str) -> Path:
+    for r in manifest_rows(corpus):
+        if r["label"] == label and float(r["duration_s"]) >= 1.5:
+            return Path(r["abspath"])
+    pytest.skip(f"no {label} clip in {corpus}")
+
+
+@pytest.fixture(scope="session")
+def speech_clip() -> Path:
+    return first_clip("emodb", "angry")
+
+
+@pytest.fixture(scope="session")
+def siren_clip() -> Path:
+    return first_clip("urbansound8k", "siren")
+
+
+@pytest.fixture(scope="session")
+def engine_clip() -> Path:
+    return first_clip("urbansound8k", "engine_idling")
