@@ -35,6 +35,10 @@ class ModelCard:
     emotion_table: str | None = None
     #: log-mel front end parameters for CNN kinds
     features: dict[str, Any] = field(default_factory=dict)
+    #: CNN kinds: name in ``architectures.ARCHITECTURES`` + its constructor kwargs; weights in
+    #: ``model.safetensors`` beside the card. HF kinds use the folder's own config.json.
+    architecture: str | None = None
+    arch_config: dict[str, Any] = field(default_factory=dict)
     #: softmax temperature found by calibration (1.0 = uncalibrated)
     temperature: float = 1.0
     training_data: str = ""

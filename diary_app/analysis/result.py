@@ -1,0 +1,57 @@
+"""The one result of analysing a recording; JSON-serialisable for the CLI, the store and sync."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BRANCH_SPEECH = "speech"
+BRANCH_ENVIRONMENT = "environment"
+
+
+@dataclass
+class WindowResult:
+    """One analysis window of the timeline."""
+
+    start_s: float
+    end_s: float
+    label: str  # emotion (speech) or scene (environment) of this window
+    confidence: float
+    probabilities: dict[str, float] = field(default_factory=dict)
+    weight: float = 1.0  # e.g. voiced seconds, used for aggregation
+
+
+@dataclass
+class AnalysisResult:
+    branch: str  # BRANCH_SPEECH or BRANCH_ENVIRONMENT
+    emotion: str  # one of EMOTIONS
+    emotion_probabilities: dict[str, float]
+    confidence: float
+    scene: str | None = None  # environment branch: top scene or "unclassified"
+    scene_probabilities: dict[str, float] | None = None
+    speech_ratio: float = 0.0
+    voiced_s: float = 0.0
+    speech_segments: list[tuple[float, float]] = field(default_factory=list)
+    duration_s: float = 0.0
+    timeline: list[WindowResult] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)  # role -> model name/id
+    timings_s: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    evidence: dict[str, Any] = field(default_factory=dict)  # why the branch/tag was chosen
+
+    def top_alternatives(self, n: int = 3) -> list[tuple[str, float]]:
+        ranked = sorted(self.emotion_probabilities.items(), key=lambda kv: kv[1], reverse=True)
+        return ranked[:n]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "AnalysisResult":
+        data = dict(data)
+        data["timeline"] = [WindowResult(**w) for w in data.get("timeline", [])]
+        data["speech_segments"] = [tuple(s) for s in data.get("speech_segments", [])]
+        return cls(**data)
