@@ -11,9 +11,11 @@ from collections.abc import Callable
 from torch import nn
 
 from diary_app.analysis.scene_cnn import SceneCNN
+from diary_app.analysis.ser_cnn import SerCNN
 
 ARCHITECTURES: dict[str, Callable[..., nn.Module]] = {
     "scene_cnn": SceneCNN,
+    "ser_cnn": SerCNN,
 }
 
 
