@@ -34,6 +34,10 @@ class EntryNotFound(KeyError):
     pass
 
 
+class EntryExists(ValueError):
+    """``create_entry`` was given the id of an entry that already exists (its audio is kept)."""
+
+
 @dataclass
 class EntryQuery:
     """Filters for ``Diary.query``; every field is optional and they combine with AND."""
@@ -66,6 +70,8 @@ class Page:
 class RecoveryReport:
     reimported: list[uuid.UUID] = field(default_factory=list)
     trash_removed: int = 0
+    trash_restored: int = 0
+    parts_removed: int = 0
     missing_audio: list[uuid.UUID] = field(default_factory=list)
 
 
@@ -118,22 +124,35 @@ class Diary:
         source = Path(audio_source)
         if not source.is_file() or source.stat().st_size == 0:
             raise FileNotFoundError(f"no audio to save at {source}")
-        entry_id = entry_id or uuid.uuid4()
+        entry_id = _as_uuid(entry_id) if entry_id is not None else uuid.uuid4()
         target = self.audio_path(entry_id)
+        if target.exists():  # never overwrite the audio of another entry
+            raise EntryExists(str(entry_id))
+        with Session(self.engine) as s:
+            if s.get(Entry, entry_id) is not None:
+                raise EntryExists(str(entry_id))
         tmp = target.with_suffix(".part")
-        if source.suffix.lower() == AUDIO_SUFFIX:
-            shutil.copyfile(source, tmp)
-        else:
-            _convert_to_flac(source, tmp)
-        _fsync(tmp)
+        try:
+            if source.suffix.lower() == AUDIO_SUFFIX:
+                shutil.copyfile(source, tmp)
+            else:
+                _convert_to_flac(source, tmp)
+            _fsync(tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # the source is untouched; nothing is lost
+            raise
         os.replace(tmp, target)
         if duration_s is None:
             duration_s = _duration(target)
         now = utcnow()
         entry = Entry(id=entry_id, created_at=created_at or now, updated_at=now, duration_s=duration_s, audio_file=target.name)
-        with Session(self.engine, expire_on_commit=False) as s:
-            s.add(entry)
-            s.commit()
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                s.add(entry)
+                s.commit()
+        except BaseException:
+            target.unlink(missing_ok=True)  # no audio without a row; the source still exists
+            raise
         if move and source.resolve() != target.resolve():
             source.unlink(missing_ok=True)
         self._notify("created", entry.id)
@@ -256,6 +275,8 @@ class Diary:
             stmt = stmt.where(col(Entry.created_at) < q.end)
         if q.bbox is not None:
             south, west, north, east = q.bbox
+            if south > north:
+                raise ValueError(f"bbox south {south} is north of north {north}")
             stmt = stmt.where(col(Entry.latitude).between(south, north))
             if west <= east:
                 stmt = stmt.where(col(Entry.longitude).between(west, east))
@@ -274,10 +295,16 @@ class Diary:
     def query(self, q: EntryQuery | None = None, **filters: Any) -> Page:
         q = q or EntryQuery(**filters)
         stmt = self._filtered(q)
-        order = col(Entry.created_at).desc() if q.newest_first else col(Entry.created_at).asc()
+        if q.limit < 1 or q.offset < 0:
+            raise ValueError(f"bad page: limit must be >= 1 and offset >= 0 (got {q.limit}, {q.offset})")
+        # the id breaks ties between equal times, so that pages never repeat or skip an entry
+        if q.newest_first:
+            order = (col(Entry.created_at).desc(), col(Entry.id).desc())
+        else:
+            order = (col(Entry.created_at).asc(), col(Entry.id).asc())
         with Session(self.engine, expire_on_commit=False) as s:
             total = s.exec(select(func.count()).select_from(stmt.subquery())).one()
-            items = list(s.exec(stmt.order_by(order).offset(q.offset).limit(q.limit)).all())
+            items = list(s.exec(stmt.order_by(*order).offset(q.offset).limit(q.limit)).all())
         return Page(items=items, total=int(total), offset=q.offset, limit=q.limit)
 
     def count(self, q: EntryQuery | None = None, **filters: Any) -> int:
@@ -309,13 +336,19 @@ class Diary:
     def recover(self) -> RecoveryReport:
         """Run at start: finish what a crash interrupted without losing audio."""
         report = RecoveryReport()
-        for trash in self.audio_folder.glob(f"*{TRASH_SUFFIX}"):
-            trash.unlink(missing_ok=True)
-            report.trash_removed += 1
-        for part in self.audio_folder.glob("*.part"):
-            part.unlink(missing_ok=True)  # the source still exists: create_entry had not moved it
         with Session(self.engine) as s:
             known = {str(i) for i in s.exec(select(Entry.id)).all()}
+        for trash in self.audio_folder.glob(f"*{TRASH_SUFFIX}"):
+            audio = trash.with_suffix(AUDIO_SUFFIX)
+            if trash.stem in known and not audio.exists():
+                os.replace(trash, audio)  # the delete never committed: the entry keeps its audio
+                report.trash_restored += 1
+            else:
+                trash.unlink(missing_ok=True)
+                report.trash_removed += 1
+        for part in self.audio_folder.glob("*.part"):
+            part.unlink(missing_ok=True)  # the source still exists: create_entry had not moved it
+            report.parts_removed += 1
         for audio in sorted(self.audio_folder.glob(f"*{AUDIO_SUFFIX}")):
             if audio.stem not in known:
                 try:
