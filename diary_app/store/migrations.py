@@ -46,7 +46,16 @@ def _v1_initial(conn: Connection) -> None:  # tables are created by metadata.cre
     pass
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_browse_indexes(conn: Connection) -> None:
+    """Indexes for the browse pages (issue 5), then fresh planner statistics so SQLite uses them."""
+    from diary_app.store.models import BROWSE_INDEXES
+
+    for name, cols in BROWSE_INDEXES:
+        conn.execute(text(f'CREATE INDEX IF NOT EXISTS "{name}" ON entry ({", ".join(cols)})'))
+    conn.execute(text("ANALYZE"))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_browse_indexes]
 CURRENT_VERSION = len(MIGRATIONS)
 
 
