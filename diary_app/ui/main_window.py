@@ -77,6 +77,31 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         ctx.events.open_entry.connect(self.show_entry)
+        self._start_social()
+
+    def _start_social(self) -> None:
+        """Unread badge on the Notifications item, and the daily reminder (tray, or in-app without one)."""
+        from diary_app.ui.social.service import get_sync_service
+        from diary_app.ui.tray import ReminderTray
+
+        self.sync_service = get_sync_service(self.ctx)
+        self.sync_service.unread_count_changed.connect(self._show_unread)
+        self.reminder = ReminderTray(self.ctx, self)
+        self.reminder.reminder_due.connect(lambda message: self.statusBar().showMessage(message, 10 * 60 * 1000))
+        self.reminder.open_requested.connect(self._bring_to_front)
+
+    def _show_unread(self, count: int) -> None:
+        from diary_app.ui.social.widgets import badge_text
+
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == "notifications":
+                item.setText(badge_text(self.tr("Notifications"), count))
+
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def show_page(self, key: str) -> QWidget:
         keys = [k for k, _, _ in PAGES]

@@ -1,0 +1,173 @@
+"""Feed: own and mutual friends' public entries, newest first, filter to one account, like.
+
+Liking is the only interaction by design (no comments, no messages; DESIGN.md "Feed").
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from diary_app.sync.client.api import FeedPage as FeedResult
+from diary_app.sync.client.api import LikeState, User
+from diary_app.ui.context import AppContext
+from diary_app.ui.social.service import get_sync_service
+from diary_app.ui.social.widgets import FeedItem, SocialPage
+
+PAGE_SIZE = 20
+
+
+class FeedPage(SocialPage):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self.ctx = ctx
+        super().__init__(QCoreApplication.translate("FeedPage", "the feed"), get_sync_service(ctx), parent)
+        self.items: list[FeedItem] = []
+        self.next_cursor: str | None = None
+        self._loading = False
+        self._player = None
+
+        self.account = QComboBox()
+        self.account.setObjectName("account_filter")
+        self.account.addItem(self.tr("Everyone"), None)
+        self.account.currentIndexChanged.connect(lambda _i: self.reload())
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.reload)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("<h2>Feed</h2>")))
+        top.addStretch(1)
+        top.addWidget(QLabel(self.tr("Show")))
+        top.addWidget(self.account)
+        top.addWidget(self.refresh_button)
+
+        self.list_widget = QWidget()
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setSpacing(8)
+        self.more_button = QPushButton(self.tr("Show older entries"))
+        self.more_button.setObjectName("more")
+        self.more_button.clicked.connect(self.load_more)
+        self.more_button.hide()
+        self.empty = QLabel(self.tr("Nothing shared yet. Mark an entry public on the Record or Diary page, or add friends."))
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        self.list_layout.addWidget(self.empty)
+        self.list_layout.addWidget(self.more_button)
+        self.list_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.list_widget)
+        layout = QVBoxLayout(self.content)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        self.service.friends_changed.connect(self._load_accounts)
+        self.service.sync_finished.connect(self._after_sync)
+
+    # -- loading -------------------------------------------------------------------------------
+    def selected_user(self) -> str | None:
+        return self.account.currentData()
+
+    def reload(self) -> None:
+        if not self.service.signed_in or not hasattr(self, "account"):
+            return
+        self._load_accounts()
+        self._fetch(cursor=None)
+
+    def load_more(self) -> None:
+        if self.next_cursor:
+            self._fetch(self.next_cursor)
+
+    def _fetch(self, cursor: str | None) -> None:
+        if self._loading:
+            return
+        self._loading = True
+        self.status.setText(self.tr("Loading…"))
+        self.service.call("feed", PAGE_SIZE, cursor, self.selected_user(), on_done=lambda page: self._show(page, cursor is None), on_error=self._failed)
+
+    def _show(self, page: FeedResult, replace: bool) -> None:
+        self._loading = False
+        self.status.setText("")
+        if replace:
+            for item in self.items:
+                self.list_layout.removeWidget(item)
+                item.deleteLater()
+            self.items = []
+        me = self.service.user.username if self.service.user else None
+        for entry in page.items:
+            item = FeedItem(entry, is_mine=entry.owner.username == me)
+            item.like_clicked.connect(self.set_like)
+            item.play_clicked.connect(self.play)
+            self.list_layout.insertWidget(self.list_layout.count() - 3, item)  # above empty/more/stretch
+            self.items.append(item)
+        self.next_cursor = page.next_cursor
+        self.more_button.setVisible(bool(page.next_cursor))
+        self.empty.setVisible(not self.items)
+
+    def _failed(self, exc: Exception) -> None:
+        self._loading = False
+        self.status.setText(self.tr("Could not load the feed: {0}").format(exc))
+
+    def _load_accounts(self) -> None:
+        self.service.call("friends", on_done=self._fill_accounts, on_error=lambda _e: None)
+
+    def _fill_accounts(self, friends: list[User]) -> None:
+        current = self.selected_user()
+        me = self.service.user
+        users = ([me] if me and me.username else []) + sorted(friends, key=lambda u: u.display_name.lower())
+        self.account.blockSignals(True)
+        self.account.clear()
+        self.account.addItem(self.tr("Everyone"), None)
+        for user in users:
+            label = self.tr("Me ({0})").format(user.display_name) if me and user.username == me.username else f"{user.display_name} (@{user.username})"
+            self.account.addItem(label, user.username)
+        index = self.account.findData(current)
+        self.account.setCurrentIndex(max(0, index))
+        self.account.blockSignals(False)
+
+    def _after_sync(self, report) -> None:
+        if (report.uploaded or report.unshared) and self.isVisible():
+            self._fetch(cursor=None)
+
+    # -- like and play -------------------------------------------------------------------------
+    def item_for(self, entry_id: str) -> FeedItem | None:
+        return next((i for i in self.items if i.entry.id == entry_id), None)
+
+    def set_like(self, entry_id: str, liked: bool) -> None:
+        def done(state: LikeState) -> None:
+            item = self.item_for(entry_id)
+            if item is not None:
+                item.set_likes(state.like_count, state.liked_by_me)
+
+        def failed(exc: Exception) -> None:
+            item = self.item_for(entry_id)
+            if item is not None:
+                item.set_likes(item.like_count, item.liked)
+            self.status.setText(self.tr("Could not change the like: {0}").format(exc))
+
+        self.service.call("like" if liked else "unlike", entry_id, on_done=done, on_error=failed)
+
+    def play(self, entry_id: str) -> None:
+        target = Path(tempfile.gettempdir()) / "sound-diary-feed" / f"{entry_id}.audio"
+        self.status.setText(self.tr("Downloading…"))
+        self.service.call("download_audio", entry_id, target, on_done=self._play_file, on_error=self._failed_play)
+
+    def _failed_play(self, exc: Exception) -> None:
+        self.status.setText(self.tr("Could not play: {0}").format(exc))
+
+    def _play_file(self, path: Path) -> None:
+        self.status.setText("")
+        try:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        except ImportError:
+            self.status.setText(self.tr("Audio playback is not available on this system."))
+            return
+        if self._player is None:
+            self._audio_out = QAudioOutput(self)
+            self._player = QMediaPlayer(self)
+            self._player.setAudioOutput(self._audio_out)
+        self._player.setSource(QUrl.fromLocalFile(str(path)))
+        self._player.play()

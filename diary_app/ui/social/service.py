@@ -1,0 +1,262 @@
+"""``SyncService``: the only way the GUI talks to the sync server.
+
+Every client call runs on a QThreadPool worker and its result comes back as a queued signal on the
+GUI thread, so a slow or unreachable server can never freeze the window. The service also owns the
+background sync timer (public entries up, unshared ones down) and polls the unread count.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from diary_app.sync.client.api import AuthError, SyncError
+from diary_app.sync.client.session import ClientSession, SessionState
+from diary_app.sync.client.sync_engine import SyncEngine, SyncReport
+from diary_app.sync.client.token_store import TokenStore
+from diary_app.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVER_URL = os.environ.get("SOUND_DIARY_SERVER_URL", "http://127.0.0.1:8765")
+SYNC_INTERVAL_MS = 15_000
+UNREAD_POLL_MS = 60_000
+
+
+class _TaskSignals(QObject):
+    """Created on the GUI thread; its own slots receive the worker's signals queued onto that thread."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, parent: QObject, on_done: Callable[[Any], None], on_failed: Callable[[Exception], None]) -> None:
+        super().__init__(parent)
+        self._on_done, self._on_failed = on_done, on_failed
+        self.done.connect(self._done_slot)
+        self.failed.connect(self._failed_slot)
+
+    @Slot(object)
+    def _done_slot(self, result: object) -> None:
+        self._on_done(result)
+
+    @Slot(object)
+    def _failed_slot(self, exc: object) -> None:
+        self._on_failed(exc)  # type: ignore[arg-type]
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], signals: _TaskSignals) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
+            if not isinstance(exc, SyncError):
+                log.exception("sync task failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class SyncService(QObject):
+    """Signals carry plain dataclasses from ``diary_app.sync.client.api``."""
+
+    signed_in_changed = Signal(bool)
+    busy_changed = Signal(bool)
+    error = Signal(str)  # a message for the status line
+    sync_finished = Signal(object)  # SyncReport
+    unread_count_changed = Signal(int)
+    friends_changed = Signal()  # a request/accept/remove happened: lists should reload
+
+    def __init__(self, ctx: AppContext, token_store: TokenStore | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.token_store = token_store
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._pending: set[_TaskSignals] = set()
+        self.session: ClientSession | None = None
+        self.engine: SyncEngine | None = None
+        self.unread_count = 0
+        self._busy = 0
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(SYNC_INTERVAL_MS)
+        self._sync_timer.timeout.connect(self.sync_now)
+        self._unread_timer = QTimer(self)
+        self._unread_timer.setInterval(UNREAD_POLL_MS)
+        self._unread_timer.timeout.connect(self.refresh_unread)
+        self._soon = QTimer(self)  # coalesces bursts of entry changes into one sync
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(1500)
+        self._soon.timeout.connect(self.sync_now)
+        ctx.events.entry_changed.connect(self._entry_changed)
+        self.signed_in_changed.connect(ctx.events.signed_in_changed)
+
+    # -- session -------------------------------------------------------------------------------
+    @property
+    def server_url(self) -> str:
+        return self.ctx.settings.server_url or DEFAULT_SERVER_URL
+
+    @property
+    def signed_in(self) -> bool:
+        return self.session is not None and self.session.signed_in
+
+    @property
+    def user(self):
+        return self.session.user if self.session else None
+
+    def _make_session(self, server_url: str) -> ClientSession:
+        if self.session is not None and self.session.server_url == server_url.rstrip("/"):
+            return self.session
+        if self.session is not None:
+            self.session.close()
+        self.session = ClientSession(server_url, self.token_store)
+        self.engine = SyncEngine(self.ctx.diary, self.session.api, on_auth_error=self.session.handle_auth_error)
+        return self.session
+
+    def restore(self) -> None:
+        """At start: reuse the stored token if the server still accepts it (in the background)."""
+        if not self.ctx.settings.server_url:
+            return
+        session = self._make_session(self.server_url)
+        self.run(session.restore, self._after_restore)
+
+    def _after_restore(self, state: SessionState) -> None:
+        self._signed_in_now(state != SessionState.SIGNED_OUT)
+
+    def login(self, server_url: str, username: str, password: str, *, on_done=None, on_error=None, display_name: str | None = None) -> None:
+        session = self._make_session(server_url)
+        if display_name is not None:
+            fn = lambda: session.signup(username, display_name or username, password)  # noqa: E731
+        else:
+            fn = lambda: session.login(username, password)  # noqa: E731
+
+        def ok(user):
+            if self.ctx.settings.server_url != session.server_url:
+                self.ctx.settings.server_url = session.server_url
+                self.ctx.settings.save()
+            self._signed_in_now(True)
+            if on_done:
+                on_done(user)
+
+        self.run(fn, ok, on_error)
+
+    def logout(self) -> None:
+        if self.session is None:
+            return
+        session = self.session
+        self.run(session.logout, lambda _r: self._signed_in_now(False))
+
+    def _signed_in_now(self, value: bool) -> None:
+        if value:
+            self._sync_timer.start()
+            self._unread_timer.start()
+            self.sync_now()
+            self.refresh_unread()
+        else:
+            self._sync_timer.stop()
+            self._unread_timer.stop()
+            self._set_unread(0)
+        self.signed_in_changed.emit(value)
+
+    # -- running calls off the GUI thread ------------------------------------------------------
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None, on_error: Callable[[Exception], None] | None = None) -> None:
+        signals: _TaskSignals
+
+        def finish() -> None:
+            self._pending.discard(signals)
+            self._set_busy(-1)
+            signals.deleteLater()
+
+        def done(result: object) -> None:
+            finish()
+            if on_done:
+                on_done(result)
+
+        def failed(exc: Exception) -> None:
+            finish()
+            if isinstance(exc, AuthError) and self.signed_in and self.session is not None:
+                self.session.handle_auth_error()  # 401 on a signed-in call: the token died
+                self._signed_in_now(False)
+            if on_error:
+                on_error(exc)
+            else:
+                self.error.emit(str(exc))
+
+        signals = _TaskSignals(self, done, failed)
+        self._pending.add(signals)
+        self._set_busy(+1)
+        self.pool.start(_Task(fn, signals))
+
+    def call(self, method: str, *args: Any, on_done=None, on_error=None) -> None:
+        """``call("feed", limit=20)`` style shortcut: runs ``session.api.<method>(*args)``."""
+        if self.session is None or not self.signed_in:
+            if on_error:
+                on_error(AuthError("not signed in"))
+            return
+        fn = getattr(self.session.api, method)
+        self.run(lambda: fn(*args), on_done, on_error)
+
+    def _set_busy(self, delta: int) -> None:
+        before = self._busy > 0
+        self._busy += delta
+        if (self._busy > 0) != before:
+            self.busy_changed.emit(self._busy > 0)
+
+    def wait_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Tests and shutdown: wait for running calls (their signals still need the event loop)."""
+        return self.pool.waitForDone(timeout_ms)
+
+    # -- background sync -----------------------------------------------------------------------
+    @Slot()
+    def sync_now(self, force: bool = False) -> None:
+        if self.engine is None or not self.signed_in:
+            return
+        engine = self.engine
+        self.run(lambda: engine.run_once(force=force), self._after_sync)
+
+    def _after_sync(self, report: SyncReport) -> None:
+        if report.auth_failed:
+            self._signed_in_now(False)
+        self.sync_finished.emit(report)
+
+    def _entry_changed(self, _action: str, _entry_id: str) -> None:
+        if self.signed_in:
+            self._soon.start()
+
+    # -- unread badge --------------------------------------------------------------------------
+    @Slot()
+    def refresh_unread(self) -> None:
+        self.call("notifications", True, 1, on_done=lambda n: self._set_unread(n.unread_count), on_error=lambda _e: None)
+
+    def _set_unread(self, count: int) -> None:
+        if count != self.unread_count:
+            self.unread_count = count
+            self.unread_count_changed.emit(count)
+        elif count == 0:
+            self.unread_count_changed.emit(0)
+
+    def shutdown(self) -> None:
+        self._sync_timer.stop()
+        self._unread_timer.stop()
+        self.pool.waitForDone(5000)
+        if self.session is not None:
+            self.session.close()
+
+
+def get_sync_service(ctx: AppContext) -> SyncService:
+    """One service per app context, shared by the Feed, Friends and Notifications pages."""
+    service = getattr(ctx, "_sync_service", None)
+    if service is None:
+        service = SyncService(ctx)
+        setattr(ctx, "_sync_service", service)
+        service.restore()
+    return service
