@@ -256,6 +256,8 @@ def fill_demo_diary(
             s.execute(insert(table), rows)
             done += len(rows)
         s.commit()
+    with diary.engine.begin() as conn:  # fresh planner statistics, so the browse indexes get used
+        conn.exec_driver_sql("ANALYZE")
     if progress:
         progress(done)
     # the synthesised sources are not entries: remove them so recover() does not re-import them
