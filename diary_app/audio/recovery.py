@@ -1,0 +1,165 @@
+"""Find recordings a crash left unfinished, repair them and hand them to the diary.
+
+A WAV written by soundfile gets its final sizes in the header only when the file is closed; a
+killed process leaves a header that claims (almost) no audio although every flushed frame is on
+disk. ``repair_wav`` trusts the file size instead: it walks the RIFF chunks to the ``data``
+chunk and rewrites both size fields in place, so ordinary readers see every frame again.
+
+No Qt: the GUI asks the user and then calls ``import_recording`` or ``discard_recording``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from diary_app.audio.recorder import RecordingResult, recordings_dir
+
+
+@dataclass
+class UnfinishedRecording:
+    id: uuid.UUID
+    path: Path
+    sidecar: Path
+    started_at: datetime
+    device: str | None
+    state: str  # "recording" (crashed) or "finished" (stopped but never saved)
+    duration_s: float  # what the file really holds, after repair
+
+
+class RecoveryError(RuntimeError):
+    pass
+
+
+def _riff_layout(fh) -> tuple[int, int, int] | None:
+    """(offset of the data chunk's size field, offset of the audio, block_align) or None."""
+    fh.seek(0)
+    head = fh.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    block_align = 0
+    while True:
+        chunk = fh.read(8)
+        if len(chunk) < 8:
+            return None
+        cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+        if cid == b"fmt ":
+            fmt = fh.read(size)
+            block_align = struct.unpack("<H", fmt[12:14])[0]
+            fh.seek(size % 2, os.SEEK_CUR)
+        elif cid == b"data":
+            return fh.tell() - 4, fh.tell(), max(block_align, 1)
+        else:
+            fh.seek(size + size % 2, os.SEEK_CUR)
+
+
+def repair_wav(path: str | Path) -> int:
+    """Make the header agree with the audio on disk; returns the number of frames kept."""
+    path = Path(path)
+    with open(path, "r+b") as fh:
+        layout = _riff_layout(fh)
+        if layout is None:
+            return 0
+        size_field, audio_start, block_align = layout
+        end = fh.seek(0, os.SEEK_END)
+        fh.seek(size_field)
+        declared = struct.unpack("<I", fh.read(4))[0]
+        if 0 < declared < 0xFFFFFFFF and audio_start + declared == end and declared % block_align == 0:
+            return declared // block_align  # a properly closed file: leave it exactly as it is
+        data_bytes = (end - audio_start) // block_align * block_align
+        if audio_start + data_bytes != end:  # a half-written last frame
+            fh.truncate(audio_start + data_bytes)
+        fh.seek(size_field)
+        fh.write(struct.pack("<I", data_bytes))
+        fh.seek(4)
+        fh.write(struct.pack("<I", audio_start + data_bytes - 8))
+        fh.flush()
+        os.fsync(fh.fileno())
+    return data_bytes // block_align
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _pid_alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def find_unfinished_recordings(root: str | Path | None = None) -> list[UnfinishedRecording]:
+    """Recordings on disk that never became diary entries, oldest first (headers repaired).
+
+    Sidecars whose audio is gone (the entry was saved) are removed on the way; a recording that
+    another running instance of the app is still making is left alone.
+    """
+    folder = recordings_dir(root)
+    for tmp in folder.glob("*.json.tmp"):
+        tmp.unlink(missing_ok=True)
+    found: list[UnfinishedRecording] = []
+    for wav in folder.glob("*.wav"):
+        try:
+            rec_id = uuid.UUID(wav.stem)
+        except ValueError:
+            continue
+        sidecar = wav.with_suffix(".json")
+        meta = _read_sidecar(sidecar)
+        if meta.get("state") == "recording" and _pid_alive(meta.get("pid")):
+            continue
+        frames = repair_wav(wav)
+        rate = int(meta.get("samplerate") or 16_000)
+        try:
+            started = datetime.fromisoformat(meta["started_at"])
+        except (KeyError, TypeError, ValueError):
+            started = datetime.fromtimestamp(wav.stat().st_mtime, timezone.utc)
+        found.append(UnfinishedRecording(rec_id, wav, sidecar, started, meta.get("device"),
+                                         str(meta.get("state") or "recording"), frames / rate))
+    for sidecar in folder.glob("*.json"):
+        if not sidecar.with_suffix(".wav").exists():
+            sidecar.unlink(missing_ok=True)
+    return sorted(found, key=lambda r: r.started_at)
+
+
+def import_recording(diary: Any, recording: UnfinishedRecording | RecordingResult) -> Any | None:
+    """Turn a recording into a pending diary entry (same id and start time); ``None`` if empty.
+
+    Safe to repeat: if the entry already exists (a crash after saving but before clean-up)
+    the leftover file is simply removed.
+    """
+    from diary_app.store import EntryExists
+
+    if isinstance(recording, UnfinishedRecording):
+        frames = repair_wav(recording.path)
+    else:
+        frames = recording.frames
+    if frames == 0:
+        discard_recording(recording)
+        return None
+    try:
+        entry = diary.create_entry(recording.path, entry_id=recording.id, created_at=recording.started_at, move=True)
+    except EntryExists:
+        entry = diary.get(recording.id)
+        recording.path.unlink(missing_ok=True)
+    recording.sidecar.unlink(missing_ok=True)
+    return entry
+
+
+def discard_recording(recording: UnfinishedRecording | RecordingResult) -> None:
+    recording.path.unlink(missing_ok=True)
+    recording.sidecar.unlink(missing_ok=True)
