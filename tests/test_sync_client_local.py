@@ -115,10 +115,23 @@ def test_backoff_schedule_grows_caps_and_jitters():
     assert min(samples) >= 16 and max(samples) <= 24 and len(set(samples)) > 100
 
 
-def _public_entry(diary: Diary, clip, note: str = "shared"):
+def _public_entry(diary: Diary, clip, note: str = "shared", emotion: str | None = "happy"):
     e = diary.create_entry(clip, move=False)
     diary.set_note(e.id, note)
+    if emotion:
+        diary.set_user_emotion(e.id, emotion)
     return diary.set_public(e.id, True)
+
+
+def test_untagged_entry_waits_for_its_tag_without_any_request(tmp_path, speech_clip):
+    diary = Diary(tmp_path / "diary")
+    entry = _public_entry(diary, speech_clip, emotion=None)
+    transport = RecordingTransport()
+    engine = SyncEngine(diary, ApiClient(f"http://127.0.0.1:{free_port()}", token="t", transport=transport, timeout=2))
+    report = engine.run_once()
+    assert transport.sent == [] and not report.offline
+    stored = diary.get(entry.id)
+    assert stored.sync_state == SyncState.QUEUED and "waiting for an emotion tag" in stored.sync_error
 
 
 def test_offline_keeps_entries_queued_and_waits_longer_each_time(tmp_path, speech_clip):

@@ -20,11 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from diary_app.emotions import EMOTIONS
 from diary_app.store import Diary, EntryNotFound, SyncState
 from diary_app.store.models import Entry
 from diary_app.sync.client.api import (
     ApiClient,
     AuthError,
+    ConflictError,
     EntryMeta,
     InvalidInputError,
     NotFoundError,
@@ -129,6 +131,10 @@ class SyncEngine:
                 entry = self.diary.get(queued.id)  # fresh: the user may have changed it meanwhile
             except EntryNotFound:
                 continue
+            if entry.is_public and entry.emotion not in EMOTIONS:
+                # analysis still running (or failed, untagged): the server only takes the six emotions
+                self._keep_queued(entry, "waiting for an emotion tag before sharing")
+                continue
             try:
                 if entry.is_public and entry.sync_state in (SyncState.QUEUED, SyncState.FAILED):
                     self._upload(entry)
@@ -149,6 +155,9 @@ class SyncEngine:
                 if self.on_auth_error is not None:
                     self.on_auth_error()
                 return
+            except ConflictError as exc:  # the same entry uploaded concurrently: the next pass settles it
+                self._keep_queued(entry, f"will retry: {exc}")
+                report.failed[entry_id] = str(exc)
             except (SyncError, OSError) as exc:
                 # this entry was refused (too large, bad audio, missing file): mark it, go on with others
                 self.diary.set_sync_state(entry.id, SyncState.FAILED, str(exc))
