@@ -45,7 +45,9 @@ class ServerProcess:
         env["SOUND_DIARY_DATA_DIR"] = str(self.folder / "data")
         env["SOUND_DIARY_CONFIG_DIR"] = str(self.folder / "config")
         cmd = [sys.executable, "-m", "diary_app", "sync-server", "--db", f"sqlite:///{self.folder / 'server.sqlite3'}",
-               "--port", str(self.port), "--host", "127.0.0.1"]
+               "--port", str(self.port), "--host", "127.0.0.1", "--data-dir", str(self.folder / "server_data"),
+               # cheap password hashing: tests sign up many users on a shared 2-core machine
+               "--argon2-memory-kib", "1024", "--argon2-time-cost", "1"]
         extra = os.environ.get("SOUND_DIARY_TEST_SERVER_ARGS")
         if extra:
             cmd += extra.split()

@@ -125,7 +125,8 @@ class SyncEngine:
     def _pass(self, report: SyncReport) -> None:
         if not self.api.token:
             return  # signed out: everything stays queued until the user signs in
-        for queued in self.diary.entries_to_sync():
+        queue = self.diary.entries_to_sync()
+        for position, queued in enumerate(queue):
             entry_id = str(queued.id)
             try:
                 entry = self.diary.get(queued.id)  # fresh: the user may have changed it meanwhile
@@ -144,14 +145,12 @@ class SyncEngine:
                     report.unshared.append(entry_id)
             except (OfflineError, ServerError, RateLimitedError) as exc:
                 # the server (or the way to it) is the problem, not this entry: stop the pass and back off
-                self._keep_queued(entry, f"will retry: {exc}")
                 report.offline = True
-                report.failed[entry_id] = str(exc)
+                self._mark_rest(queue[position:], f"will retry: {exc}", report)
                 return
             except AuthError as exc:
-                self._keep_queued(entry, f"sign in again to share: {exc}")
                 report.auth_failed = True
-                report.failed[entry_id] = str(exc)
+                self._mark_rest(queue[position:], f"sign in again to share: {exc}", report)
                 if self.on_auth_error is not None:
                     self.on_auth_error()
                 return
@@ -200,6 +199,17 @@ class SyncEngine:
                 self.diary.set_sync_state(now.id, SyncState.LOCAL, None)
             return
         self.diary.set_sync_state(now.id, done_state, None)
+
+    def _mark_rest(self, entries: list[Entry], message: str, report: SyncReport) -> None:
+        """The server cannot be used now: every waiting entry says why, and stays in the queue."""
+        for queued in entries:
+            try:
+                entry = self.diary.get(queued.id)
+            except EntryNotFound:
+                continue
+            if entry.sync_state in (SyncState.QUEUED, SyncState.UNSHARE_QUEUED, SyncState.FAILED):
+                self._keep_queued(entry, message)
+                report.failed[str(entry.id)] = message
 
     def _keep_queued(self, entry: Entry, message: str) -> None:
         state = entry.sync_state if entry.sync_state != SyncState.FAILED else (SyncState.QUEUED if entry.is_public else SyncState.UNSHARE_QUEUED)
