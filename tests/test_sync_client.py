@@ -22,6 +22,8 @@ def server(tmp_path_factory):
     srv = new_server(tmp_path_factory.mktemp("sync_server")).start()
     yield srv
     srv.stop()
+    log = srv.log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
 
 
 def _signed_up(url: str, folder, display: str, transport=None) -> ClientSession:
