@@ -23,11 +23,30 @@ def run_gui(argv: list[str] | None = None) -> int:
     from diary_app.settings import Settings
     from diary_app.store import Diary
     from diary_app.ui.context import AppContext
+    from diary_app.ui.first_run import maybe_show_first_run
+    from diary_app.ui.i18n import apply_theme, install_translator
     from diary_app.ui.main_window import MainWindow
 
+    settings = Settings.load()
+    install_translator(settings.language, app)  # before any widget exists, so all text is translated
+    apply_theme(settings.theme, app)
+    _set_window_icon(app)
     diary = Diary()
     diary.recover()
-    ctx = AppContext(diary=diary, settings=Settings.load())
+    ctx = AppContext(diary=diary, settings=settings)
     window = MainWindow(ctx)
     window.show()
+    maybe_show_first_run(settings, window)
     return app.exec()
+
+
+def _set_window_icon(app) -> None:
+    from PySide6.QtGui import QIcon
+
+    from diary_app.paths import resources_dir
+
+    for name in ("sound_diary.svg", "sound_diary.png"):
+        path = resources_dir() / "icons" / name
+        if path.is_file():
+            app.setWindowIcon(QIcon(str(path)))
+            return
