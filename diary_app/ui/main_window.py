@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 
 from diary_app.ui.context import AppContext
 
-#: key, title, "module:Class"
+#: key, title, "module:Class" (titles marked for lupdate, translated with self.tr at use)
 PAGES: list[tuple[str, str, str]] = [
-    ("record", "Record", "diary_app.ui.pages.record:RecordPage"),
-    ("diary", "Diary", "diary_app.ui.pages.diary:DiaryPage"),
-    ("feed", "Feed", "diary_app.ui.pages.feed:FeedPage"),
-    ("friends", "Friends", "diary_app.ui.pages.friends:FriendsPage"),
-    ("notifications", "Notifications", "diary_app.ui.pages.notifications:NotificationsPage"),
-    ("settings", "Settings", "diary_app.ui.pages.settings:SettingsPage"),
+    ("record", QT_TRANSLATE_NOOP("MainWindow", "Record"), "diary_app.ui.pages.record:RecordPage"),
+    ("diary", QT_TRANSLATE_NOOP("MainWindow", "Diary"), "diary_app.ui.pages.diary:DiaryPage"),
+    ("feed", QT_TRANSLATE_NOOP("MainWindow", "Feed"), "diary_app.ui.pages.feed:FeedPage"),
+    ("friends", QT_TRANSLATE_NOOP("MainWindow", "Friends"), "diary_app.ui.pages.friends:FriendsPage"),
+    ("notifications", QT_TRANSLATE_NOOP("MainWindow", "Notifications"), "diary_app.ui.pages.notifications:NotificationsPage"),
+    ("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), "diary_app.ui.pages.settings:SettingsPage"),
 ]
 
 
