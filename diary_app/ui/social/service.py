@@ -129,8 +129,9 @@ class SyncService(QObject):
         session = self._make_session(self.server_url)
         self.run(session.restore, self._after_restore)
 
-    def _after_restore(self, state: SessionState) -> None:
-        self._signed_in_now(state != SessionState.SIGNED_OUT)
+    def _after_restore(self, _state: SessionState) -> None:
+        # read the session now, not the returned state: a sign-in may have finished meanwhile
+        self._signed_in_now(self.session is not None and self.session.signed_in)
 
     def login(self, server_url: str, username: str, password: str, *, on_done=None, on_error=None, display_name: str | None = None) -> None:
         session = self._make_session(server_url)
