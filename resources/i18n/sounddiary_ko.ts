@@ -1,0 +1,1166 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko" sourcelanguage="en">
+  <context>
+    <name>AudioPlayer</name>
+    <message>
+      <location filename="../../diary_app/ui/audio_player.py" line="26" />
+      <location filename="../../diary_app/ui/audio_player.py" line="105" />
+      <source>▶ Play</source>
+      <translation>▶ 재생</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/audio_player.py" line="105" />
+      <source>⏸ Pause</source>
+      <translation>⏸ 일시정지</translation>
+    </message>
+  </context>
+  <context>
+    <name>CalendarView</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/calendar_view.py" line="127" />
+      <source>{0}: {1} entries {2}</source>
+      <translation>{0}: 기록 {1}개 {2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>EntryListView</name>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/list_view.py" line="102" />
+      <source>%n entries match the filter</source>
+      <translation>
+        <numerusform>필터에 맞는 기록 %n개</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/list_view.py" line="104" />
+      <source>%n entries, newest first</source>
+      <translation>
+        <numerusform>기록 %n개, 최신순</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedItem</name>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="103" />
+      <source>(you)</source>
+      <translation>(나)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="121" />
+      <source>▶ Play</source>
+      <translation>▶ 재생</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="142" />
+      <source>Like</source>
+      <translation>좋아요</translation>
+    </message>
+  </context>
+  <context>
+    <name>FeedPage</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="26" />
+      <source>the feed</source>
+      <translation>피드</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="34" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="123" />
+      <source>Everyone</source>
+      <translation>모두</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="36" />
+      <source>Refresh</source>
+      <translation>새로고침</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="41" />
+      <source>&lt;h2&gt;Feed&lt;/h2&gt;</source>
+      <translation>&lt;h2&gt;피드&lt;/h2&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="43" />
+      <source>Show</source>
+      <translation>보기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="50" />
+      <source>Show older entries</source>
+      <translation>이전 기록 더 보기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="54" />
+      <source>Nothing shared yet. Mark an entry public on the Record or Diary page, or add friends.</source>
+      <translation>아직 공유된 기록이 없습니다. 녹음 또는 다이어리 페이지에서 기록을 공개로 설정하거나 친구를 추가하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="88" />
+      <source>Loading…</source>
+      <translation>불러오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="112" />
+      <source>Could not load the feed: {0}</source>
+      <translation>피드를 불러올 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="125" />
+      <source>Me ({0})</source>
+      <translation>나 ({0})</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="149" />
+      <source>Could not change the like: {0}</source>
+      <translation>좋아요를 바꿀 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="155" />
+      <source>Downloading…</source>
+      <translation>내려받는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="159" />
+      <source>Could not play: {0}</source>
+      <translation>재생할 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/feed.py" line="166" />
+      <source>Audio playback is not available on this system.</source>
+      <translation>이 시스템에서는 오디오를 재생할 수 없습니다.</translation>
+    </message>
+  </context>
+  <context>
+    <name>FilterBar</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/filters.py" line="69" />
+      <source>Show only {0} entries (several may be chosen)</source>
+      <translation>{0} 기록만 보기 (여러 개 선택 가능)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/filters.py" line="79" />
+      <source>From</source>
+      <translation>시작</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/filters.py" line="92" />
+      <source>Search notes and places</source>
+      <translation>메모와 장소 검색</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/filters.py" line="98" />
+      <source>Clear</source>
+      <translation>지우기</translation>
+    </message>
+  </context>
+  <context>
+    <name>FirstRunDialog</name>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="63" />
+      <source>Welcome to Sound Diary</source>
+      <translation>사운드 다이어리에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="68" />
+      <source>&lt;h2&gt;Welcome to Sound Diary&lt;/h2&gt;&lt;p&gt;Record today's sound — your voice or the place around you. Sound Diary tags each recording with an emotion on this computer; you can correct the tag, add a note, and later find entries by emotion, on a calendar and on a map.&lt;/p&gt;&lt;p&gt;Recordings stay on this computer. Only entries you mark as public are shared, and only with friends who accepted you.&lt;/p&gt;</source>
+      <translation>&lt;h2&gt;사운드 다이어리에 오신 것을 환영합니다&lt;/h2&gt;&lt;p&gt;오늘의 소리를 녹음하세요 — 당신의 목소리나 주변의 소리를요. 사운드 다이어리는 이 컴퓨터에서 각 녹음에 감정 태그를 붙입니다. 태그를 고치고 메모를 남길 수 있으며, 나중에 감정별로, 달력에서, 지도에서 기록을 찾을 수 있습니다.&lt;/p&gt;&lt;p&gt;녹음은 이 컴퓨터에만 저장됩니다. 공개로 표시한 기록만, 서로 친구를 수락한 사람에게만 공유됩니다.&lt;/p&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="79" />
+      <source>Your permission</source>
+      <translation>권한 동의</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="81" />
+      <source>Use the microphone to record diary entries</source>
+      <translation>다이어리 기록을 위해 마이크 사용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="84" />
+      <source>Offer to save where an entry was recorded (you choose per entry)</source>
+      <translation>기록한 장소 저장 제안 (기록마다 직접 선택)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="91" />
+      <source>Microphone</source>
+      <translation>마이크</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="93" />
+      <source>Not checked yet.</source>
+      <translation>아직 확인하지 않았습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="96" />
+      <source>Check again</source>
+      <translation>다시 확인</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="103" />
+      <source>Analysis models</source>
+      <translation>분석 모델</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="113" />
+      <source>Start</source>
+      <translation>시작하기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="126" />
+      <source>Could not read the installed models: {0}</source>
+      <translation>설치된 모델을 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="128" />
+      <source>none installed</source>
+      <translation>설치된 모델 없음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="129" />
+      <source>Speech emotion: {0}&lt;br&gt;Places and sounds: {1}</source>
+      <translation>음성 감정: {0}&lt;br&gt;장소와 소리: {1}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="131" />
+      <source>Without a model, recordings are saved but not tagged. Add one in Settings.</source>
+      <translation>모델이 없으면 녹음은 저장되지만 태그가 붙지 않습니다. 설정에서 모델을 추가하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="136" />
+      <source>Checking the microphone…</source>
+      <translation>마이크를 확인하는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="147" />
+      <source>Microphone found: {0} (level {1:.0f} dBFS).</source>
+      <translation>마이크를 찾았습니다: {0} (레벨 {1:.0f} dBFS).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="149" />
+      <source>No microphone was found. You can still browse your diary; connect one to record.</source>
+      <translation>마이크를 찾을 수 없습니다. 다이어리는 계속 볼 수 있으며, 녹음하려면 마이크를 연결하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/first_run.py" line="151" />
+      <source>The microphone could not be opened: {0}</source>
+      <translation>마이크를 열 수 없습니다: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>FriendsPage</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="59" />
+      <source>friends</source>
+      <translation>친구</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="62" />
+      <source>Search by username or name</source>
+      <translation>사용자 이름이나 이름으로 검색</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="64" />
+      <source>Search</source>
+      <translation>검색</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="70" />
+      <source>Search results</source>
+      <translation>검색 결과</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="70" />
+      <source>Search for someone to send a friend request.</source>
+      <translation>친구 요청을 보낼 사람을 검색하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="71" />
+      <source>Requests to you</source>
+      <translation>받은 요청</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="71" />
+      <source>No open requests.</source>
+      <translation>받은 요청이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="72" />
+      <source>Your requests</source>
+      <translation>보낸 요청</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="72" />
+      <source>No requests waiting for an answer.</source>
+      <translation>답을 기다리는 요청이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="73" />
+      <source>Friends</source>
+      <translation>친구</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="73" />
+      <source>No friends yet. Friends see each other's public entries.</source>
+      <translation>아직 친구가 없습니다. 친구끼리는 서로의 공개 기록을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="81" />
+      <source>&lt;h2&gt;Friends&lt;/h2&gt;</source>
+      <translation>&lt;h2&gt;친구&lt;/h2&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="111" />
+      <source>Accept</source>
+      <translation>수락</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="111" />
+      <source>You are now friends with {0}.</source>
+      <translation>이제 {0}님과 친구입니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="112" />
+      <source>Reject</source>
+      <translation>거절</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="112" />
+      <source>Request rejected.</source>
+      <translation>요청을 거절했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="117" />
+      <source>Cancel</source>
+      <translation>취소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="117" />
+      <source>Request cancelled.</source>
+      <translation>요청을 취소했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
+      <source>Remove</source>
+      <translation>삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
+      <source>{0} is no longer your friend.</source>
+      <translation>{0}님은 더 이상 친구가 아닙니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="133" />
+      <source>Type part of a username or name.</source>
+      <translation>사용자 이름이나 이름의 일부를 입력하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="143" />
+      <source>friend</source>
+      <translation>친구</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="145" />
+      <source>request sent</source>
+      <translation>요청 보냄</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="148" />
+      <source>Add friend</source>
+      <translation>친구 추가</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="148" />
+      <source>Request sent to {0}.</source>
+      <translation>{0}님에게 요청을 보냈습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="150" />
+      <source>Nobody found.</source>
+      <translation>찾은 사람이 없습니다.</translation>
+    </message>
+  </context>
+  <context>
+    <name>LocationPicker</name>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="63" />
+      <source>Use my location</source>
+      <translation>내 위치 사용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="73" />
+      <source>Place name (optional)</source>
+      <translation>장소 이름 (선택)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="78" />
+      <source>Recent places</source>
+      <translation>최근 장소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="81" />
+      <source>Latitude</source>
+      <translation>위도</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="83" />
+      <source>Longitude</source>
+      <translation>경도</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="95" />
+      <source>— choose —</source>
+      <translation>— 선택 —</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="132" />
+      <source>Positioning is not available in this installation.</source>
+      <translation>이 설치본에서는 위치 기능을 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="137" />
+      <source>This computer offers no position; pick a recent place or enter it.</source>
+      <translation>이 컴퓨터는 위치를 제공하지 않습니다. 최근 장소를 고르거나 직접 입력하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="141" />
+      <source>The position could not be found; pick a place instead.</source>
+      <translation>위치를 찾을 수 없습니다. 대신 장소를 고르세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="142" />
+      <source>Finding your position…</source>
+      <translation>위치를 찾는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/location_picker.py" line="155" />
+      <source>Position found.</source>
+      <translation>위치를 찾았습니다.</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="24" />
+      <source>Sign in to Sound Diary friends</source>
+      <translation>사운드 다이어리 친구 기능에 로그인</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="30" />
+      <source>3–32 characters: a–z, 0–9, _ . -</source>
+      <translation>3–32자: a–z, 0–9, _ . -</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="36" />
+      <source>Create a new account</source>
+      <translation>새 계정 만들기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="47" />
+      <source>Server</source>
+      <translation>서버</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="48" />
+      <source>Username</source>
+      <translation>사용자 이름</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="49" />
+      <source>Display name</source>
+      <translation>표시 이름</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="51" />
+      <source>Password</source>
+      <translation>비밀번호</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="63" />
+      <source>Create account</source>
+      <translation>계정 만들기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="63" />
+      <source>Sign in</source>
+      <translation>로그인</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="67" />
+      <source>The server address must start with http:// or https://.</source>
+      <translation>서버 주소는 http:// 또는 https://로 시작해야 합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="69" />
+      <source>Enter your username.</source>
+      <translation>사용자 이름을 입력하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="71" />
+      <source>The password needs at least 8 characters.</source>
+      <translation>비밀번호는 8자 이상이어야 합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="73" />
+      <source>Enter your password.</source>
+      <translation>비밀번호를 입력하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="82" />
+      <source>Signing in…</source>
+      <translation>로그인하는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="101" />
+      <source>Too many attempts. Try again in {0} s.</source>
+      <translation>시도가 너무 많습니다. {0}초 후에 다시 시도하세요.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="26" />
+      <source>Record</source>
+      <extracomment>key, title, "module:Class" (titles marked for lupdate, translated with self.tr at use)</extracomment>
+      <translation>녹음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="27" />
+      <source>Diary</source>
+      <translation>다이어리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="28" />
+      <source>Feed</source>
+      <translation>피드</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="29" />
+      <source>Friends</source>
+      <translation>친구</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="30" />
+      <location filename="../../diary_app/ui/main_window.py" line="99" />
+      <source>Notifications</source>
+      <translation>알림</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="31" />
+      <source>Settings</source>
+      <translation>설정</translation>
+    </message>
+  </context>
+  <context>
+    <name>MapView</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="69" />
+      <source>The map needs QtWebEngine, which is not available: {0}</source>
+      <extracomment>emitted with the number of markers each time the page finished drawing a set of points</extracomment>
+      <translation>지도를 표시하려면 QtWebEngine이 필요하지만 사용할 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="91" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="101" />
+      <source>No network: map tiles are not shown; markers are on a plain background.</source>
+      <translation>네트워크 없음: 지도 타일 없이 빈 배경에 마커만 표시합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="92" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="102" />
+      <source>Open entry</source>
+      <translation>기록 열기</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/map_view.py" line="138" />
+      <source>%n entries on the map</source>
+      <translation>
+        <numerusform>지도에 기록 %n개</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/map_view.py" line="140" />
+      <source>%n entries have no place</source>
+      <translation>
+        <numerusform>장소가 없는 기록 %n개</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>NotificationsPage</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="20" />
+      <source>notifications</source>
+      <translation>알림</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="24" />
+      <source>Mark all as read</source>
+      <translation>모두 읽음으로 표시</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="27" />
+      <source>Refresh</source>
+      <translation>새로고침</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="34" />
+      <source>&lt;h2&gt;Notifications&lt;/h2&gt;</source>
+      <translation>&lt;h2&gt;알림&lt;/h2&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="64" />
+      <source>No notifications yet.</source>
+      <translation>아직 알림이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="69" />
+      <source>{0} unread</source>
+      <translation>읽지 않음 {0}개</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlaceholderPage</name>
+    <message>
+      <location filename="../../diary_app/ui/main_window.py" line="37" />
+      <source>{0} is not available in this version yet.</source>
+      <translation>{0} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
+    </message>
+  </context>
+  <context>
+    <name>RecordPage</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="58" />
+      <location filename="../../diary_app/ui/pages/record.py" line="224" />
+      <source>Record</source>
+      <translation>녹음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="61" />
+      <source>Start or stop recording (Space)</source>
+      <translation>녹음 시작 또는 중지 (스페이스)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="66" />
+      <location filename="../../diary_app/ui/pages/record.py" line="226" />
+      <source>Press Space or the button to record today's sound.</source>
+      <translation>스페이스 키나 버튼을 눌러 오늘의 소리를 녹음하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="78" />
+      <source>Input level</source>
+      <translation>입력 레벨</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="160" />
+      <source>Cannot record: {0}</source>
+      <translation>녹음할 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="163" />
+      <source>Stop</source>
+      <translation>중지</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="165" />
+      <source>Recording… press Space or the button to stop.</source>
+      <translation>녹음 중… 멈추려면 스페이스 키나 버튼을 누르세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="182" />
+      <source>Nothing was recorded. {0}</source>
+      <translation>녹음된 것이 없습니다. {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="188" />
+      <source>The recording could not be added to the diary ({0}). It was kept and will be offered again at the next start.</source>
+      <translation>녹음을 다이어리에 추가하지 못했습니다 ({0}). 녹음은 보관되었으며 다음 실행 때 다시 제안됩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="192" />
+      <source>Recording stopped: {0}. The {1} s recorded so far were kept.</source>
+      <translation>녹음이 중지되었습니다: {0}. 지금까지 녹음된 {1}초는 보관되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="195" />
+      <source>Stopped at the maximum length ({0}).</source>
+      <translation>최대 길이({0})에 도달해 중지했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="239" />
+      <source>Saved to your diary.</source>
+      <translation>다이어리에 저장했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="243" />
+      <source>The recording was discarded.</source>
+      <translation>녹음을 버렸습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="270" />
+      <source>{0} recording(s) interrupted by a crash were recovered.</source>
+      <translation>비정상 종료로 중단된 녹음 {0}개를 복구했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="276" />
+      <source>Recover recording</source>
+      <translation>녹음 복구</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="277" />
+      <source>Sound Diary was closed while recording. {0} unfinished recording(s) with {1} s of audio were found. Keep them in your diary?</source>
+      <translation>녹음 중에 사운드 다이어리가 종료되었습니다. 끝나지 않은 녹음 {0}개({1}초 분량)를 찾았습니다. 다이어리에 보관할까요?</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewPanel</name>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="70" />
+      <source>Retry analysis</source>
+      <translation>다시 분석</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="81" />
+      <source>A note about this moment (optional)</source>
+      <translation>이 순간에 대한 메모 (선택)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="83" />
+      <source>Public (friends can see it)</source>
+      <translation>공개 (친구가 볼 수 있음)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="85" />
+      <source>Save location</source>
+      <translation>위치 저장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="95" />
+      <source>Save</source>
+      <translation>저장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="99" />
+      <source>Discard</source>
+      <translation>버리기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="108" />
+      <source>Automatic tag</source>
+      <translation>자동 태그</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="114" />
+      <source>Your tag (pick another if it does not fit)</source>
+      <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="172" />
+      <location filename="../../diary_app/ui/review_panel.py" line="217" />
+      <source>Analysing…</source>
+      <translation>분석 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="174" />
+      <source>The tag appears here in a moment. You can already write a note.</source>
+      <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="182" />
+      <source>Analysis failed: {0}
+The entry is kept untagged; retry, or pick the emotion yourself below.</source>
+      <translation>분석에 실패했습니다: {0}
+기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="195" />
+      <source>Confidence: {0} %</source>
+      <translation>신뢰도: {0} %</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="197" />
+      <source>From the voice in the recording (speech emotion)</source>
+      <translation>녹음 속 목소리에서 (음성 감정)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="200" />
+      <source>From the surroundings: the scene sounds like “{0}”</source>
+      <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="207" />
+      <source>Also possible: {0}</source>
+      <translation>다른 가능성: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="215" />
+      <source>Waiting for the analysis…</source>
+      <translation>분석을 기다리는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="216" />
+      <source>Loading the models (first time only)…</source>
+      <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="263" />
+      <source>Discard recording</source>
+      <translation>녹음 버리기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="264" />
+      <source>Delete this recording and its entry? This cannot be undone.</source>
+      <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="96" />
+      <source>&lt;h2&gt;Settings&lt;/h2&gt;</source>
+      <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="111" />
+      <source>Recording</source>
+      <translation>녹음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
+      <source>System default</source>
+      <translation>시스템 기본값</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="122" />
+      <source>{0} (not connected)</source>
+      <translation>{0} (연결 안 됨)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="125" />
+      <source>Input device</source>
+      <translation>입력 장치</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
+      <source>No microphone was found. Connect one to record.</source>
+      <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="136" />
+      <source> s</source>
+      <translation>초</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="139" />
+      <source>Maximum recording length</source>
+      <translation>최대 녹음 길이</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
+      <source>Analysis</source>
+      <translation>분석</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="151" />
+      <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
+      <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="153" />
+      <source>Scene confidence threshold</source>
+      <translation>장소 신뢰도 기준값</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
+      <source>Remind me every day</source>
+      <translation>매일 알림 받기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="169" />
+      <source>Daily reminder</source>
+      <translation>매일 알림</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="177" />
+      <source>Appearance</source>
+      <translation>화면</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="185" />
+      <source>Language</source>
+      <translation>언어</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="186" />
+      <source>The new language applies after a restart.</source>
+      <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <source>Follow the system</source>
+      <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <source>Light</source>
+      <translation>밝게</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <source>Dark</source>
+      <translation>어둡게</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="198" />
+      <source>Theme</source>
+      <translation>테마</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="211" />
+      <source>Privacy</source>
+      <translation>개인정보</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="213" />
+      <source>Allow Sound Diary to use the microphone</source>
+      <translation>사운드 다이어리의 마이크 사용 허용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
+      <source>Offer to save the place of a recording</source>
+      <translation>녹음 장소 저장 제안</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="227" />
+      <source>Analysis models</source>
+      <translation>분석 모델</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <source>Name</source>
+      <translation>이름</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <source>Task</source>
+      <translation>용도</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <source>Kind</source>
+      <translation>종류</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <source>Source</source>
+      <translation>출처</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <source>Active</source>
+      <translation>사용 중</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="249" />
+      <source>Use this model</source>
+      <translation>이 모델 사용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="252" />
+      <source>Remove</source>
+      <translation>삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="255" />
+      <source>Add from folder…</source>
+      <translation>폴더에서 추가…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="258" />
+      <source>Download from Hugging Face…</source>
+      <translation>Hugging Face에서 내려받기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <source>speech emotion</source>
+      <translation>음성 감정</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <source>scene</source>
+      <translation>장소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <source>shipped</source>
+      <translation>기본 제공</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <source>user</source>
+      <translation>사용자</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
+      <source>yes</source>
+      <translation>예</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="288" />
+      <source>none installed</source>
+      <translation>설치된 모델 없음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
+      <source>Speech model: {0} — Scene model: {1}</source>
+      <translation>음성 모델: {0} — 장소 모델: {1}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="311" />
+      <source>Select a model to see its model card.</source>
+      <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="314" />
+      <source>This model folder cannot be read: {0}</source>
+      <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="320" />
+      <source>Labels: {0}</source>
+      <translation>레이블: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="322" />
+      <source>Label map: {0}</source>
+      <translation>레이블 대응: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
+      <source>Training data: {0}</source>
+      <translation>학습 데이터: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="326" />
+      <source>Metrics: {0}</source>
+      <translation>성능: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="329" />
+      <source>Licence: {0}</source>
+      <translation>라이선스: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="330" />
+      <source>Folder: {0}</source>
+      <translation>폴더: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="344" />
+      <source>{0} is now the active model.</source>
+      <translation>이제 {0} 모델을 사용합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="354" />
+      <source>Remove model</source>
+      <translation>모델 삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="355" />
+      <source>Delete the model {0} from this computer?</source>
+      <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="363" />
+      <source>Removed {0}.</source>
+      <translation>{0}을(를) 삭제했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="367" />
+      <source>Choose a model folder</source>
+      <translation>모델 폴더 선택</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
+      <source>Download a model</source>
+      <translation>모델 내려받기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="373" />
+      <source>Hugging Face model id (an audio-classification checkpoint):</source>
+      <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="384" />
+      <source>Installing {0}…</source>
+      <translation>{0} 설치 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="409" />
+      <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
+      <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="419" />
+      <source>Map labels onto emotions</source>
+      <translation>레이블을 감정에 대응</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="420" />
+      <source>These labels are not emotions Sound Diary knows: {0}.
+Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
+      <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
+각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="431" />
+      <source>You are offline: {0}</source>
+      <translation>오프라인 상태입니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="433" />
+      <source>Could not install {0}: {1}</source>
+      <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SignInPrompt</name>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="29" />
+      <source>Sign in to use {0}. Friends see only what you mark public; private entries never leave this computer.</source>
+      <translation>{0} 기능을 쓰려면 로그인하세요. 친구는 공개로 표시한 기록만 볼 수 있으며, 비공개 기록은 이 컴퓨터 밖으로 나가지 않습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="32" />
+      <source>Sign in or create an account…</source>
+      <translation>로그인 또는 계정 만들기…</translation>
+    </message>
+  </context>
+  <context>
+    <name>YearPixels</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="86" />
+      <source>{0}: no entry</source>
+      <translation>{0}: 기록 없음</translation>
+    </message>
+  </context>
+  <context>
+    <name>YearView</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="107" />
+      <source>Previous year</source>
+      <translation>이전 해</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="108" />
+      <source>Next year</source>
+      <translation>다음 해</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="132" />
+      <source>&lt;b&gt;{0}&lt;/b&gt; — {1} days with entries</source>
+      <translation>&lt;b&gt;{0}&lt;/b&gt; — 기록한 날 {1}일</translation>
+    </message>
+  </context>
+</TS>
