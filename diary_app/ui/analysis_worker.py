@@ -1,0 +1,129 @@
+"""Analyse diary entries off the GUI thread; the models are loaded once, also off the GUI thread.
+
+One worker thread (a private ``QThreadPool`` with one thread) runs the jobs in order, so the
+models are loaded once and two analyses never compete for the CPU. Results go straight into the
+diary (``set_analysis`` / ``set_analysis_failed``) and are reported with signals, which Qt
+delivers on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+STAGE_QUEUED = "queued"
+STAGE_LOADING = "loading"
+STAGE_ANALYSING = "analysing"
+
+
+def default_analyzer_factory(settings) -> Any:
+    from diary_app.analysis.pipeline import Analyzer
+
+    return Analyzer(settings=settings)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A message for the user: typed errors already carry one; anything else gets its type."""
+    from diary_app.audio import AudioLoadError
+
+    try:
+        from diary_app.analysis.registry import ModelNotAvailable
+    except ImportError:  # pragma: no cover - the analysis package is always there in releases
+        ModelNotAvailable = ()  # type: ignore[assignment]
+    if isinstance(exc, (AudioLoadError, ModelNotAvailable)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+class AnalysisWorker(QObject):
+    stage = Signal(str, str)  # entry id, STAGE_*
+    finished = Signal(str, object)  # entry id, AnalysisResult
+    failed = Signal(str, str)  # entry id, message for the user
+    models_loaded = Signal()
+
+    def __init__(self, diary, settings, analyzer_factory: Callable[[Any], Any] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.diary = diary
+        self.settings = settings
+        self.analyzer_factory = analyzer_factory or default_analyzer_factory
+        self._analyzer: Any = None
+        self._analyzer_lock = threading.Lock()
+        self._pending: set[str] = set()
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def analyse(self, entry_id: uuid.UUID | str) -> None:
+        key = str(entry_id)
+        if key in self._pending:
+            return
+        self._pending.add(key)
+        self.stage.emit(key, STAGE_QUEUED)
+        self.pool.start(lambda: self._run(key))
+
+    def analyse_pending(self) -> int:
+        """Queue every entry still waiting for analysis (e.g. after a crash or a recovery)."""
+        entries = self.diary.pending_analysis()
+        for entry in sorted(entries, key=lambda e: e.created_at):
+            self.analyse(entry.id)
+        return len(entries)
+
+    def preload(self) -> None:
+        """Load the models in the background so the first analysis starts at once."""
+        self.pool.start(self._load_quietly)
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        return self.pool.waitForDone(timeout_ms)
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone()
+
+    # -- on the worker thread ----------------------------------------------------------------
+    def _get_analyzer(self, key: str | None) -> Any:
+        with self._analyzer_lock:
+            if self._analyzer is None:
+                analyzer = self.analyzer_factory(self.settings)
+                if key is not None:
+                    self.stage.emit(key, STAGE_LOADING)
+                if hasattr(analyzer, "load"):
+                    analyzer.load()
+                self._analyzer = analyzer  # only a loaded analyzer is kept: a failed load is retried
+                self.models_loaded.emit()
+            return self._analyzer
+
+    def _load_quietly(self) -> None:
+        try:
+            self._get_analyzer(None)
+        except Exception as exc:  # reported when an entry needs it
+            log.info("model preload failed: %s", exc)
+
+    def _run(self, key: str) -> None:
+        try:
+            analyzer = self._get_analyzer(key)
+            self.stage.emit(key, STAGE_ANALYSING)
+            result = analyzer.analyze_file(self.diary.audio_path(uuid.UUID(key)))
+            self.diary.set_analysis(key, result)
+        except Exception as exc:
+            message = describe_error(exc)
+            log.warning("analysis of %s failed: %s", key, message)
+            try:
+                self.diary.set_analysis_failed(key, message)
+            except Exception as store_exc:  # the entry was discarded meanwhile
+                log.info("could not mark %s as failed: %s", key, store_exc)
+            self._pending.discard(key)
+            self.failed.emit(key, message)
+            return
+        self._pending.discard(key)
+        self.finished.emit(key, result)
