@@ -31,13 +31,39 @@ def run_gui(argv: list[str] | None = None) -> int:
     install_translator(settings.language, app)  # before any widget exists, so all text is translated
     apply_theme(settings.theme, app)
     _set_window_icon(app)
-    diary = Diary()
+    from diary_app.store import SchemaTooNew
+
+    try:
+        diary = Diary()
+    except SchemaTooNew as exc:  # refuse instead of damaging a diary from a newer release
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Sound Diary", str(exc))
+        return 1
     diary.recover()
     ctx = AppContext(diary=diary, settings=settings)
     window = MainWindow(ctx)
     window.show()
     maybe_show_first_run(settings, window)
+    _start_record_duties(window, app)
     return app.exec()
+
+
+def _start_record_duties(window, app) -> None:
+    """After the window is up: offer recordings a crash left behind, re-run unfinished analyses,
+    and on quit keep a running recording and let the analysis thread finish."""
+    from PySide6.QtCore import QTimer
+
+    page = window.pages.get("record")
+    if page is None or not hasattr(page, "offer_recovery"):
+        return
+
+    def duties() -> None:
+        page.offer_recovery()
+        page.analyse_pending()
+
+    QTimer.singleShot(0, duties)
+    app.aboutToQuit.connect(page.shutdown)
 
 
 def _set_window_icon(app) -> None:
