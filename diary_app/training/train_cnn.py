@@ -1,0 +1,375 @@
+"""Log-mel CNN trainer for the scene model (paper Table 3) and the compact speech-emotion default.
+
+One trainer serves both because both are "log-mel windows -> small CNN -> softmax": the recipes
+differ only in architecture, window length, augmentation and class weighting, which are options.
+The output folder is a model folder the inference side loads by its card: ``model.safetensors``
+(state dict of ``architectures.build(architecture, **arch_config)``), ``model_card.json`` with the
+log-mel parameters, window length and calibrated temperature, plus a human ``MODEL_CARD.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from diary_app.analysis.features import LogMelConfig, log_mel
+from diary_app.training.augment import AugmentConfig, spec_augment, training_window
+from diary_app.training.datasets import Example
+from diary_app.training.splits import Split
+
+CHECKPOINT_DIR = ".checkpoint"
+
+
+@dataclass
+class CnnTrainConfig:
+    task: str  # "speech-emotion" or "scene"
+    out: Path
+    architecture: str
+    arch_config: dict = field(default_factory=dict)
+    window_s: float = 3.0
+    epochs: int = 5
+    batch_size: int = 16
+    lr: float = 1e-3
+    weight_decay: float = 1e-2
+    class_weights: bool = False
+    cosine: bool = False  # cosine learning-rate decay over all steps
+    label_smoothing: float = 0.0
+    seed: int = 0
+    augment: AugmentConfig = field(default_factory=AugmentConfig.none)
+    features: LogMelConfig = field(default_factory=LogMelConfig)
+    calibrate: bool = True
+    select_best: bool = True  # keep the epoch with the best validation weighted F1
+    max_steps: int | None = None  # stop early (tests, smoke runs)
+    threads: int | None = None
+    resume: bool = False
+    keep_checkpoint: bool = False
+    progress: bool = True
+
+
+@dataclass
+class TrainReport:
+    labels: list[str]
+    step_losses: list[float]
+    epochs_run: int
+    best_epoch: int
+    val_metrics: dict
+    test_metrics: dict
+    temperature: float
+    threshold_stats: dict
+    seconds: float
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def predict_window_logits(model, feats: np.ndarray, batch: int = 64) -> np.ndarray:
+    """(n_windows, n_mels, frames) -> (n_windows, n_classes) logits, in eval mode."""
+    torch = _torch()
+    model.eval()
+    outs = []
+    with torch.inference_mode():
+        for i in range(0, len(feats), batch):
+            x = torch.from_numpy(np.ascontiguousarray(feats[i : i + batch]))[:, None]
+            outs.append(model(x).float().numpy())
+    return np.concatenate(outs)
+
+
+def clip_probs(window_logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Average of softmax(logits / T) over a clip's windows (the inference rule)."""
+    z = window_logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=1, keepdims=True)
+    return p.mean(axis=0)
+
+
+def fit_temperature(per_clip_logits: list[np.ndarray], y: np.ndarray) -> float:
+    """Temperature that minimises the validation NLL of the clip-level probabilities.
+
+    A 1-D grid search over log-spaced values is enough for one scalar and cannot diverge.
+    """
+    if len(per_clip_logits) == 0:
+        return 1.0
+    grid = np.exp(np.linspace(np.log(0.25), np.log(8.0), 121))
+    best_t, best_nll = 1.0, math.inf
+    for t in grid:
+        nll = -np.mean([np.log(clip_probs(l, t)[k] + 1e-12) for l, k in zip(per_clip_logits, y)])
+        if nll < best_nll:
+            best_t, best_nll = float(t), float(nll)
+    return best_t
+
+
+def threshold_stats(probs: np.ndarray, y: np.ndarray, threshold: float = 0.70) -> dict:
+    """How often the 'unclassified' threshold fires, and how right the kept/rejected calls are."""
+    if len(probs) == 0:
+        return {}
+    conf = probs.max(axis=1)
+    pred = probs.argmax(axis=1)
+    kept = conf >= threshold
+    acc = lambda m: float((pred[m] == y[m]).mean()) if m.any() else None  # noqa: E731
+    return {
+        "threshold": threshold,
+        "fires_rate": float((~kept).mean()),
+        "kept_accuracy": acc(kept),
+        "rejected_accuracy": acc(~kept),
+        "n": int(len(y)),
+        "mean_confidence": float(conf.mean()),
+    }
+
+
+def _class_weights(y: np.ndarray, n: int) -> np.ndarray:
+    counts = np.bincount(y, minlength=n).astype(np.float64)
+    w = np.where(counts > 0, counts.sum() / (n * np.maximum(counts, 1)), 0.0)
+    return w.astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- training
+
+class _ClipSet:
+    """Decoded clips of one split part plus their eval features (computed once)."""
+
+    def __init__(self, examples: list[Example], label_index: dict[str, int], cfg: CnnTrainConfig, progress_desc: str) -> None:
+        from tqdm import tqdm
+
+        from diary_app.training.features_cache import load_wave_cached
+
+        self.examples = examples
+        self.y = np.array([label_index[e.label] for e in examples], dtype=np.int64)
+        self.waves = [
+            load_wave_cached(e.path, cfg.features.sample_rate)
+            for e in tqdm(examples, desc=f"loading {progress_desc}", disable=not cfg.progress or not examples, leave=False)
+        ]
+        self._eval_feats: list[np.ndarray] | None = None
+        self.cfg = cfg
+
+    def eval_features(self) -> list[np.ndarray]:
+        from diary_app.training.features_cache import clip_window_features
+
+        if self._eval_feats is None:
+            self._eval_feats = [clip_window_features(w, self.cfg.features, self.cfg.window_s) for w in self.waves]
+        return self._eval_feats
+
+
+def _evaluate_set(model, clips: _ClipSet, labels: list[str], temperature: float = 1.0) -> tuple[dict, np.ndarray, list[np.ndarray]]:
+    from diary_app.training.evaluate import compute_metrics
+
+    if not clips.examples:
+        return {}, np.zeros((0, len(labels))), []
+    logits = [predict_window_logits(model, f) for f in clips.eval_features()]
+    probs = np.stack([clip_probs(l, temperature) for l in logits])
+    report = compute_metrics(clips.y, probs.argmax(axis=1), labels)
+    return report.to_dict(), probs, logits
+
+
+def train_cnn(split: Split, cfg: CnnTrainConfig, labels: list[str] | None = None) -> tuple[object, TrainReport]:
+    """Train, select, calibrate; returns (model, report). Writing the folder is ``save_model``."""
+    torch = _torch()
+    from tqdm import tqdm
+
+    from diary_app.analysis import architectures
+
+    t_start = time.perf_counter()
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    labels = labels or sorted({e.label for e in split.train})
+    index = {l: i for i, l in enumerate(labels)}
+    train = _ClipSet([e for e in split.train if e.label in index], index, cfg, "train")
+    val = _ClipSet([e for e in split.val if e.label in index], index, cfg, "validation")
+    test = _ClipSet([e for e in split.test if e.label in index], index, cfg, "test")
+    if not train.examples:
+        raise ValueError("no training examples with a known label")
+
+    arch_config = dict(cfg.arch_config)
+    arch_config["n_classes"] = len(labels)
+    model = architectures.build(cfg.architecture, **arch_config)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = math.ceil(len(train.examples) / cfg.batch_size)
+    total_steps = steps_per_epoch * cfg.epochs
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, (lambda s: 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / total_steps))) if cfg.cosine else (lambda s: 1.0)
+    )
+    weight = torch.from_numpy(_class_weights(train.y, len(labels))) if cfg.class_weights else None
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, label_smoothing=cfg.label_smoothing)
+    win = int(round(cfg.window_s * cfg.features.sample_rate))
+
+    ckpt_path = Path(cfg.out) / CHECKPOINT_DIR / "checkpoint.pt"
+    start_epoch, step, losses = 0, 0, []
+    best = (-1.0, -1, None)  # (val weighted F1, epoch, state dict)
+    if cfg.resume and ckpt_path.is_file():
+        ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
+        if ck["labels"] != labels or ck["architecture"] != cfg.architecture:
+            raise ValueError(f"{ckpt_path} belongs to another run (labels or architecture differ); remove it or drop --resume")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        sched.load_state_dict(ck["scheduler"])
+        start_epoch, step, losses = ck["epoch"], ck["step"], ck["losses"]
+        best = (ck["best_f1"], ck["best_epoch"], ck["best_state"])
+        rng = np.random.default_rng(ck["rng_seed"])
+        print(f"resumed from {ckpt_path} at epoch {start_epoch}, step {step}")
+
+    epoch = start_epoch
+    for epoch in range(start_epoch, cfg.epochs):
+        model.train()
+        order = rng.permutation(len(train.examples))
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not cfg.progress, leave=False)
+        for b in bar:
+            if cfg.max_steps is not None and step >= cfg.max_steps:
+                break
+            idx = order[b * cfg.batch_size : (b + 1) * cfg.batch_size]
+            feats = np.stack([log_mel(training_window(train.waves[i], win, rng, cfg.augment), cfg.features) for i in idx])
+            feats = spec_augment(feats, cfg.augment, rng)
+            x = torch.from_numpy(feats)[:, None]
+            y = torch.from_numpy(train.y[idx])
+            if cfg.augment.mixup_alpha > 0 and len(idx) > 1:
+                lam = float(rng.beta(cfg.augment.mixup_alpha, cfg.augment.mixup_alpha))
+                perm = torch.from_numpy(rng.permutation(len(idx)))
+                x = lam * x + (1 - lam) * x[perm]
+                out = model(x)
+                loss = lam * loss_fn(out, y) + (1 - lam) * loss_fn(out, y[perm])
+            else:
+                loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            step += 1
+            losses.append(loss.item())
+            bar.set_postfix(loss=f"{np.mean(losses[-steps_per_epoch:]):.3f}")
+        val_metrics, _, _ = _evaluate_set(model, val, labels)
+        f1 = val_metrics.get("weighted_f1", -1.0) if val_metrics else -1.0
+        msg = f"epoch {epoch + 1}: train loss {np.mean(losses[-steps_per_epoch:]):.3f}"
+        if val_metrics:
+            msg += f", val acc {val_metrics['accuracy']:.3f}, val wF1 {f1:.3f}"
+        print(msg, flush=True)
+        if not cfg.select_best or f1 >= best[0]:
+            best = (f1, epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
+        ckpt_path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(
+            {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "epoch": epoch + 1,
+             "step": step, "losses": losses, "best_f1": best[0], "best_epoch": best[1], "best_state": best[2],
+             "labels": labels, "architecture": cfg.architecture, "rng_seed": int(rng.integers(0, 2**31))},
+            ckpt_path,
+        )
+        if cfg.max_steps is not None and step >= cfg.max_steps:
+            break
+
+    if best[2] is not None:
+        model.load_state_dict(best[2])
+    temperature = 1.0
+    val_metrics, _, val_logits = _evaluate_set(model, val, labels)
+    if cfg.calibrate and val_logits:
+        temperature = fit_temperature(val_logits, val.y)
+        print(f"temperature on validation: {temperature:.3f}")
+    test_metrics, test_probs, _ = _evaluate_set(model, test, labels, temperature)
+    if test_metrics:
+        test_metrics["per_source"] = _per_source(test, test_probs, labels)
+    thr = threshold_stats(test_probs, test.y) if test.examples else {}
+    if not cfg.keep_checkpoint and ckpt_path.exists():
+        ckpt_path.unlink()
+        try:
+            ckpt_path.parent.rmdir()
+        except OSError:
+            pass
+    report = TrainReport(labels, losses, epoch + 1, best[1], val_metrics, test_metrics, temperature, thr, time.perf_counter() - t_start)
+    return model, report
+
+
+def _per_source(clips: _ClipSet, probs: np.ndarray, labels: list[str]) -> dict:
+    from diary_app.training.evaluate import compute_metrics
+
+    out = {}
+    sources = np.array([e.source for e in clips.examples])
+    for s in sorted(set(sources)):
+        m = sources == s
+        r = compute_metrics(clips.y[m], probs[m].argmax(axis=1), labels)
+        out[s] = {"n": int(m.sum()), "accuracy": r.accuracy, "weighted_f1": r.weighted_f1}
+    return out
+
+
+def save_model(model, report: TrainReport, cfg: CnnTrainConfig, card_fields: dict) -> Path:
+    """Write weights + ``model_card.json`` + ``MODEL_CARD.md`` into ``cfg.out``."""
+    from safetensors.torch import save_file
+
+    from diary_app.analysis.model_card import KIND_LOGMEL_SER, KIND_SCENE_CNN, ModelCard
+
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(out / "model.safetensors"))
+    arch_config = dict(getattr(model, "config", cfg.arch_config))
+    metrics = {"test": report.test_metrics, "validation": report.val_metrics, "best_epoch": report.best_epoch,
+               "epochs_run": report.epochs_run, "train_seconds": round(report.seconds, 1)}
+    if report.threshold_stats:
+        metrics["test_threshold_0.70"] = report.threshold_stats
+    card = ModelCard(
+        name=card_fields.get("name", out.name),
+        kind=KIND_SCENE_CNN if cfg.task == "scene" else KIND_LOGMEL_SER,
+        labels=list(report.labels),
+        task=cfg.task,
+        sample_rate=cfg.features.sample_rate,
+        window_s=cfg.window_s,
+        label_map={l: l for l in report.labels} if cfg.task != "scene" else {},
+        emotion_table=card_fields.get("emotion_table"),
+        features=cfg.features.to_dict(),
+        architecture=cfg.architecture,
+        arch_config=arch_config,
+        temperature=report.temperature,
+        training_data=card_fields.get("training_data", ""),
+        licence=card_fields.get("licence", ""),
+        metrics=metrics,
+        retrain_command=card_fields.get("retrain_command", ""),
+        description=card_fields.get("description", ""),
+        extra={"recipe": {k: (asdict(v) if hasattr(v, "__dataclass_fields__") else v) for k, v in asdict(cfg).items() if k not in ("out",)}},
+    )
+    card.save(out)
+    (out / "MODEL_CARD.md").write_text(render_markdown_card(card), encoding="utf-8")
+    return out
+
+
+def render_markdown_card(card) -> str:
+    """Human-readable card generated from the machine card, so the two never disagree."""
+    m = card.metrics or {}
+    test = m.get("test", {})
+    lines = [f"# {card.name}", "", card.description or "", "",
+             "| field | value |", "| --- | --- |",
+             f"| kind | `{card.kind}` |", f"| task | {card.task} |", f"| labels | {', '.join(card.labels)} |",
+             f"| architecture | `{card.architecture}` {json.dumps(card.arch_config)} |",
+             f"| input | {card.sample_rate} Hz, {card.window_s:g} s windows, log-mel {json.dumps(card.features)} |",
+             f"| temperature | {card.temperature:.3f} |"]
+    if card.emotion_table:
+        lines.append(f"| scene → emotion table | `resources/{card.emotion_table}` |")
+    lines += ["", "## Training data and licence", "", card.training_data, "", f"**Licence limits:** {card.licence}", ""]
+    if test:
+        lines += ["## Held-out metrics (test split: groups never seen in training)", "",
+                  f"- accuracy **{test['accuracy']:.3f}**, weighted F1 **{test['weighted_f1']:.3f}** on {test.get('n', '?')} clips"]
+        for src, r in (test.get("per_source") or {}).items():
+            lines.append(f"- {src}: accuracy {r['accuracy']:.3f}, weighted F1 {r['weighted_f1']:.3f} ({r['n']} clips)")
+        thr = m.get("test_threshold_0.70")
+        if thr and card.task == "scene":
+            ka = "n/a" if thr["kept_accuracy"] is None else f"{thr['kept_accuracy']:.3f}"
+            ra = "n/a" if thr["rejected_accuracy"] is None else f"{thr['rejected_accuracy']:.3f}"
+            lines.append(f"- calibrated confidence < 0.70 ('unclassified') on {thr['fires_rate']:.1%} of test clips; "
+                         f"accuracy of kept predictions {ka}, of rejected ones {ra}")
+        lines += ["", "Per class (precision / recall / F1 / support):", "", "| class | P | R | F1 | n |", "| --- | --- | --- | --- | --- |"]
+        for lbl, r in test.get("per_class", {}).items():
+            lines.append(f"| {lbl} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {r['support']} |")
+        lines += ["", "Confusion matrix (rows = true, columns = predicted, order as labels):", "", "```"]
+        lines += [" ".join(f"{v:4d}" for v in row) for row in test.get("confusion", [])]
+        lines += ["```", ""]
+    extra_md = card.extra.get("notes_md") if isinstance(card.extra, dict) else None
+    if extra_md:
+        lines += [extra_md, ""]
+    lines += ["## Re-train", "", "```", card.retrain_command, "```", ""]
+    return "\n".join(lines)
