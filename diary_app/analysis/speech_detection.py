@@ -196,10 +196,13 @@ def window_cues(wave: np.ndarray, flags: np.ndarray, sample_rate: int = SAMPLE_R
 
 def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
     wave = np.nan_to_num(np.asarray(wave, dtype=np.float32).reshape(-1))
-    if sample_rate != SAMPLE_RATE:
-        import librosa
+    if sample_rate != SAMPLE_RATE:  # polyphase resampling: exact ratio, no librosa import (seconds) on this path
+        from math import gcd
 
-        wave = librosa.resample(wave, orig_sr=sample_rate, target_sr=SAMPLE_RATE, res_type="soxr_hq")
+        from scipy.signal import resample_poly
+
+        g = gcd(int(sample_rate), SAMPLE_RATE)
+        wave = resample_poly(wave, SAMPLE_RATE // g, int(sample_rate) // g).astype(np.float32)
     return np.clip(wave, -1.0, 1.0)
 
 
@@ -242,7 +245,8 @@ def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDet
         w_wave = wave[a * frame_len:b * frame_len]
         cues = window_cues(w_wave, w_flags)
         model = rule.cues_only
-        if cfg.use_yamnet and rule.with_yamnet is not None:
+        enough_voice = w_flags.sum() * FRAME_MS / 1000 >= cfg.min_voiced_s
+        if cfg.use_yamnet and rule.with_yamnet is not None and enough_voice:  # else the answer is "no" anyway
             y = yamnet_cues(w_wave)
             if y is not None:
                 cues.update(y)
@@ -252,7 +256,7 @@ def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDet
         p = model.probability(cues)
         if best_cues is None or p > best_p:
             best_p, best_cues = p, cues
-        if p >= threshold and w_flags.sum() * FRAME_MS / 1000 >= cfg.min_voiced_s:
+        if p >= threshold and enough_voice:
             flags[a:b] = w_flags
             n_speech_windows += 1
     voiced = float(flags.sum() * FRAME_MS / 1000)
