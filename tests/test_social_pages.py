@@ -194,6 +194,34 @@ def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_pa
     page.account.setCurrentIndex(0)
     qtbot.waitUntil(lambda: len(page.items) == 2, timeout=WAIT_MS)
 
+    # play downloads the friend's audio off the GUI thread, then hands the file to the player
+    page.item_for(bobs).play_button.click()
+    qtbot.waitUntil(lambda: page._player is not None and page._player.source().isLocalFile(), timeout=WAIT_MS)
+    played = page._player.source().toLocalFile()
+    assert open(played, "rb").read() == bob.api._http.get(f"/entries/{bobs}/audio", headers={"Authorization": f"Bearer {bob.api.token}"}).content
+
+    # older entries come page by page
+    monkey_size = page_size_one(page)
+    page.reload()
+    qtbot.waitUntil(lambda: len(page.items) == 1 and page.more_button.isVisibleTo(page), timeout=WAIT_MS)
+    page.more_button.click()
+    qtbot.waitUntil(lambda: sorted(i.entry.id for i in page.items) == sorted([mine, bobs]), timeout=WAIT_MS)
+    monkey_size.undo()
+
+    # making my entry private is picked up by the background sync and it leaves the feed
+    ctx.diary.set_public(mine, False)
+    qtbot.waitUntil(lambda: ctx.diary.get(mine).sync_state == SyncState.LOCAL, timeout=WAIT_MS)
+    assert [e.id for e in bob.api.feed().items] == [bobs]
+    qtbot.waitUntil(lambda: [i.entry.id for i in page.items] == [bobs], timeout=WAIT_MS)
+
+
+def page_size_one(page):
+    import diary_app.ui.pages.feed as feed_module
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(feed_module, "PAGE_SIZE", 1)
+    return patch
+
 
 def test_notifications_badge_and_mark_read(ctx, qtbot, server, tmp_path):
     from diary_app.ui.main_window import MainWindow
@@ -238,3 +266,18 @@ def test_reminder_without_tray_or_server_falls_back_in_app(qtbot, tmp_path):
     assert tray.schedule() is None and not tray.timer.isActive()
     ctx.settings.reminder_enabled, ctx.settings.reminder_time = True, "not a time"
     assert tray.schedule() is None  # a bad setting turns the reminder off instead of crashing
+
+
+def test_revoked_token_signs_the_gui_out_and_forgets_it(ctx, qtbot):
+    from diary_app.ui.pages.friends import FriendsPage
+
+    page = FriendsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    sign_in(qtbot, page)
+    api = page.service.session.api
+    api._http.post("/auth/logout", headers={"Authorization": f"Bearer {api.token}"})  # revoked elsewhere
+    assert TokenStore().load(ctx.settings.server_url) is not None
+    page.reload()
+    qtbot.waitUntil(lambda: page.currentIndex() == 0 and not page.service.signed_in, timeout=WAIT_MS)
+    assert TokenStore().load(ctx.settings.server_url) is None
