@@ -31,11 +31,11 @@ class SerCNN(nn.Module):
             layers.append(_block(c_in, c))
             c_in = c
         self.features = nn.Sequential(*layers)
-        self.dropout = nn.Dropout(dropout)
-        self.classifier = nn.Linear(2 * c_in, n_classes)
+        # Sequential like SceneCNN's head, so loaders can read ``classifier[-1].out_features``
+        self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * c_in, n_classes))
         self.config = {"n_classes": n_classes, "channels": list(channels), "dropout": dropout}
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.features(x).mean(dim=2)  # average over mel bands -> (batch, channels, time)
         pooled = torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
-        return self.classifier(self.dropout(pooled))
+        return self.classifier(pooled)
