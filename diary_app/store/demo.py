@@ -34,7 +34,7 @@ CITIES: list[tuple[str, float, float, list[str]]] = [
     ("Busan", 35.1796, 129.0756, ["Haeundae Beach", "Seomyeon", "Gwangalli", "Busan Station"]),
     ("Daejeon", 36.3504, 127.3845, ["Expo Park", "Dunsan", "Daejeon Station"]),
     ("Jeju", 33.4996, 126.5312, ["Hallasan Trail", "Jeju Airport", "Aewol Cafe Street"]),
-    ("Berlin", 52.5200, 13.4050, ["Tiergarten", "Alexanderplatz", "Kreuzberg"]),
+    ("Gangneung", 37.7519, 128.8761, ["Gyeongpo Beach", "Anmok Coffee Street", "Gangneung Station"]),
 ]
 CITY_WEIGHTS = [0.55, 0.17, 0.12, 0.08, 0.08]
 

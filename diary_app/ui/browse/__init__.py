@@ -1,0 +1,1 @@
+"""Browsing the diary: list, calendar, year in pixels, offline map, statistics and entry detail."""

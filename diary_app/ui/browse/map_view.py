@@ -1,0 +1,151 @@
+"""The map page: the folium/Leaflet page in a ``QWebEngineView`` with a Python ⇄ page bridge.
+
+The page is loaded once; filter and diary changes push a fresh JSON array of points through
+``runJavaScript`` (no reload). The page calls back through ``QWebChannel`` when markers are drawn
+(used for timing and tests) and when the user presses "Open entry" in a popup.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import tzinfo
+
+from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from diary_app.paths import data_dir
+from diary_app.store import Diary
+from diary_app.store.stats import MapData, local_tz, map_data
+from diary_app.ui.browse.filters import BrowseFilter
+from diary_app.ui.browse.map_html import build_map_html, points_json
+
+
+#: above this many points the page goes through a file instead of ``setHtml`` (2 MB limit)
+SETHTML_POINTS = 3000
+
+
+class MapBridge(QObject):
+    """Published to the page as ``bridge``; its slots are callable from JavaScript."""
+
+    open_entry = Signal(str)
+    markers_drawn = Signal(int)
+    page_ready = Signal(int)
+
+    @Slot(str)
+    def openEntry(self, entry_id: str) -> None:  # noqa: N802  (JavaScript name)
+        self.open_entry.emit(entry_id)
+
+    @Slot(int)
+    def markersDrawn(self, n: int) -> None:  # noqa: N802
+        self.markers_drawn.emit(n)
+
+    @Slot(int)
+    def pageReady(self, n: int) -> None:  # noqa: N802
+        self.page_ready.emit(n)
+
+
+class MapView(QWidget):
+    """Markers for the located entries matching the filter; a line counting those without a place."""
+
+    open_entry = Signal(str)
+    #: emitted with the number of markers each time the page finished drawing a set of points
+    markers_drawn = Signal(int)
+
+    def __init__(self, diary: Diary, tz: tzinfo | None = None, parent: QWidget | None = None, *, tiles: bool = True) -> None:
+        super().__init__(parent)
+        self.diary = diary
+        self.tz = tz or local_tz()
+        self.filter = BrowseFilter()
+        self.data: MapData | None = None
+        self.loaded = False
+        self.last_draw_s: float | None = None  # seconds from the last set of points to "drawn"
+        self._t0 = 0.0
+        self.summary = QLabel()
+        self.summary.setObjectName("map_summary")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        try:
+            from PySide6.QtWebChannel import QWebChannel
+            from PySide6.QtWebEngineWidgets import QWebEngineView
+        except ImportError as exc:  # a build without QtWebEngine still browses by list and calendar
+            self.web = None
+            layout.addWidget(QLabel(self.tr("The map needs QtWebEngine, which is not available: {0}").format(exc)), 1)
+            return
+        self.web = QWebEngineView()
+        self.bridge = MapBridge(self)
+        self.bridge.open_entry.connect(self.open_entry)
+        self.bridge.markers_drawn.connect(self._drawn)
+        self.bridge.page_ready.connect(self._drawn)
+        self.channel = QWebChannel(self.web.page())
+        self.channel.registerObject("bridge", self.bridge)
+        self.web.page().setWebChannel(self.channel)
+        self.web.loadFinished.connect(self._load_finished)
+        layout.addWidget(self.web, 1)
+        self.tiles = tiles
+
+    def load(self) -> None:
+        """Load the page (once) and draw the current points."""
+        if self.web is None:
+            return
+        self.data = map_data(self.diary, self.filter.to_query(self.tz))
+        self._update_summary()
+        self._t0 = time.perf_counter()
+        big = len(self.data.points) > SETHTML_POINTS
+        html, base = build_map_html(
+            self.data.points, tiles=self.tiles, tz=self.tz, absolute_assets=big,
+            offline_text=self.tr("No network: map tiles are not shown; markers are on a plain background."),
+            open_text=self.tr("Open entry"),
+        )
+        self.loaded = False
+        if big:  # setHtml is limited to 2 MB: write the page to a file and load that
+            page_file = data_dir() / "cache" / "map.html"
+            page_file.parent.mkdir(parents=True, exist_ok=True)
+            page_file.write_text(html, encoding="utf-8")
+            self.web.load(QUrl.fromLocalFile(str(page_file)))
+        else:
+            self.web.setHtml(html, QUrl.fromLocalFile(str(base)))
+
+    def _load_finished(self, ok: bool) -> None:
+        self.loaded = ok
+
+    def set_filter(self, f: BrowseFilter) -> None:
+        self.filter = f
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-query and redraw the markers without reloading the page."""
+        if self.web is None:
+            return
+        if not self.loaded:
+            self.load()
+            return
+        self.data = map_data(self.diary, self.filter.to_query(self.tz))
+        self._update_summary()
+        self._t0 = time.perf_counter()
+        self._push_points()
+
+    def _push_points(self) -> None:
+        assert self.data is not None
+        js = f"window.diaryMap && window.diaryMap.setPoints({points_json(self.data.points, self.tz)}, true)"
+        self.web.page().runJavaScript(js)
+
+    def _drawn(self, n: int) -> None:
+        self.last_draw_s = time.perf_counter() - self._t0
+        self.markers_drawn.emit(n)
+
+    def _update_summary(self) -> None:
+        assert self.data is not None
+        located = len(self.data.points)
+        text = self.tr("%n entries on the map", "", located)
+        if self.data.unlocated:
+            text += " · " + self.tr("%n entries have no place", "", self.data.unlocated)
+        self.summary.setText(text)
+
+    def run_js(self, script: str, callback) -> None:
+        """For tests and tools: evaluate ``script`` in the page and pass the result to ``callback``."""
+        self.web.page().runJavaScript(script, 0, callback)
+
+    def marker_json(self) -> str:
+        return json.dumps([p.to_json(self.tz) for p in (self.data.points if self.data else [])])
