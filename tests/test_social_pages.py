@@ -262,6 +262,9 @@ def test_reminder_without_tray_or_server_falls_back_in_app(qtbot, tmp_path):
             tray.show_reminder()
         assert sig.args == [REMINDER_MESSAGE]
         assert window.statusBar().currentMessage() == REMINDER_MESSAGE
+    ctx.settings.reminder_time = "07:45"  # what the Settings page does: edit the shared settings in place
+    tray._settings_check()  # runs every minute
+    assert tray.next_at.strftime("%H:%M") == "07:45"
     ctx.settings.reminder_enabled = False
     assert tray.schedule() is None and not tray.timer.isActive()
     ctx.settings.reminder_enabled, ctx.settings.reminder_time = True, "not a time"

@@ -42,7 +42,17 @@ class ReminderTray(QObject):
         self.timer.timeout.connect(self._tick)
         self.next_at: datetime | None = None
         self.shown_count = 0
+        self._scheduled_for: tuple[str, bool] | None = None
+        # the Settings page edits ctx.settings in place; pick up a new time within a minute
+        self.watch = QTimer(self)
+        self.watch.setInterval(60_000)
+        self.watch.timeout.connect(self._settings_check)
+        self.watch.start()
         self.schedule()
+
+    def _settings_check(self) -> None:
+        if (self.ctx.settings.reminder_time, bool(self.ctx.settings.reminder_enabled)) != self._scheduled_for:
+            self.schedule()
 
     def _recorded_today(self) -> bool:
         now = datetime.now().astimezone()
@@ -55,6 +65,7 @@ class ReminderTray(QObject):
     def schedule(self, now: datetime | None = None) -> datetime | None:
         """(Re)arm the timer from the settings; call after the user changes the reminder time."""
         s = self.ctx.settings
+        self._scheduled_for = (s.reminder_time, bool(s.reminder_enabled))
         try:
             self.next_at = next_reminder(s.reminder_time, now, enabled=s.reminder_enabled, recorded_today=self._recorded_today())
         except ValueError:
