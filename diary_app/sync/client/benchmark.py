@@ -1,0 +1,86 @@
+"""Time the sync client against a fresh local ``diary-app sync-server`` (numbers for the notes).
+
+    .venv/bin/python -m diary_app.sync.client.benchmark --entries 50
+
+Signs up one user, creates N public entries from ``../shared/data/emodb``, then times the first
+``SyncEngine.run_once()`` (all uploads), an idle pass, and one feed page. Source checkout only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="time the sync client against a local server")
+    parser.add_argument("--entries", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    from diary_app.paths import shared_data_dir
+    from diary_app.store import Diary
+    from diary_app.sync.client.session import ClientSession
+    from diary_app.sync.client.sync_engine import SyncEngine
+    from diary_app.sync.client.token_store import TokenStore
+
+    data = shared_data_dir()
+    if data is None:
+        print("needs ../shared/data/emodb", file=sys.stderr)
+        return 2
+    with open(data / "emodb" / "manifest.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["label"] != "unmapped"][: args.entries]
+    work = Path(tempfile.mkdtemp(prefix="sd_sync_bench_"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "diary_app", "sync-server", "--db", f"sqlite:///{work / 'server.sqlite3'}",
+         "--port", str(port), "--data-dir", str(work / "server"), "--argon2-memory-kib", "1024", "--argon2-time-cost", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        session = ClientSession(url, TokenStore(use_keyring=False, file_path=work / "token.json"))
+        session.signup("bench", "Bench", "benchmark password")
+        diary = Diary(work / "diary")
+        size = 0
+        for r in rows:
+            entry = diary.create_entry(data / "emodb" / r["path"], move=False)
+            diary.set_user_emotion(entry.id, r["label"])
+            diary.set_public(entry.id, True)
+            size += diary.audio_path(entry).stat().st_size
+        engine = SyncEngine(diary, session.api)
+        t = time.perf_counter()
+        report = engine.run_once()
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        engine.run_once()
+        idle = time.perf_counter() - t
+        t = time.perf_counter()
+        session.api.feed(limit=20)
+        feed = time.perf_counter() - t
+        n = max(1, len(report.uploaded))
+        print(f"first sync: {len(report.uploaded)} entries, {size / 1e6:.2f} MB audio in {first:.2f} s ({first / n * 1000:.0f} ms/entry)")
+        print(f"idle pass: {idle * 1000:.1f} ms; feed page of 20: {feed * 1000:.1f} ms")
+        return 0 if report.ok else 1
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
