@@ -166,10 +166,12 @@ def start_server(kind: str, request, tmp_path_factory, extra: list[str] | None =
     return ServerProcess(_db_url(kind, request, tmp), tmp, extra)
 
 
-@pytest.fixture(scope="module", params=DB_KINDS)
+@pytest.fixture(scope="session", params=DB_KINDS)
 def live_server(request, tmp_path_factory):
-    """The sync server as a real subprocess, once per test module and database kind.
+    """The sync server as a real subprocess, once per test session and database kind.
 
+    Tests share it (each test signs up accounts with unique names), because starting a server
+    costs seconds on a loaded machine.
     The upload limit is lowered to 1 MB so the over-size test sends little data.
     """
     server = start_server(request.param, request, tmp_path_factory, ["--max-upload-mb", "1"])
@@ -252,7 +254,7 @@ def real_audio_bytes(fmt: str = "FLAC", seconds: float = 0.5) -> bytes:
             clip = SHARED_DATA / "emodb" / fh.readline().split(",")[0]
     if clip is not None and clip.is_file():
         audio, sr = sf.read(str(clip), dtype="float32", frames=int(16000 * seconds * 3))
-        audio = audio[: int(sr * seconds)]
+        audio = np.resize(audio, (int(sr * seconds),) + audio.shape[1:])  # repeat a short clip to length
     else:
         sr = 16000
         audio = (0.2 * np.sin(2 * np.pi * 440 * np.arange(int(sr * seconds)) / sr)).astype("float32")

@@ -13,6 +13,7 @@ from diary_app import __version__
 from diary_app.sync.server.config import ServerConfig
 from diary_app.sync.server.db import make_engine
 from diary_app.sync.server.errors import install_error_handlers
+from diary_app.sync.server.limits import BodySizeLimit
 from diary_app.sync.server.migrations import migrate as run_migrations
 from diary_app.sync.server.routes import auth, entries, feed, friends, likes, notifications, users
 from diary_app.sync.server.schemas import Health
@@ -35,8 +36,8 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
         title="Sound Diary sync server",
         version=__version__,
         description=DESCRIPTION,
-        max_body_size=1024 * 1024,  # JSON bodies; the upload route sets its own, larger limit
     )
+    app.add_middleware(BodySizeLimit, max_upload_bytes=config.max_upload_bytes)
     app.state.server = ServerState(
         config=config,
         engine=engine,

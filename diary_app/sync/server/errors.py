@@ -13,6 +13,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("diary_app.sync.server")
@@ -47,6 +48,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
         message, errors = _validation_message(list(exc.errors()))
         return json_error(422, message, errors=errors)
+
+    @app.exception_handler(DataError)
+    async def _bad_value(request: Request, exc: DataError) -> Response:
+        # a value passed validation but the database refused it (e.g. out of its range)
+        log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc.orig)
+        return json_error(422, "a value in the request is not acceptable to the database")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

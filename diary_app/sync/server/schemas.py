@@ -13,7 +13,16 @@ USERNAME_PATTERN = r"^[a-z0-9_.-]{3,32}$"
 
 
 class Strict(BaseModel):
+    """Request bodies: unknown fields and NUL characters (PostgreSQL cannot store them) are refused."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, v):
+        if isinstance(v, str) and "\x00" in v:
+            raise ValueError("must not contain NUL characters")
+        return v
 
 
 class SignupIn(Strict):
