@@ -146,6 +146,11 @@ def test_friends_page_search_request_accept_remove(ctx, qtbot, server, tmp_path)
     qtbot.waitUntil(lambda: [u.username for u in page.friend_list] == [bob.user.username], timeout=WAIT_MS)
     assert carol.api.friends() == []
 
+    assert f"@{me}" in page.account_label.text()
+    page.sign_out_button.click()
+    qtbot.waitUntil(lambda: page.currentIndex() == 0, timeout=WAIT_MS)
+    assert TokenStore().load(ctx.settings.server_url) is None
+
 
 def _friends_with_entries(qtbot, ctx, server, tmp_path, page):
     me = sign_in(qtbot, page)

@@ -74,11 +74,22 @@ class FriendsPage(SocialPage):
         self.friend_list: list[User] = []
         self.requests = FriendRequests([], [])
 
+        self.account_label = QLabel()
+        self.account_label.setObjectName("account")
+        self.account_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.setObjectName("sign_out")
+        self.sign_out_button.clicked.connect(self.service.logout)
+        header = QHBoxLayout()
+        header.addWidget(QLabel(self.tr("<h2>Friends</h2>")))
+        header.addStretch(1)
+        header.addWidget(self.account_label)
+        header.addWidget(self.sign_out_button)
         search = QHBoxLayout()
         search.addWidget(self.search_box, 1)
         search.addWidget(self.search_button)
         layout = QVBoxLayout(self.content)
-        layout.addWidget(QLabel(self.tr("<h2>Friends</h2>")))
+        layout.addLayout(header)
         layout.addLayout(search)
         layout.addWidget(self.status)
         layout.addWidget(self.results)
@@ -92,6 +103,9 @@ class FriendsPage(SocialPage):
     def reload(self) -> None:
         if not self.service.signed_in or not hasattr(self, "friends"):
             return
+        user = self.service.user
+        if user is not None:
+            self.account_label.setText(self.tr("Signed in as {0} (@{1}) on {2}").format(user.display_name, user.username, self.service.server_url))
         self.service.call("friend_requests", on_done=self._show_requests, on_error=self._failed)
         self.service.call("friends", on_done=self._show_friends, on_error=self._failed)
 
