@@ -250,3 +250,16 @@ def test_start_offers_unfinished_recordings_and_analyses_them(qtbot, page, speec
     _wait_analysis(qtbot, page, str(result.id))
     assert page.ctx.diary.get(result.id).analysis_state == AnalysisState.DONE
     assert page.offer_recovery(ask=lambda u: pytest.fail("nothing left to offer")) == []
+
+
+def test_microphone_consent_refused_in_first_run_is_respected(qtbot, page, monkeypatch):
+    page.ctx.settings.first_run_done = True
+    page.ctx.settings.mic_consent = False
+    monkeypatch.setattr(page, "_ask_mic_consent", lambda: False)
+    assert page.start_recording() is False
+    assert "permission" in page.message_label.text() and page.ctx.diary.count() == 0
+    monkeypatch.setattr(page, "_ask_mic_consent", lambda: True)
+    _record(qtbot, page)
+    assert page.ctx.settings.mic_consent and Settings.load().mic_consent
+    assert page.ctx.diary.count() == 1
+    page.worker.wait(ANALYSIS_TIMEOUT_MS)

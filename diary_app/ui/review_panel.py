@@ -107,7 +107,14 @@ class ReviewPanel(QFrame):
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("Automatic tag"))
         heading.setStyleSheet("font-weight: 600;")
-        layout.addWidget(heading)
+        self.meta_label = QLabel()
+        self.meta_label.setObjectName("entry_meta")
+        self.meta_label.setStyleSheet("color: #555555;")
+        head_row = QHBoxLayout()
+        head_row.addWidget(heading)
+        head_row.addStretch(1)
+        head_row.addWidget(self.meta_label)
+        layout.addLayout(head_row)
         layout.addLayout(result_row)
         layout.addWidget(self.busy)
         layout.addLayout(status_row)
@@ -127,6 +134,7 @@ class ReviewPanel(QFrame):
         self.entry_id = None
         self._auto_emotion = None
         self.player.load(None)
+        self.meta_label.clear()
         self.note.clear()
         self.public_box.setChecked(False)
         self.location_box.setChecked(False)
@@ -148,6 +156,9 @@ class ReviewPanel(QFrame):
             self.location_box.setChecked(True)
             self.location_picker.set_place(Place(entry.latitude, entry.longitude, entry.place_name or ""))
         self.player.load(self.ctx.diary.audio_path(entry))
+        local = entry.created_at.astimezone()
+        self.meta_label.setText(self.tr("Recorded {0} at {1} · {2} s").format(
+            local.strftime("%Y-%m-%d"), local.strftime("%H:%M"), f"{entry.duration_s:.1f}"))
         self._apply_entry(entry)
         return entry
 

@@ -152,6 +152,10 @@ class RecordPage(QWidget):
         if self.is_recording:
             return True
         self.message_label.hide()
+        if not self._microphone_allowed():
+            self._show_message(self.tr("Recording needs your permission to use the microphone "
+                                       "(you can change this in Settings)."), error=True)
+            return False
         self.recorder = Recorder(self.ctx.settings, stream_factory=self.stream_factory)
         try:
             self.recorder.start()
@@ -199,6 +203,28 @@ class RecordPage(QWidget):
         self.worker.analyse(entry_id)
         self.recording_saved.emit(entry_id)
         return entry_id
+
+    def _microphone_allowed(self) -> bool:
+        """Respect a "no" given in the first-run dialog, but let a click on Record ask again."""
+        settings = self.ctx.settings
+        if not getattr(settings, "first_run_done", False) or getattr(settings, "mic_consent", True):
+            return True
+        if not self._ask_mic_consent():
+            return False
+        settings.mic_consent = True
+        try:
+            settings.save()
+        except OSError:
+            pass
+        return True
+
+    def _ask_mic_consent(self) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Use the microphone?"),
+            self.tr("Sound Diary records a short sound from your microphone and keeps it on this computer. "
+                    "Allow the microphone?"),
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _poll(self) -> None:
         if self.recorder is None:
