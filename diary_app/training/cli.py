@@ -59,6 +59,8 @@ def _cnn_options(p: argparse.ArgumentParser, window_s: float, channels: str, aug
     p.add_argument("--spec-masks", type=int, default=2, help="SpecAugment frequency and time masks when augmenting")
     p.add_argument("--labels", default=None, help="comma-separated class list (default: all labels in the data)")
     p.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=True, help="temperature scaling on validation")
+    p.add_argument("--n-mels", type=int, default=64, help="mel bands of the log-mel front end (stored in the card)")
+    p.add_argument("--hop-length", type=int, default=320, help="log-mel hop in samples at 16 kHz (320 = 20 ms)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_cnn(args: argparse.Namespace) -> int:
     import json
 
+    from diary_app.analysis.features import LogMelConfig
     from diary_app.training.augment import AugmentConfig
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
     from diary_app.training.splits import grouped_split, write_split_csv
@@ -155,7 +158,7 @@ def _run_cnn(args: argparse.Namespace) -> int:
         architecture="scene_cnn" if is_scene else "ser_cnn", arch_config=arch_config, window_s=args.window_s,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
         class_weights=args.class_weights, cosine=args.cosine, label_smoothing=args.label_smoothing, seed=args.seed,
-        augment=aug, calibrate=args.calibrate, max_steps=args.max_steps, threads=args.threads, resume=args.resume,
+        augment=aug, calibrate=args.calibrate, features=LogMelConfig(n_mels=args.n_mels, hop_length=args.hop_length), max_steps=args.max_steps, threads=args.threads, resume=args.resume,
         progress=not args.no_progress,
     )
     model, report = train_cnn(split, cfg, labels)
