@@ -203,7 +203,7 @@ def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_pa
     page.item_for(bobs).play_button.click()
     qtbot.waitUntil(lambda: page._player is not None and page._player.source().isLocalFile(), timeout=WAIT_MS)
     played = page._player.source().toLocalFile()
-    assert open(played, "rb").read() == bob.api._http.get(f"/entries/{bobs}/audio", headers={"Authorization": f"Bearer {bob.api.token}"}).content
+    assert open(played, "rb").read() == bob.api.download_audio(bobs, tmp_path / "bob_own.flac").read_bytes()
 
     # older entries come page by page
     monkey_size = page_size_one(page)
@@ -283,8 +283,9 @@ def test_revoked_token_signs_the_gui_out_and_forgets_it(ctx, qtbot):
     qtbot.addWidget(page)
     page.show()
     sign_in(qtbot, page)
-    api = page.service.session.api
-    api._http.post("/auth/logout", headers={"Authorization": f"Bearer {api.token}"})  # revoked elsewhere
+    from diary_app.sync.client.api import ApiClient
+
+    ApiClient(ctx.settings.server_url, token=page.service.session.api.token).logout()  # revoked elsewhere
     assert TokenStore().load(ctx.settings.server_url) is not None
     page.reload()
     qtbot.waitUntil(lambda: page.currentIndex() == 0 and not page.service.signed_in, timeout=WAIT_MS)

@@ -28,7 +28,6 @@ from diary_app.sync.client.api import (
     AuthError,
     ConflictError,
     EntryMeta,
-    InvalidInputError,
     NotFoundError,
     OfflineError,
     RateLimitedError,
