@@ -290,3 +290,28 @@ def test_revoked_token_signs_the_gui_out_and_forgets_it(ctx, qtbot):
     page.reload()
     qtbot.waitUntil(lambda: page.currentIndex() == 0 and not page.service.signed_in, timeout=WAIT_MS)
     assert TokenStore().load(ctx.settings.server_url) is None
+
+
+def test_server_down_at_start_keeps_token_and_shows_the_problem(qtbot, tmp_path):
+    from diary_app.store import SyncState as State
+    from diary_app.sync.client.token_store import StoredToken
+    from diary_app.ui.pages.feed import FeedPage
+    from sync_client_helpers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens: laptop offline / server down
+    TokenStore().save(StoredToken(server_url=url, access_token="still-good", username="alice"))
+    ctx = AppContext(diary=Diary(tmp_path / "d"), settings=Settings(server_url=url))
+    entry = ctx.diary.create_entry(first_clip("emodb", "happy"), move=False)
+    ctx.diary.set_user_emotion(entry.id, "happy")
+    ctx.diary.set_public(entry.id, True)
+    page = FeedPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        qtbot.waitUntil(lambda: page.service.signed_in and page.currentIndex() == 1, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "cannot reach" in page.status.text(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: (ctx.diary.get(entry.id).sync_error or "").startswith("will retry"), timeout=WAIT_MS)
+        assert ctx.diary.get(entry.id).sync_state == State.QUEUED
+        assert TokenStore().load(url).access_token == "still-good"
+    finally:
+        page.service.shutdown()

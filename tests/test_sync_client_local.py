@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import stat
 from datetime import datetime, timezone
@@ -40,9 +41,12 @@ class MemoryKeyring(KeyringBackend):
             raise PasswordDeleteError("not found")
 
 
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows uses the Credential Locker")
+
 TOKEN = StoredToken(server_url="http://example.test:8765/", access_token="tok-123", username="alice", expires_at=None)
 
 
+@posix_only
 def test_file_fallback_is_private_and_survives_a_new_store(tmp_path):
     path = tmp_path / "cfg" / "sync_token.json"
     TokenStore(use_keyring=False, file_path=path).save(TOKEN)
@@ -56,6 +60,7 @@ def test_file_fallback_is_private_and_survives_a_new_store(tmp_path):
     assert not path.exists()
 
 
+@posix_only
 def test_headless_machine_falls_back_to_the_file_cleanly():
     import keyring
     from keyring.backends import fail, null
@@ -80,6 +85,7 @@ def test_keyring_backend_is_used_when_present_and_no_file_is_written(tmp_path):
     assert ring.items == {}
 
 
+@posix_only
 def test_broken_keyring_falls_back_to_file(tmp_path):
     class Locked(MemoryKeyring):
         def set_password(self, service, username, password):
