@@ -285,3 +285,42 @@ def test_fuzz_every_route_never_500(client, world):
                     assert isinstance(r.json()["detail"], str), (method, url, r.text)
     assert count > 100
     assert client.get("/healthz").status_code == 200
+
+
+# ----------------------------------------------------------------------------- login rate limit
+
+
+@pytest.fixture(scope="module")
+def limited_server(request, tmp_path_factory):
+    # SQLite only: the limiter is in memory, independent of the database
+    server = start_server("sqlite", request, tmp_path_factory, ["--login-limit-account", "3", "--login-limit-address", "6"])
+    yield server
+    server.stop()
+
+
+def _login(client: httpx.Client, username: str, password: str) -> httpx.Response:
+    return client.post("/auth/login", json={"username": username, "password": password})
+
+
+def test_login_rate_limited_per_account_and_address(limited_server):
+    url = limited_server.base_url
+    other_address = httpx.HTTPTransport(local_address="127.0.0.2")
+    with httpx.Client(base_url=url, timeout=20) as c, httpx.Client(base_url=url, timeout=20, transport=other_address) as c2:
+        victim, bystander = signup_login(c, "rl"), signup_login(c, "rl")
+
+        # a success resets the account's count
+        assert [_login(c, victim.username, "wrong").status_code for _ in range(2)] == [401, 401]
+        assert _login(c, victim.username, victim.password).status_code == 200
+        # per account: 3 failures, then even the right password waits, from any address
+        assert [_login(c, victim.username, "wrong").status_code for _ in range(3)] == [401] * 3
+        for client in (c, c2):
+            r = _login(client, victim.username, victim.password)
+            assert r.status_code == 429 and "try again" in r.json()["detail"]
+            assert 0 < int(r.headers["Retry-After"]) <= 300
+        # the other account is untouched from the other address...
+        assert _login(c2, bystander.username, bystander.password).status_code == 200
+        # ...but this address has now failed 5 times; one more and it is blocked for every account
+        assert _login(c, "nobody_at_all", "wrong").status_code == 401
+        r = _login(c, bystander.username, bystander.password)
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+        assert _login(c2, bystander.username, bystander.password).status_code == 200

@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="per-process cache of validated tokens (0 disables)")
     parser.add_argument("--argon2-memory-kib", type=int, default=65536, help=argparse.SUPPRESS)
     parser.add_argument("--argon2-time-cost", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"], help="event loop (auto: uvloop if installed)")
+    parser.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"], help="HTTP parser (auto: httptools if installed)")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     parser.add_argument("--access-log", action="store_true", help="log every request")
 
@@ -73,5 +75,7 @@ def run(args: argparse.Namespace) -> int:
         workers=max(1, args.workers),
         log_level=args.log_level,
         access_log=args.access_log,
+        loop=args.loop,
+        http=args.http,
     )
     return 0
