@@ -92,7 +92,7 @@ def test_create_refuses_missing_or_empty_audio_and_leaves_nothing(diary, tmp_pat
 def test_create_with_undecodable_audio_raises_and_keeps_source(diary, tmp_path):
     from diary_app.audio import AudioLoadError
 
-    junk = tmp_path / "junk.wav"
+    junk = tmp_path / "junk.flac"  # FLAC is copied without decoding: it must still be checked
     junk.write_bytes(b"this is not audio at all" * 100)
     with pytest.raises(AudioLoadError):
         diary.create_entry(junk)

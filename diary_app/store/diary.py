@@ -134,6 +134,7 @@ class Diary:
         tmp = target.with_suffix(".part")
         try:
             if source.suffix.lower() == AUDIO_SUFFIX:
+                _check_flac(source)
                 shutil.copyfile(source, tmp)
             else:
                 _convert_to_flac(source, tmp)
@@ -407,6 +408,20 @@ def _duration(path: Path) -> float:
         return float(info.frames) / float(info.samplerate)
     except Exception:
         return 0.0
+
+
+def _check_flac(source: Path) -> None:
+    """A FLAC is copied as it is, so check it really is one (no junk entry that can never play)."""
+    import soundfile as sf
+
+    from diary_app.audio.loading import AudioLoadError
+
+    try:
+        info = sf.info(str(source))
+    except Exception as exc:
+        raise AudioLoadError(source, "unreadable", f"is not a readable FLAC file ({exc})") from None
+    if info.frames == 0:
+        raise AudioLoadError(source, "empty", "the file holds no audio samples; record again")
 
 
 def _convert_to_flac(source: Path, target: Path) -> None:

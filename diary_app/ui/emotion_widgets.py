@@ -6,15 +6,21 @@ calendar and the map can never disagree about what "sad" looks like.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
 
+#: marked for lupdate; translated at run time in the "emotions" context
 _NAMES = {
-    "neutral": "Neutral", "happy": "Happy", "sad": "Sad", "angry": "Angry",
-    "surprise": "Surprise", "fear": "Fear", UNTAGGED: "Untagged",
+    "neutral": QT_TRANSLATE_NOOP("emotions", "Neutral"),
+    "happy": QT_TRANSLATE_NOOP("emotions", "Happy"),
+    "sad": QT_TRANSLATE_NOOP("emotions", "Sad"),
+    "angry": QT_TRANSLATE_NOOP("emotions", "Angry"),
+    "surprise": QT_TRANSLATE_NOOP("emotions", "Surprise"),
+    "fear": QT_TRANSLATE_NOOP("emotions", "Fear"),
+    UNTAGGED: QT_TRANSLATE_NOOP("emotions", "Untagged"),
 }
 
 
