@@ -368,3 +368,15 @@ def test_a_later_migration_adds_a_column_without_losing_data(tmp_path, wav, monk
     d2.close()
     # a fresh diary created by that release gets the column from create_all and the step is skipped
     Diary(tmp_path / "fresh").close()
+
+
+def test_a_failing_listener_does_not_make_a_saved_entry_look_failed(diary, wav):
+    def broken(action, entry_id):
+        raise RuntimeError("GUI gone")
+
+    diary.add_listener(broken)
+    entry = diary.create_entry(wav)
+    assert diary.get(entry.id).audio_file == entry.audio_file
+    diary.set_note(entry.id, "still fine")
+    diary.remove_listener(broken)
+    assert diary.get(entry.id).note == "still fine"

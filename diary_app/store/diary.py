@@ -9,6 +9,7 @@ Invariants, so that a recording is never lost and nothing is left behind:
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -100,8 +101,12 @@ class Diary:
             self._listeners.remove(callback)
 
     def _notify(self, action: str, entry_id: uuid.UUID) -> None:
+        # the change is already committed: a failing listener must not make it look failed
         for cb in list(self._listeners):
-            cb(action, entry_id)
+            try:
+                cb(action, entry_id)
+            except Exception:
+                logging.getLogger(__name__).exception("diary listener failed on %s %s", action, entry_id)
 
     # -- create / read ---------------------------------------------------------------------
     def audio_path(self, entry: Entry | uuid.UUID) -> Path:
