@@ -157,7 +157,8 @@ class ClassifierBase:
     def label_map(self) -> dict[str, str]:
         from diary_app.emotions import map_label
 
-        explicit = self.card.label_map or None
+        # map_label lower-cases the label, so the card's keys are lower-cased too
+        explicit = {k.strip().lower(): v for k, v in self.card.label_map.items()} if self.card.label_map else None
         out: dict[str, str] = {}
         for label in self.labels:
             mapped = map_label(label, explicit)

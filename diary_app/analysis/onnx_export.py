@@ -1,0 +1,56 @@
+"""Export a Hugging Face audio-classification model folder to ONNX (optionally int8).
+
+On a small CPU, ONNX Runtime runs the WavLM graph faster than eager PyTorch (see
+docs/notes/issue-2-engine.md for the numbers). ``HFAudioClassifier`` uses ``model.onnx`` when it
+lies in the model folder, so exporting is all it takes to switch; delete the file to go back.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ONNX_FILE = "model.onnx"
+
+
+def export_onnx(model_dir: str | Path, output: str | Path | None = None, quantize: bool = False,
+                opset: int = 17, example_seconds: float = 4.0) -> Path:
+    """Write ``model.onnx`` (input ``input_values`` (batch, samples) → ``logits``) into the folder.
+
+    Batch and length are dynamic axes. ``quantize=True`` adds dynamic int8 quantisation of the
+    MatMul weights (``onnxruntime.quantization.quantize_dynamic``): smaller and usually faster, at some
+    cost in agreement with the fp32 model (measure it on real clips before shipping it).
+    """
+    import torch
+    from transformers import AutoModelForAudioClassification
+
+    model_dir = Path(model_dir)
+    output = Path(output) if output else model_dir / ONNX_FILE
+    model = AutoModelForAudioClassification.from_pretrained(model_dir, local_files_only=True).eval()
+
+    class _Logits(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_values):
+            return self.inner(input_values=input_values).logits
+
+    example = torch.zeros(2, int(example_seconds * 16_000))
+    example.normal_(0, 0.1)
+    fp32 = output if not quantize else output.with_name(output.stem + ".fp32.onnx")
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Logits(model), (example,), str(fp32), input_names=["input_values"], output_names=["logits"],
+            dynamic_axes={"input_values": {0: "batch", 1: "samples"}, "logits": {0: "batch"}},
+            opset_version=opset, dynamo=False,
+        )
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        # MatMul only: ONNX Runtime's dynamic int8 Conv (ConvInteger) is slower than fp32 here
+        quantize_dynamic(str(fp32), str(output), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
+        fp32.unlink()
+    return output
