@@ -106,7 +106,7 @@ _SCRIPT = r"""
   var fitNext = null;
   function finished(total) {  // all chunks of addLayers are in: the markers are on the map
     drawn = total;
-    if (fitNext && drawn) { map.fitBounds(fitNext, {padding: [24, 24], maxZoom: 13}); }
+    if (fitNext && drawn) { map.fitBounds(fitNext, {padding: [24, 24], maxZoom: 13, animate: false}); }
     fitNext = null;
     window.diaryMarkersDrawn = drawn;
     if (bridge) { bridge.markersDrawn(drawn); }

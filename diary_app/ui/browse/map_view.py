@@ -143,6 +143,15 @@ class MapView(QWidget):
             text += " · " + self.tr("%n entries have no place", "", self.data.unlocated)
         self.summary.setText(text)
 
+    def shutdown(self) -> None:
+        """Delete the web page now, before its profile (at exit Chromium warns and may crash otherwise)."""
+        if self.web is not None:
+            import shiboken6
+
+            self.web.page().profile().setUrlRequestInterceptor(None)
+            shiboken6.delete(self.web)  # the view owns its page
+            self.web = None
+
     def run_js(self, script: str, callback) -> None:
         """For tests and tools: evaluate ``script`` in the page and pass the result to ``callback``."""
         self.web.page().runJavaScript(script, 0, callback)
