@@ -49,7 +49,7 @@ class Analyzer:
     """
 
     def __init__(self, speech_model: Any = None, scene_model: Any = None, settings=None, device: str | None = None,
-                 threshold: float | None = None, force_branch: str | None = None) -> None:
+                 threshold: float | None = None, force_branch: str | None = None, speech_detection_config=None) -> None:
         if settings is None:
             from diary_app.settings import Settings
 
@@ -60,6 +60,7 @@ class Analyzer:
         self.device = device
         self.threshold = float(threshold if threshold is not None else getattr(settings, "scene_threshold", DEFAULT_THRESHOLD))
         self.force_branch = force_branch
+        self.speech_detection_config = speech_detection_config  # None = the detector's calibrated default
         self._speech_ref = speech_model if speech_model is not None else getattr(settings, "speech_model", None)
         self._scene_ref = scene_model if scene_model is not None else getattr(settings, "scene_model", None)
         self._speech: Any = _UNSET
@@ -128,14 +129,12 @@ class Analyzer:
         return self._analyze(wave, name, time.perf_counter() - t0, t0)
 
     def _analyze(self, wave: np.ndarray, name: str, decode_s: float, t0: float) -> AnalysisResult:
-        from diary_app.analysis.speech_detection import SpeechDetectionConfig, detect_speech
+        from diary_app.analysis.speech_detection import detect_speech
 
         timings = {"decode": decode_s}
         t = time.perf_counter()
-        cfg = SpeechDetectionConfig()
-        if hasattr(cfg, "aggressiveness") and getattr(self.settings, "vad_aggressiveness", None) is not None:
-            cfg.aggressiveness = int(self.settings.vad_aggressiveness)
-        det = detect_speech(wave, SAMPLE_RATE, cfg)
+        # the detector's own (calibrated) configuration; it is tuned by its owner, not here
+        det = detect_speech(wave, SAMPLE_RATE, self.speech_detection_config)
         timings["vad"] = time.perf_counter() - t
         duration = wave.size / SAMPLE_RATE
         evidence: dict[str, Any] = {
@@ -160,7 +159,7 @@ class Analyzer:
             raise ModelNotAvailable(f"no scene model is available ({self._scene_error}); cannot tag a recording without speech")
         timings["load"] = time.perf_counter() - t
 
-        models = {"speech_detection": "webrtcvad"}
+        models = {"speech_detection": getattr(det, "model", "") or "webrtcvad"}
         t = time.perf_counter()
         common = dict(speech_ratio=float(det.speech_ratio), voiced_s=float(det.voiced_s),
                       speech_segments=[(float(a), float(b)) for a, b in det.segments], duration_s=duration)
