@@ -143,6 +143,44 @@ def seed(db_url: str, users: int, friends: int, entries_per_user: int, rng: rand
     return tokens
 
 
+# ----------------------------------------------------------------------------- CPU accounting
+
+
+def _proc_stats() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, utime+stime seconds) for every process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            raw = Path(stat).read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2:].split()
+        out[int(stat.split("/")[2])] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def tree_cpu_s(root: int) -> float:
+    """CPU seconds used so far by ``root`` and all its live descendants (load-independent cost)."""
+    stats = _proc_stats()
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+        todo += [c for c, (ppid, _) in stats.items() if ppid == pid]
+    return total
+
+
+def postmaster_pid(pg: "ThrowawayPostgres | None") -> int | None:
+    if pg is None:
+        return None
+    try:
+        return int((pg.tmp / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 # ----------------------------------------------------------------------------- server
 
 
@@ -194,7 +232,10 @@ class Result:
     throughput_rps: float
     p50_ms: float
     p99_ms: float
+    server_cpu_ms_per_request: float  # app processes' CPU time / requests: independent of other load
+    db_cpu_ms_per_request: float | None  # PostgreSQL backends' CPU time / requests
     load_before: str
+    path: str
 
 
 LUA = """
@@ -202,7 +243,7 @@ local tokens = {%s}
 local i = math.random(#tokens)
 request = function()
   i = i %% #tokens + 1
-  return wrk.format("GET", "/feed?limit=20", {["Authorization"] = "Bearer " .. tokens[i]})
+  return wrk.format("GET", "%s", {["Authorization"] = "Bearer " .. tokens[i]})
 end
 """
 
@@ -214,9 +255,9 @@ def _ms(value: str) -> float:
     return float(m[1]) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[m[2]]
 
 
-def run_wrk(url: str, tokens: list[str], concurrency: int, duration: int, threads: int) -> tuple[int, int, float, float, float]:
+def run_wrk(url: str, tokens: list[str], concurrency: int, duration: int, threads: int, path: str) -> tuple[int, int, float, float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(LUA % ",".join(f'"{t}"' for t in tokens))
+        fh.write(LUA % (",".join(f'"{t}"' for t in tokens), path))
         script = fh.name
     try:
         out = subprocess.run(
@@ -235,7 +276,7 @@ def run_wrk(url: str, tokens: list[str], concurrency: int, duration: int, thread
     return requests, errors, rps, p50, p99
 
 
-async def _httpx_load(url: str, tokens: list[str], concurrency: int, duration: float, max_requests: int):
+async def _httpx_load(url: str, tokens: list[str], concurrency: int, duration: float, max_requests: int, path: str):
     import httpx
 
     latencies: list[float] = []
@@ -251,7 +292,7 @@ async def _httpx_load(url: str, tokens: list[str], concurrency: int, duration: f
                 i = (i + concurrency) % len(tokens)
                 t0 = time.perf_counter()
                 try:
-                    r = await client.get("/feed", params={"limit": 20}, headers={"Authorization": f"Bearer {tokens[i]}"})
+                    r = await client.get(path, headers={"Authorization": f"Bearer {tokens[i]}"})
                     ok = r.status_code == 200
                 except httpx.HTTPError:
                     ok = False
@@ -264,8 +305,8 @@ async def _httpx_load(url: str, tokens: list[str], concurrency: int, duration: f
     return latencies, errors, elapsed
 
 
-def run_httpx(url: str, tokens: list[str], concurrency: int, duration: int, max_requests: int):
-    latencies, errors, elapsed = asyncio.run(_httpx_load(url, tokens, concurrency, duration, max_requests))
+def run_httpx(url: str, tokens: list[str], concurrency: int, duration: int, max_requests: int, path: str):
+    latencies, errors, elapsed = asyncio.run(_httpx_load(url, tokens, concurrency, duration, max_requests, path))
     q = statistics.quantiles(latencies, n=100)
     return len(latencies), errors, len(latencies) / elapsed, q[49] * 1e3, q[98] * 1e3
 
@@ -287,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-requests", type=int, default=200_000, help="cap for the httpx generator")
     p.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load first")
     p.add_argument("--server-args", default="", help="extra sync-server flags, e.g. '--token-cache-ttl 0 --http h11'")
+    p.add_argument("--path", default="/feed?limit=20", help="what to request (compare with /healthz or /me)")
     p.add_argument("--json", type=Path, help="write the results here")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
@@ -316,21 +358,27 @@ def main(argv: list[str] | None = None) -> int:
 
                 check = httpx.get(server.url + "/feed", headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=10).json()
                 assert len(check["items"]) == 20 and check["next_cursor"], check
+                def load_once(seconds: int):
+                    if tool == "wrk":
+                        return run_wrk(server.url, tokens, args.concurrency, seconds, args.wrk_threads, args.path)
+                    return run_httpx(server.url, tokens, args.concurrency, seconds, args.max_requests, args.path)
+
                 if args.warmup:
-                    (run_wrk if tool == "wrk" else lambda *a: run_httpx(*a[:4], args.max_requests))(
-                        server.url, tokens, args.concurrency, args.warmup, args.wrk_threads)
+                    load_once(args.warmup)
                 load = os.getloadavg()[0]
-                if tool == "wrk":
-                    n, err, rps, p50, p99 = run_wrk(server.url, tokens, args.concurrency, args.duration, args.wrk_threads)
-                else:
-                    n, err, rps, p50, p99 = run_httpx(server.url, tokens, args.concurrency, args.duration, args.max_requests)
+                pm = postmaster_pid(pg)
+                cpu0, db0 = tree_cpu_s(server.proc.pid), (tree_cpu_s(pm) if pm else None)
+                n, err, rps, p50, p99 = load_once(args.duration)
+                cpu = (tree_cpu_s(server.proc.pid) - cpu0) * 1e3 / max(n, 1)
+                db_cpu = (tree_cpu_s(pm) - db0) * 1e3 / max(n, 1) if pm else None
             finally:
                 server.stop()
             r = Result(kind, workers, tool, args.concurrency, args.duration, n, err, round(rps, 1), round(p50, 2), round(p99, 2),
-                       f"{load:.2f}")
+                       round(cpu, 3), round(db_cpu, 3) if db_cpu is not None else None, f"{load:.2f}", args.path)
             results.append(r)
-            print(f"{kind:8s} workers={workers} {tool}: {rps:8.1f} feed reads/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
-                  f"({n} requests, {err} errors, load avg before {load:.2f})", flush=True)
+            db_note = f" + db {db_cpu:.3f}" if db_cpu is not None else ""
+            print(f"{kind:8s} workers={workers} {tool} {args.path}: {rps:8.1f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
+                  f"server CPU {cpu:.3f}{db_note} ms/req  ({n} requests, {err} errors, load avg before {load:.2f})", flush=True)
         if args.json:
             args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
     finally:

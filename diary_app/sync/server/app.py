@@ -52,9 +52,9 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    for router in (
-        auth.router, users.router, friends.router, entries.make_router(config.max_upload_bytes),
-        likes.router, feed.router, notifications.router,
+    for router in (  # the feed first: it is the hot path, and routes are matched in order
+        feed.router, auth.router, users.router, friends.router, entries.make_router(config.max_upload_bytes),
+        likes.router, notifications.router,
     ):
         app.include_router(router)
 

@@ -9,9 +9,11 @@ on PostgreSQL it runs in the thread pool so a slow query cannot stall other requ
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from diary_app.sync.server.routes.entries import entry_json
@@ -21,38 +23,64 @@ from diary_app.sync.server.state import CurrentUser, ServerState, decode_cursor,
 
 router = APIRouter(tags=["feed"])
 
+# Two levels on purpose: the inner query picks the page's (created_us, id) from the covering
+# index (owner_id, created_us, id) alone; only those <= limit+1 rows are then joined with the
+# entry, its owner and "did I like it". Selecting full rows in one level made SQLite build every
+# visible candidate (joins and like lookups included) before sorting: 4x slower at 20 friends.
 _SELECT = """
 SELECT e.id, e.owner_id, u.username, u.display_name, e.emotion, e.created_us, e.duration_s, e.note,
        e.latitude, e.longitude, e.place_name, e.like_count,
        EXISTS (SELECT 1 FROM entry_like l WHERE l.entry_id = e.id AND l.user_id = :me) AS liked
-FROM shared_entry e JOIN app_user u ON u.id = e.owner_id
-WHERE {owners}
-  AND (e.created_us < :cus OR (e.created_us = :cus AND e.id < :cid))
-ORDER BY e.created_us DESC, e.id DESC
-LIMIT :lim
+FROM (SELECT s.id AS tid, s.created_us AS tcus FROM shared_entry s
+      WHERE {owners} AND (s.created_us, s.id) < (:cus, :cid)
+      ORDER BY s.created_us DESC, s.id DESC LIMIT :lim) AS top
+JOIN shared_entry e ON e.id = top.tid
+JOIN app_user u ON u.id = e.owner_id
+ORDER BY top.tcus DESC, top.tid DESC
 """
-FEED_ALL = text(_SELECT.format(owners="e.owner_id IN (SELECT CAST(:me AS INTEGER) UNION ALL SELECT f.friend_id FROM friendship f WHERE f.user_id = :me)"))
-FEED_ONE = text(_SELECT.format(owners="e.owner_id = :owner"))
-FIND_OWNER = text(
+FEED_ALL = _SELECT.format(owners="s.owner_id IN (SELECT CAST(:me AS INTEGER) UNION ALL SELECT f.friend_id FROM friendship f WHERE f.user_id = :me)")
+FEED_ONE = _SELECT.format(owners="s.owner_id = :owner")
+FIND_OWNER = (
     "SELECT u.id, (u.id = :me OR EXISTS (SELECT 1 FROM friendship f WHERE f.user_id = :me AND f.friend_id = u.id)) "
     "FROM app_user u WHERE u.username = :name"
 )
+
+
+@lru_cache(maxsize=16)
+def _for_driver(sql: str, dialect: str) -> str:
+    """The statements are run on the raw DB-API cursor (SQLAlchemy's per-execute overhead was a
+    large share of a feed read); sqlite3 takes ``:name``, psycopg takes ``%(name)s``."""
+    if dialect == "sqlite":
+        return sql
+    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+
+
+def _query(cursor, dialect: str, sql: str, params: dict) -> list[tuple]:
+    cursor.execute(_for_driver(sql, dialect), params)
+    return cursor.fetchall()
 NO_CURSOR = (2**62, "~")  # sorts after every real (created_us, uuid)
 
 
 def _page(state: ServerState, me: CachedUser, limit: int, cursor: str | None, username: str | None) -> bytes:
     cus, cid = decode_cursor(cursor) if cursor else NO_CURSOR
     params = {"me": me.id, "cus": cus, "cid": cid, "lim": limit + 1}
-    with state.engine.connect() as conn:
+    style = state.engine.dialect.name
+    raw = state.engine.raw_connection()  # pooled; close() hands it back
+    try:
+        cursor = raw.cursor()
         if username is None:
-            rows = conn.execute(FEED_ALL, params).all()
+            rows = _query(cursor, style, FEED_ALL, params)
         else:
-            owner = conn.execute(FIND_OWNER, {"me": me.id, "name": username.strip().lower()}).first()
-            if owner is None:
+            found = _query(cursor, style, FIND_OWNER, {"me": me.id, "name": username.strip().lower()})
+            if not found:
                 raise HTTPException(404, f"no user named '{username}'")
-            if not owner[1]:
+            if not found[0][1]:
                 raise HTTPException(403, f"you are not friends with '{username}', so their entries are not shown")
-            rows = conn.execute(FEED_ONE, {**params, "owner": owner[0]}).all()
+            rows = _query(cursor, style, FEED_ONE, {**params, "owner": found[0][0]})
+        cursor.close()
+        raw.rollback()  # end the read transaction (psycopg opens one implicitly)
+    finally:
+        raw.close()
     more = len(rows) > limit
     rows = rows[:limit]
     items = [entry_json(r, r[12]) for r in rows]
