@@ -196,3 +196,18 @@ def test_rule_file_is_small_and_names_its_provenance():
     assert rule.meta["fitted_by"] == "benchmarks/calibrate_speech_detection.py"
     assert not set(rule.meta["fit_groups"]) & set(rule.meta["heldout_groups"])
     assert Path(__file__).resolve().parents[1].joinpath("resources/speech_detection/speech_rule.json").stat().st_size < 100_000
+
+
+def test_speech_over_steady_noise_is_still_speech(heldout):
+    """A diary is recorded in real places: speech 10 dB above an engine or air conditioner is speech."""
+    speech = _spread(_heldout_rows("emodb", heldout), 3) + _spread(_heldout_rows("urdu", heldout), 3)
+    noise = [r for lab in ("engine_idling", "air_conditioner", "jackhammer")
+             for r in _spread(_heldout_rows("urbansound8k", heldout, lab), 2)]
+    found = 0
+    for s_row, n_row in zip(speech, noise):
+        s, n = load_audio(s_row["abspath"]), load_audio(n_row["abspath"])
+        n = np.resize(n, s.size)
+        mix = s + n * np.sqrt(np.mean(s ** 2) / (np.mean(n ** 2) + 1e-12) / 10.0)
+        found += detect_speech((mix / max(1.0, np.abs(mix).max())).astype(np.float32), SR).contains_speech
+        assert not detect_speech(n, SR).contains_speech, n_row["path"]  # the noise alone is not speech
+    assert found >= 5, f"only {found}/6 speech-in-noise mixtures found"

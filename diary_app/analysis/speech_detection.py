@@ -1,24 +1,29 @@
 """Does a recording hold speech? webrtcvad on 30 ms frames, smoothed, checked by a second cue.
 
 WHY two cues: webrtcvad alone calls any loud steady noise speech (engines, air conditioners,
-drills, white noise all pass it in every mode). So the VAD ratio is one input of a tiny logistic
-regression over cheap voicing / prosody / spectral cues (``speech_cues``), fitted on real speech
-(EmoDB, URDU) against real urban noise (UrbanSound8K) with speaker/recording-grouped splits by
-``benchmarks/calibrate_speech_detection.py``. The fitted numbers live in
-``resources/speech_detection/speech_rule.json`` so the rule is data, not code.
+drills, white noise all pass it in every mode; on EmoDB/URDU vs UrbanSound8K it is right only about
+half the time). So webrtcvad gives the frames and a gate (enough voiced time), and a tiny logistic
+regression decides whether those frames are speech. Its inputs are YAMNet's AudioSet "Speech" score
+(``speech_yamnet``; optional) plus cheap voicing / prosody / spectral cues (``speech_cues``).
+Both models, with and without YAMNet, are fitted by ``benchmarks/calibrate_speech_detection.py`` on
+real speech (EmoDB, URDU) against real urban noise (UrbanSound8K) with speaker/recording-grouped
+splits; the numbers live in ``resources/speech_detection/speech_rule.json``, so the rule is data.
 
-Decision rule "contains speech" (per window of at most ``window_s`` seconds):
+Decision rule "contains speech" (per window of at most ``window_s`` = 4 s, the clip length it was
+fitted on):
 
     p = sigmoid(w · standardise(cues) + b)
-    window is speech  <=>  p >= threshold  and  voiced_s (webrtcvad, smoothed) >= min_voiced_s
+    window is speech  <=>  p >= threshold (0.5)  and  webrtcvad-voiced time in the window >= min_voiced_s
 
-A recording contains speech when at least one window is speech and the speech windows together
-hold at least ``min_voiced_s`` of webrtcvad-voiced audio. ``frame_flags`` / ``segments`` /
-``speech_ratio`` / ``voiced_s`` describe only frames inside speech windows, so a consumer that
-splits a recording into speech and environment parts never gets an engine as "speech".
+A recording contains speech when at least one window is speech (and the speech windows together
+hold at least ``min_voiced_s`` of webrtcvad-voiced audio). ``frame_flags`` / ``segments`` /
+``speech_ratio`` / ``voiced_s`` describe only the webrtcvad-voiced frames inside speech windows, so a
+consumer that splits a recording into speech and environment parts never gets an engine as "speech";
+the raw webrtcvad ratio stays in ``vad_ratio``.
 
-Without the rule file (deleted, unreadable) the detector falls back to webrtcvad alone and says
-so in ``reason`` and ``cues['rule']``, instead of failing.
+Fallbacks, never failures: without the TFLite runtime (e.g. Intel macOS) the cues-only model
+decides (``model == "cues_only"``, weaker: ~95 % instead of ~99.5 % on held-out groups); without a
+usable rule file, webrtcvad alone decides (``model == "webrtcvad"``) and ``reason`` says why.
 """
 
 from __future__ import annotations
