@@ -135,7 +135,7 @@ def test_browse_queries_use_the_indexes(demo_diary: Diary) -> None:
             reads = [s for s in steps if s.startswith(("SCAN entry", "SEARCH entry"))]
             assert reads and all("INDEX" in s for s in reads), (name, steps)
         names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
-    assert {"ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_lat_lon"} <= names
+    assert {"ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_geo"} <= names
 
 
 def test_old_diary_gets_the_browse_indexes_by_migration(tmp_path) -> None:
@@ -144,16 +144,18 @@ def test_old_diary_gets_the_browse_indexes_by_migration(tmp_path) -> None:
     import sqlite3
 
     con = sqlite3.connect(tmp_path / "diary.sqlite3")
-    for name in ("ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_lat_lon"):
+    for name in ("ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_geo"):
         con.execute(f"DROP INDEX {name}")
+    con.execute("CREATE INDEX ix_entry_lat_lon ON entry (latitude, longitude)")  # what version 2 made
     con.execute("UPDATE schema_version SET version = 1")
     con.commit()
     con.close()
     Diary(tmp_path).close()
     con = sqlite3.connect(tmp_path / "diary.sqlite3")
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_lat_lon"} <= names
-    assert con.execute("SELECT version FROM schema_version").fetchone()[0] >= 2
+    assert {"ix_entry_created_id_emotion", "ix_entry_emotion_created", "ix_entry_geo"} <= names
+    assert "ix_entry_lat_lon" not in names
+    assert con.execute("SELECT version FROM schema_version").fetchone()[0] >= 3
 
 
 def test_day_start_is_the_local_midnight() -> None:

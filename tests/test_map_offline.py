@@ -88,13 +88,18 @@ def test_filter_redraws_without_reload_and_popup_button_opens_entry(map_world, q
     emotions = run_js(qtbot, view, "JSON.stringify(window.diaryMap.cluster.getLayers().map(m => m.options.emotion))")
     assert set(json.loads(emotions)) == {"happy"}
 
-    # open a marker's popup and press its button: the bridge asks the app to open that entry
-    wanted = run_js(qtbot, view, "var m = window.diaryMap.cluster.getLayers()[0]; window.__m = m;"
-                                 "window.diaryMap.map.setView(m.getLatLng(), 18, {animate: false}); m.options.entryId")
+    # open a marker's popup: its note and place arrive from the app; its button opens the entry
+    target = next(e for e in diary.query(EntryQuery(emotions=["happy"], located_only=True, limit=200)).items if e.note)
+    wanted = str(target.id)
+    run_js(qtbot, view, "var m = window.diaryMap.cluster.getLayers().filter(m => m.options.entryId === '%s')[0];"
+                        "window.__m = m; window.diaryMap.map.setView(m.getLatLng(), 18, {animate: false}); 1" % wanted)
     qtbot.waitUntil(lambda: run_js(qtbot, view, "!!window.__m._map"), timeout=10_000)  # out of its cluster, drawn
+    run_js(qtbot, view, "window.__m.openPopup(); 1")
+    qtbot.waitUntil(lambda: target.note in run_js(qtbot, view, "document.querySelector('.leaflet-popup-content').innerText"),
+                    timeout=10_000)
+    assert target.place_name in run_js(qtbot, view, "document.querySelector('.leaflet-popup-content').innerText")
     with qtbot.waitSignal(view.open_entry, timeout=10_000) as opened:
-        view.run_js("window.__m.openPopup(); document.querySelector('.leaflet-popup .diary-open').click(); 1",
-                    lambda _v: None)
+        view.run_js("document.querySelector('.leaflet-popup .diary-open').click(); 1", lambda _v: None)
     assert opened.args == [wanted]
     assert diary.get(wanted).emotion == "happy"
 

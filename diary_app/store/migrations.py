@@ -48,14 +48,21 @@ def _v1_initial(conn: Connection) -> None:  # tables are created by metadata.cre
 
 def _v2_browse_indexes(conn: Connection) -> None:
     """Indexes for the browse pages (issue 5), then fresh planner statistics so SQLite uses them."""
-    from diary_app.store.models import BROWSE_INDEXES
+    from diary_app.store.models import BROWSE_INDEXES, RETIRED_BROWSE_INDEXES
 
+    for name in RETIRED_BROWSE_INDEXES:
+        conn.execute(text(f'DROP INDEX IF EXISTS "{name}"'))
     for name, cols in BROWSE_INDEXES:
         conn.execute(text(f'CREATE INDEX IF NOT EXISTS "{name}" ON entry ({", ".join(cols)})'))
     conn.execute(text("ANALYZE"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_browse_indexes]
+def _v3_covering_geo_index(conn: Connection) -> None:
+    """(latitude, longitude) became the covering ``ix_entry_geo`` for the map's markers."""
+    _v2_browse_indexes(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_browse_indexes, _v3_covering_geo_index]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -188,20 +188,27 @@ def emotion_share(diary: Diary, start: datetime | None = None, end: datetime | N
 # -- the map -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MapPoint:
-    """What a map marker needs, without loading whole entries (10,000 of them in well under 0.1 s)."""
+    """What a map marker needs, read from the covering geo index (10,000 markers in tens of ms).
+
+    ``note`` and ``place_name`` are ``None`` when not loaded: the map asks for them when a popup
+    opens (``popup_info``), because reading them means one row lookup per marker.
+    """
 
     id: str
     latitude: float
     longitude: float
     emotion: str
     created_at: datetime
-    note: str
-    place_name: str | None
+    note: str | None = None
+    place_name: str | None = None
 
     def to_json(self, tz: tzinfo | None = None) -> dict:
         local = self.created_at.astimezone(tz or local_tz())
-        return {"id": self.id, "lat": self.latitude, "lon": self.longitude, "emotion": self.emotion,
-                "time": local.strftime("%Y-%m-%d %H:%M"), "note": self.note or "", "place": self.place_name or ""}
+        out = {"id": self.id, "lat": self.latitude, "lon": self.longitude, "emotion": self.emotion,
+               "time": local.strftime("%Y-%m-%d %H:%M")}
+        if self.note is not None or self.place_name is not None:
+            out["note"], out["place"] = self.note or "", self.place_name or ""
+        return out
 
 
 @dataclass
@@ -210,17 +217,42 @@ class MapData:
     unlocated: int  # entries that match the filters but have no place ("12 entries have no place")
 
 
-def map_data(diary: Diary, q: EntryQuery | None = None) -> MapData:
+#: The whole Earth as a bounding box: "located" as an index range, which SQLite plans better
+#: than ``latitude IS NOT NULL`` (it reads the covering geo index instead of the table).
+WORLD = (-90.0, -180.0, 90.0, 180.0)
+
+
+def map_data(diary: Diary, q: EntryQuery | None = None, *, with_text: bool = False) -> MapData:
     """Located entries matching the filters (limit/offset ignored) and the count of the others."""
     q = q or EntryQuery()
-    located_q = EntryQuery(**{**q.__dict__, "located_only": True})
-    # id and time come back as plain text (no per-row type processing: 10,000 rows in ~50 ms)
-    stmt = diary._filtered(located_q).with_only_columns(
-        cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String),
-        Entry.note, Entry.place_name,
-    )
+    located_q = EntryQuery(**{**q.__dict__, "located_only": True, "bbox": q.bbox or WORLD})
+    columns = [cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String)]
+    if with_text:
+        columns += [Entry.note, Entry.place_name]
+    # id and time come back as plain text (no per-row type processing)
+    stmt = diary._filtered(located_q).with_only_columns(*columns)
     with Session(diary.engine) as s:
         rows = s.execute(stmt).all()  # execute, not exec: several columns, not scalars
-    points = [MapPoint(_dashed(r[0]), r[1], r[2], r[3], _parse_utc(r[4]), r[5] or "", r[6]) for r in rows]
-    total = diary.count(EntryQuery(**{**q.__dict__, "located_only": False}))
-    return MapData(points=points, unlocated=total - len(points))
+    if with_text:
+        points = [MapPoint(_dashed(r[0]), r[1], r[2], r[3], _parse_utc(r[4]), r[5] or "", r[6]) for r in rows]
+    else:
+        points = [MapPoint(_dashed(r[0]), r[1], r[2], r[3], _parse_utc(r[4])) for r in rows]
+    base = {**q.__dict__, "bbox": None}  # "have no place" counts the whole filtered diary, not the view
+    total = diary.count(EntryQuery(**{**base, "located_only": False}))
+    located = len(points) if q.bbox is None else diary.count(EntryQuery(**{**base, "located_only": True}))
+    return MapData(points=points, unlocated=total - located)
+
+
+def popup_info(diary: Diary, entry_id: str, tz: tzinfo | None = None) -> dict:
+    """What a map popup shows for one entry (asked for when the popup opens)."""
+    e = diary.get(entry_id)
+    return MapPoint(str(e.id), e.latitude or 0.0, e.longitude or 0.0, e.emotion, e.created_at,
+                    e.note or "", e.place_name or "").to_json(tz)
+
+
+def entry_page(diary: Diary, q: EntryQuery) -> list[Entry]:
+    """One page of ``Diary.query`` without its total count (the lazy list knows the total)."""
+    order = (col(Entry.created_at).desc(), col(Entry.id).desc()) if q.newest_first else (
+        col(Entry.created_at).asc(), col(Entry.id).asc())
+    with Session(diary.engine, expire_on_commit=False) as s:
+        return list(s.exec(diary._filtered(q).order_by(*order).offset(q.offset).limit(q.limit)).all())

@@ -2,7 +2,7 @@
 
 Why not load everything: 100,000 entries as ORM objects take seconds and hundreds of MB. The
 model asks the store for the filtered count once, reports that many rows (so the scroll bar is
-true to size and can jump anywhere), and loads the 200-entry page a visible row falls in on
+true to size and can jump anywhere), and loads the 100-entry page a visible row falls in on
 demand (an indexed query, a few ms even deep in the diary). Only ``MAX_PAGES`` pages are kept.
 """
 
@@ -16,11 +16,11 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, Signal
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.store import Diary, Entry, EntryQuery
-from diary_app.store.stats import local_tz
+from diary_app.store.stats import entry_page, local_tz
 from diary_app.ui.browse.filters import BrowseFilter
 
-PAGE_SIZE = 200
-MAX_PAGES = 30
+PAGE_SIZE = 100
+MAX_PAGES = 40
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 EntryIdRole = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +92,7 @@ class EntryListModel(QAbstractListModel):
         page = self._pages.get(page_no)
         if page is None:
             t0 = time.perf_counter()
-            page = self.diary.query(self._query(offset=page_no * PAGE_SIZE, limit=PAGE_SIZE)).items
+            page = entry_page(self.diary, self._query(offset=page_no * PAGE_SIZE, limit=PAGE_SIZE))
             self.page_fetch_ms.append((time.perf_counter() - t0) * 1000)
             self._pages[page_no] = page
             while len(self._pages) > MAX_PAGES:

@@ -87,6 +87,14 @@ _SCRIPT = r"""
       (p.place ? '<br>' + esc(p.place) : '') + (p.note ? '<br><i>' + esc(p.note) + '</i>' : '') +
       '<br><button class="diary-open" onclick="window.diaryMap.openEntry(\'' + esc(p.id) + '\')">' + esc(TEXT.open) + '</button></div>';
   }
+  function fillPopup(m, p) {  // note and place come from the app when the popup opens
+    if (!bridge || p.note !== undefined) { return; }
+    bridge.entryInfo(p.id, function (json) {
+      var info = JSON.parse(json || '{}');
+      p.note = info.note || ''; p.place = info.place || '';
+      if (m.isPopupOpen()) { m.setPopupContent(popup(p)); }
+    });
+  }
   function setPoints(points, fit) {
     cluster.clearLayers();
     var markers = new Array(points.length), latlngs = new Array(points.length);
@@ -95,6 +103,7 @@ _SCRIPT = r"""
       var m = L.circleMarker([p.lat, p.lon], {radius: 7, weight: 1, color: '#222', fillColor: COLORS[p.emotion] || '#888',
         fillOpacity: 0.9, emotion: p.emotion, entryId: p.id});
       m.bindPopup(popup.bind(null, p));
+      if (p.note === undefined) { m.on('popupopen', fillPopup.bind(null, m, p)); }
       markers[i] = m;
       latlngs[i] = [p.lat, p.lon];
     }

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from diary_app.paths import data_dir
 from diary_app.store import Diary
-from diary_app.store.stats import MapData, local_tz, map_data
+from diary_app.store.stats import MapData, local_tz, map_data, popup_info
 from diary_app.ui.browse.filters import BrowseFilter
 from diary_app.ui.browse.map_html import build_map_html, points_json
 
@@ -27,6 +27,8 @@ SETHTML_POINTS = 3000
 
 class MapBridge(QObject):
     """Published to the page as ``bridge``; its slots are callable from JavaScript."""
+
+    info_source = None  # callable(entry_id) -> dict for popups
 
     open_entry = Signal(str)
     markers_drawn = Signal(int)
@@ -43,6 +45,16 @@ class MapBridge(QObject):
     @Slot(int)
     def pageReady(self, n: int) -> None:  # noqa: N802
         self.page_ready.emit(n)
+
+    @Slot(str, result=str)
+    def entryInfo(self, entry_id: str) -> str:  # noqa: N802
+        """Note and place for a popup, read when it opens (the markers carry only what they draw)."""
+        if self.info_source is None:
+            return "{}"
+        try:
+            return json.dumps(self.info_source(entry_id), ensure_ascii=False)
+        except Exception:  # deleted meanwhile: the popup keeps what it has
+            return "{}"
 
 
 class MapView(QWidget):
@@ -75,6 +87,7 @@ class MapView(QWidget):
             return
         self.web = QWebEngineView()
         self.bridge = MapBridge(self)
+        self.bridge.info_source = lambda entry_id: popup_info(self.diary, entry_id, self.tz)
         self.bridge.open_entry.connect(self.open_entry)
         self.bridge.markers_drawn.connect(self._drawn)
         self.bridge.page_ready.connect(self._drawn)
