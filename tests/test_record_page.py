@@ -73,6 +73,8 @@ def test_record_analyse_correct_save(qtbot, page, speech_clip):
     assert diary.count() == 1
     assert page.review.isVisible()
     assert diary.audio_path(entry_id).exists()
+    assert page.review.player.time_label.text() == "00:00 / 00:02"
+    qtbot.mouseClick(page.review.player.play_button, Qt.MouseButton.LeftButton)
     assert page.review.player.source_path() == diary.audio_path(entry_id)
     assert list(recordings_dir().glob("*")) == [], "the recording moved into the diary"
 
@@ -263,3 +265,38 @@ def test_microphone_consent_refused_in_first_run_is_respected(qtbot, page, monke
     assert page.ctx.settings.mic_consent and Settings.load().mic_consent
     assert page.ctx.diary.count() == 1
     page.worker.wait(ANALYSIS_TIMEOUT_MS)
+
+
+def test_worker_in_process_with_injected_analyzer_and_a_crashed_host(qtbot, ctx, speech_clip, tiny_models):
+    """Both ways of running the Analyzer: in the worker thread (injected factory) and in the
+    child process, which is restarted after it died."""
+    import os
+    import signal
+
+    from diary_app.analysis.pipeline import Analyzer
+    from diary_app.ui.analysis_worker import AnalysisWorker
+
+    diary = ctx.diary
+    first = diary.create_entry(speech_clip, move=False)
+    worker = AnalysisWorker(diary, ctx.settings, analyzer_factory=lambda s: Analyzer(settings=s))
+    assert worker.host is None
+    with qtbot.waitSignal(worker.finished, timeout=ANALYSIS_TIMEOUT_MS):
+        worker.analyse(first.id)
+    assert diary.get(first.id).analysis_state == AnalysisState.DONE
+
+    hosted = AnalysisWorker(diary, ctx.settings)
+    second = diary.create_entry(speech_clip, move=False)
+    with qtbot.waitSignal(hosted.models_loaded, timeout=ANALYSIS_TIMEOUT_MS):
+        hosted.preload()
+    hosted.wait(ANALYSIS_TIMEOUT_MS)
+    os.kill(hosted.host.pid, signal.SIGKILL)  # a native crash inside torch, say
+    with qtbot.waitSignal(hosted.failed, timeout=ANALYSIS_TIMEOUT_MS) as failed:
+        hosted.analyse(second.id)
+    assert "stopped unexpectedly" in failed.args[1]
+    assert diary.get(second.id).analysis_state == AnalysisState.FAILED
+    diary.set_analysis_pending(second.id)
+    with qtbot.waitSignal(hosted.finished, timeout=ANALYSIS_TIMEOUT_MS):
+        hosted.analyse(second.id)
+    assert diary.get(second.id).analysis_state == AnalysisState.DONE
+    worker.shutdown()
+    hosted.shutdown()

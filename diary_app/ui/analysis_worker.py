@@ -1,14 +1,18 @@
 """Analyse diary entries off the GUI thread; the models are loaded once, also off the GUI thread.
 
 One worker thread (a private ``QThreadPool`` with one thread) runs the jobs in order, so the
-models are loaded once and two analyses never compete for the CPU. Results go straight into the
-diary (``set_analysis`` / ``set_analysis_failed``) and are reported with signals, which Qt
-delivers on the GUI thread.
+models are loaded once and two analyses never compete for the CPU. By default the Analyzer
+itself lives in a child process (``analysis_host``: imports of torch & co. hold the GIL and
+would stall the GUI for up to a second); the worker thread only waits for its answers. An
+injected ``analyzer_factory`` (or ``SOUND_DIARY_ANALYSIS_IN_PROCESS=1``) runs it in the worker
+thread instead. Results go straight into the diary (``set_analysis`` / ``set_analysis_failed``)
+and are reported with signals, which Qt delivers on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -32,12 +36,15 @@ def default_analyzer_factory(settings) -> Any:
 def describe_error(exc: BaseException) -> str:
     """A message for the user: typed errors already carry one; anything else gets its type."""
     from diary_app.audio import AudioLoadError
+    from diary_app.ui.analysis_host import AnalysisFailed
 
-    try:
-        from diary_app.analysis.registry import ModelNotAvailable
-    except ImportError:  # pragma: no cover - the analysis package is always there in releases
-        ModelNotAvailable = ()  # type: ignore[assignment]
-    if isinstance(exc, (AudioLoadError, ModelNotAvailable)):
+    if isinstance(exc, AnalysisFailed):  # from the child process: the same rule, by type name
+        return str(exc) if exc.kind in ("AudioLoadError", "ModelNotAvailable", "ProcessDied") else f"{exc.kind}: {exc}"
+    if isinstance(exc, AudioLoadError):
+        return str(exc)
+    from diary_app.analysis.registry import ModelNotAvailable
+
+    if isinstance(exc, ModelNotAvailable):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -49,11 +56,18 @@ class AnalysisWorker(QObject):
     models_loaded = Signal()
 
     def __init__(self, diary, settings, analyzer_factory: Callable[[Any], Any] | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, host: Any = None) -> None:
         super().__init__(parent)
         self.diary = diary
         self.settings = settings
+        in_process = analyzer_factory is not None or os.environ.get("SOUND_DIARY_ANALYSIS_IN_PROCESS") == "1"
         self.analyzer_factory = analyzer_factory or default_analyzer_factory
+        if host is None and not in_process:
+            from diary_app.ui.analysis_host import shared_host
+
+            host = shared_host()
+        self.host = host
+        self._host_loaded_for: dict | None = None
         self._analyzer: Any = None
         self._analyzer_lock = threading.Lock()
         self._pending: set[str] = set()
@@ -91,6 +105,23 @@ class AnalysisWorker(QObject):
         self.pool.waitForDone()
 
     # -- on the worker thread ----------------------------------------------------------------
+    def _analyze_in_host(self, key: str | None, path: Any) -> Any:
+        from diary_app.analysis.result import AnalysisResult
+        from diary_app.ui.analysis_host import settings_dict
+
+        wanted = settings_dict(self.settings)
+        if self._host_loaded_for != wanted:
+            if key is not None:
+                self.stage.emit(key, STAGE_LOADING)
+            self.host.load(self.settings)
+            self._host_loaded_for = wanted
+            self.models_loaded.emit()
+        if path is None:
+            return None
+        if key is not None:
+            self.stage.emit(key, STAGE_ANALYSING)
+        return AnalysisResult.from_dict(self.host.analyze(self.settings, str(path)))
+
     def _get_analyzer(self, key: str | None) -> Any:
         with self._analyzer_lock:
             if self._analyzer is None:
@@ -105,17 +136,26 @@ class AnalysisWorker(QObject):
 
     def _load_quietly(self) -> None:
         try:
-            self._get_analyzer(None)
+            if self.host is not None:
+                self._analyze_in_host(None, None)
+            else:
+                self._get_analyzer(None)
         except Exception as exc:  # reported when an entry needs it
             log.info("model preload failed: %s", exc)
 
     def _run(self, key: str) -> None:
         try:
-            analyzer = self._get_analyzer(key)
-            self.stage.emit(key, STAGE_ANALYSING)
-            result = analyzer.analyze_file(self.diary.audio_path(uuid.UUID(key)))
+            path = self.diary.audio_path(uuid.UUID(key))
+            if self.host is not None:
+                result = self._analyze_in_host(key, path)
+            else:
+                analyzer = self._get_analyzer(key)
+                self.stage.emit(key, STAGE_ANALYSING)
+                result = analyzer.analyze_file(path)
             self.diary.set_analysis(key, result)
         except Exception as exc:
+            if getattr(exc, "kind", None) == "ProcessDied":
+                self._host_loaded_for = None  # a fresh child loads the models again
             message = describe_error(exc)
             log.warning("analysis of %s failed: %s", key, message)
             try:

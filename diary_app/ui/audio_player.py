@@ -50,8 +50,12 @@ class AudioPlayer(QWidget):
             self._player.errorOccurred.connect(lambda _e, msg: self.error.emit(msg))
         return self._player
 
-    def load(self, path: str | Path | None) -> None:
-        """Show ``path`` (``None`` empties the player)."""
+    def load(self, path: str | Path | None, duration_s: float | None = None) -> None:
+        """Show ``path`` (``None`` empties the player).
+
+        The media backend is created on the first Play, not here: starting it costs ~0.4 s on the
+        GUI thread (measured), which must not land right after every recording.
+        """
         if self._player is not None:
             self._player.stop()
         self._path = Path(path) if path else None
@@ -59,21 +63,25 @@ class AudioPlayer(QWidget):
         self.play_button.setEnabled(enabled)
         self.slider.setEnabled(enabled)
         self.slider.setValue(0)
-        self.time_label.setText("00:00 / 00:00")
-        if enabled:
-            self._ensure_player().setSource(QUrl.fromLocalFile(str(self._path)))
-        elif self._player is not None:
-            self._player.setSource(QUrl())
+        total = int((duration_s or 0) * 1000)
+        self.slider.setRange(0, total)
+        self.time_label.setText(f"00:00 / {_mmss(total)}")
+        if self._player is not None:
+            self._player.setSource(QUrl.fromLocalFile(str(self._path)) if enabled else QUrl())
 
     def source_path(self) -> Path | None:
-        """The file the player holds (``None`` if empty)."""
-        if self._player is None or self._path is None:
+        """The file the media player holds (``None`` before the first Play or when empty)."""
+        if self._player is None:
             return None
         local = self._player.source().toLocalFile()
         return Path(local) if local else None
 
     def toggle(self) -> None:
-        player = self._ensure_player()
+        if self._path is None:
+            return
+        if self._player is None:
+            self._ensure_player().setSource(QUrl.fromLocalFile(str(self._path)))
+        player = self._player
         from PySide6.QtMultimedia import QMediaPlayer
 
         if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

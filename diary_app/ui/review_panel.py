@@ -155,7 +155,7 @@ class ReviewPanel(QFrame):
         if entry.has_location:
             self.location_box.setChecked(True)
             self.location_picker.set_place(Place(entry.latitude, entry.longitude, entry.place_name or ""))
-        self.player.load(self.ctx.diary.audio_path(entry))
+        self.player.load(self.ctx.diary.audio_path(entry), entry.duration_s)
         local = entry.created_at.astimezone()
         self.meta_label.setText(self.tr("Recorded {0} at {1} · {2} s").format(
             local.strftime("%Y-%m-%d"), local.strftime("%H:%M"), f"{entry.duration_s:.1f}"))
