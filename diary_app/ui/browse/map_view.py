@@ -72,6 +72,7 @@ class MapView(QWidget):
         self.data: MapData | None = None
         self.loaded = False
         self.last_draw_s: float | None = None  # seconds from the last set of points to "drawn"
+        self.load_finished_s: float | None = None  # seconds from load() to loadFinished
         self._t0 = 0.0
         self.summary = QLabel()
         self.summary.setObjectName("map_summary")
@@ -122,6 +123,7 @@ class MapView(QWidget):
 
     def _load_finished(self, ok: bool) -> None:
         self.loaded = ok
+        self.load_finished_s = time.perf_counter() - self._t0
 
     def set_filter(self, f: BrowseFilter) -> None:
         self.filter = f
