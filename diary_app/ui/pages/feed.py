@@ -34,7 +34,7 @@ class FeedPage(SocialPage):
         self.account.addItem(self.tr("Everyone"), None)
         self.account.currentIndexChanged.connect(lambda _i: self.reload())
         self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.refresh_button.clicked.connect(self.reload)
+        self.refresh_button.clicked.connect(self.refresh)
         self.status = QLabel()
         self.status.setObjectName("status")
         top = QHBoxLayout()
@@ -76,6 +76,11 @@ class FeedPage(SocialPage):
             return
         self._load_accounts()
         self._fetch(cursor=None)
+
+    def refresh(self) -> None:
+        """The user asked: also push waiting entries now instead of after the back-off delay."""
+        self.service.sync_now(force=True)
+        self.reload()
 
     def load_more(self) -> None:
         if self.next_cursor:

@@ -135,7 +135,7 @@ def _grab_window(out: Path) -> int:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-background-networking")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, Qt
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     try:
@@ -166,17 +166,29 @@ def _grab_window(out: Path) -> int:
     page = window.show_page("feed")
     timer = QElapsedTimer()
     timer.start()
-    while timer.elapsed() < 30_000 and not (len(getattr(page, "items", [])) >= 5 and window.sync_service.unread_count > 0 and page.account.count() > 3):
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
-    for _ in range(50):
-        QCoreApplication.processEvents()
-        time.sleep(0.02)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    window.grab().save(str(out))
-    print(f"saved {out} ({len(page.items)} feed items)")
-    window.sync_service.shutdown()
-    return 0
+    state = {"settled": 0}
+
+    def ready() -> bool:
+        return len(getattr(page, "items", [])) >= 5 and window.sync_service.unread_count > 0 and page.account.count() > 3
+
+    def poll() -> None:
+        # wait until the feed, the friend filter and the badge have arrived, then one more second
+        state["settled"] = state["settled"] + 1 if ready() else 0
+        if state["settled"] >= 10 or timer.elapsed() > 30_000:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(out))
+            print(f"saved {out} ({len(page.items)} feed items)", flush=True)
+            window.sync_service.shutdown()
+            app.quit()
+
+    ticker = QTimer()
+    ticker.timeout.connect(poll)
+    ticker.start(100)
+    app.exec()
+    # This tool (not the app: run_gui exits cleanly with the same data) aborts in PySide6's
+    # interpreter-shutdown GC ("bool_dealloc"); the picture is saved, so skip the teardown.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
