@@ -67,7 +67,9 @@ def test_login_dialog_signs_up_signs_in_and_reports_errors(ctx, qtbot, tmp_path)
     page.show()
     assert page.currentIndex() == 0  # "Sign in to use the feed" prompt
     assert "Sign in" in page.prompt.label.text()
-    dialog = page.prompt.open_dialog()
+    page.prompt.button.click()
+    dialog = page.prompt.dialog
+    assert dialog is not None and dialog.isVisible()
     name = unique_name("alice")
     dialog.create_account.setChecked(True)
     dialog.username.setText(name)
