@@ -56,8 +56,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Sound Diary")
         self.resize(1100, 720)
         self.nav = QListWidget()
-        self.nav.setFixedWidth(170)
+        self.nav.setFixedWidth(180)
         self.nav.setObjectName("navigation")
+        # Palette roles rather than fixed colours, so the dark theme of the system still reads well.
+        self.nav.setStyleSheet(
+            "QListWidget#navigation { border: none; padding-top: 12px; font-size: 11pt;"
+            " background: palette(window); }"
+            "QListWidget#navigation::item { padding: 9px 14px; margin: 1px 6px; border-radius: 6px; }"
+            "QListWidget#navigation::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for key, title, spec in PAGES:
