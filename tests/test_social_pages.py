@@ -247,6 +247,10 @@ def test_notifications_badge_and_mark_read(ctx, qtbot, server, tmp_path):
     page.reload()
     qtbot.waitUntil(lambda: any("liked" in page.list.item(r).text() for r in range(page.list.count())), timeout=WAIT_MS)
     assert page.unread_label.text() == f"{expected} unread"
+    like_row = next(page.list.item(r) for r in range(page.list.count()) if "liked" in page.list.item(r).text())
+    assert like_row.font().bold()
+    page.list.itemActivated.emit(like_row)  # double-click / Enter on one notification
+    qtbot.waitUntil(lambda: page.service.unread_count == expected - 1 and nav_item.text() == f"Notifications ({expected - 1})", timeout=WAIT_MS)
     page.mark_all.click()
     qtbot.waitUntil(lambda: page.service.unread_count == 0 and nav_item.text() == "Notifications", timeout=WAIT_MS)
     assert page.service.session.api.notifications().unread_count == 0
