@@ -155,3 +155,35 @@ def test_rejected_token_during_sync_keeps_entries_queued(server, tmp_path):
     assert report.auth_failed and called == [True]
     stored = diary.get(entry.id)
     assert stored.sync_state == SyncState.QUEUED and "sign in again" in stored.sync_error
+
+
+def test_server_refusals_arrive_as_typed_errors_with_the_servers_message(server, tmp_path):
+    from diary_app.sync.client.api import (
+        AuthError,
+        ConflictError,
+        EntryMeta,
+        ForbiddenError,
+        InvalidInputError,
+        NotFoundError,
+    )
+
+    alice = _signed_up(server.url, tmp_path, "Alice")
+    anon = ApiClient(server.url)
+    with pytest.raises(ConflictError) as taken:
+        anon.signup(alice.user.username, "Other", PASSWORD)
+    assert taken.value.status == 409 and taken.value.message
+    with pytest.raises(InvalidInputError, match="(?i)username"):
+        anon.signup("Bad Name!", "x", PASSWORD)
+    with pytest.raises(AuthError):
+        anon.login(alice.user.username, "wrong password")
+    with pytest.raises(NotFoundError):
+        alice.api.get_entry("00000000-0000-4000-8000-000000000000")
+
+    diary = Diary(tmp_path / "diary")
+    entry = _entry(diary, first_clip("emodb", "happy"), note="mine", public=True)
+    SyncEngine(diary, alice.api).run_once()
+    mallory = _signed_up(server.url, tmp_path, "Mallory")
+    meta = EntryMeta(emotion="angry", created_at=entry.created_at, duration_s=1.0, note="hijacked")
+    with pytest.raises(ForbiddenError):
+        mallory.api.put_entry(str(entry.id), meta, diary.audio_path(entry))
+    assert alice.api.get_entry(str(entry.id)).note == "mine"
