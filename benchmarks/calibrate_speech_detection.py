@@ -166,12 +166,17 @@ def grouped_half_split(rows: list[dict], seed: int = 0) -> np.ndarray:
     return np.array([r["group"] in fit_groups for r in rows])
 
 
-def make_model(C: float):
+DEGREE = {"with_yamnet": 1, "cues_only": 2}  # linear was as good as pairwise with YAMNet; not without it
+C_GRID = {1: (0.03, 0.1, 0.3, 1.0, 3.0, 10.0), 2: (0.01, 0.03, 0.1, 0.3, 1.0)}
+
+
+def make_model(C: float, degree: int = 1):
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000, class_weight="balanced"))
+    steps = [StandardScaler()] + ([PolynomialFeatures(2), StandardScaler()] if degree == 2 else [])
+    return make_pipeline(*steps, LogisticRegression(C=C, max_iter=5000, class_weight="balanced"))
 
 
 def rule_predict(model, X: np.ndarray, voiced: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -182,7 +187,8 @@ def baseline_predict(ratios: np.ndarray, voiced: np.ndarray) -> np.ndarray:
     return (ratios >= BASELINE_RATIO) & (voiced >= MIN_VOICED_S)
 
 
-def grouped_cv_accuracy(X, y, groups, voiced, C: float, n_splits: int = 5, score: np.ndarray | None = None) -> float:
+def grouped_cv_accuracy(X, y, groups, voiced, C: float, n_splits: int = 5, score: np.ndarray | None = None,
+                        degree: int = 1) -> float:
     """Pooled accuracy over GroupKFold test folds; ``score`` limits which test rows count (e.g. real clips
     only, when speech-in-noise mixtures are in the training folds)."""
     from sklearn.model_selection import GroupKFold
@@ -190,7 +196,7 @@ def grouped_cv_accuracy(X, y, groups, voiced, C: float, n_splits: int = 5, score
     score = np.ones(len(y), bool) if score is None else score
     correct = total = 0
     for tr, te in GroupKFold(n_splits=n_splits).split(X, y, groups):
-        m = make_model(C).fit(X[tr], y[tr])
+        m = make_model(C, degree).fit(X[tr], y[tr])
         te = te[score[te]]
         correct += int((rule_predict(m, X[te], voiced[te]) == y[te].astype(bool)).sum())
         total += te.size
@@ -254,79 +260,14 @@ def report(name, model, X, y, voiced, held, rows, mask_maybe, ratios_mode, voice
 
 
 def model_json(model, names, threshold: float = 0.5) -> dict:
-    scaler, lr = model[0], model[-1]
-    return {"cue_names": list(names), "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
-            "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]), "threshold": threshold}
-
-
-def end_to_end(rows: list[dict], held_idx: np.ndarray, y: np.ndarray) -> None:
-    """The shipped detect_speech on every held-out clip, for each webrtcvad mode and both models."""
-    waves = {i: load_clip(rows[i]["abspath"]) for i in held_idx}
-    for use_yamnet in (True, False):
-        for mode in (None, 0, 1, 2, 3):
-            cfg = SpeechDetectionConfig(aggressiveness=mode, use_yamnet=use_yamnet)
-            t0 = time.perf_counter()
-            pred = np.array([detect_speech(waves[i], config=cfg).contains_speech for i in held_idx])
-            dt = (time.perf_counter() - t0) / len(held_idx) * 1000
-            acc = float((pred == y[held_idx].astype(bool)).mean())
-            print(f"  detect_speech end to end, {'with_yamnet' if use_yamnet else 'cues_only  '} "
-                  f"aggressiveness={'rule' if mode is None else mode}: {acc:.4f} on {len(held_idx)} held-out clips "
-                  f"({dt:.1f} ms/clip)")
-
-
-def robustness(rows: list[dict], held: np.ndarray, seed: int = 0) -> None:
-    """Harder, more diary-like inputs built only from held-out clips (never fitted)."""
-    rng = np.random.default_rng(seed)
-    kinds = np.array([r["kind"] for r in rows])
-    speech_idx = np.flatnonzero(held & (kinds == "speech"))
-    noise_idx = np.flatnonzero(held & (kinds == "noise"))
-    n_pairs = 120
-    sp = rng.choice(speech_idx, n_pairs, replace=False)
-    no = rng.choice(noise_idx, n_pairs, replace=False)
-    pairs = [(load_clip(rows[a]["abspath"]), load_clip(rows[b]["abspath"])) for a, b in zip(sp, no)]
-    print(f"\n  speech mixed with held-out UrbanSound8K noise ({n_pairs} random pairs), share called speech:")
-    for snr in (20, 10, 5, 0, -5):
-        hits = {True: 0, False: 0}
-        for s_wave, n_wave in pairs:
-            n_wave = np.resize(n_wave, s_wave.size) if n_wave.size else np.zeros_like(s_wave)
-            ps, pn = np.mean(s_wave ** 2), np.mean(n_wave ** 2) + 1e-12
-            mix = s_wave + n_wave * np.sqrt(ps / pn / 10 ** (snr / 10))
-            mix = mix / max(1.0, np.abs(mix).max())
-            for use_yamnet in (True, False):
-                hits[use_yamnet] += detect_speech(mix, config=SpeechDetectionConfig(use_yamnet=use_yamnet)).contains_speech
-        print(f"    SNR {snr:+3d} dB: with_yamnet {hits[True] / n_pairs:.3f}, cues_only {hits[False] / n_pairs:.3f}")
-
-    # long recordings: 3 clips of the same held-out noise recording/class -> 12 s, judged in 4 s windows
-    by_class: dict[str, list[int]] = defaultdict(list)
-    for i in noise_idx:
-        by_class[rows[i]["label"]].append(i)
-    fp = {True: 0, False: 0}
-    n_long = 0
-    for lab, idx in sorted(by_class.items()):
-        for k in range(0, len(idx) - 2, 3):
-            wave = np.concatenate([load_clip(rows[i]["abspath"]) for i in idx[k:k + 3]])
-            n_long += 1
-            for use_yamnet in (True, False):
-                fp[use_yamnet] += detect_speech(wave, config=SpeechDetectionConfig(use_yamnet=use_yamnet)).contains_speech
-    print(f"  long noise recordings (3 held-out clips of one class joined, ~12 s, {n_long} recordings): called speech "
-          f"with_yamnet {fp[True]}/{n_long}, cues_only {fp[False]}/{n_long}")
-
-    by_speaker: dict[str, list[int]] = defaultdict(list)
-    for i in speech_idx:
-        by_speaker[rows[i]["group"]].append(i)
-    hit = {True: 0, False: 0}
-    n_long = 0
-    for g, idx in sorted(by_speaker.items()):
-        for k in range(0, len(idx) - 3, 4):
-            parts = []
-            for i in idx[k:k + 4]:
-                parts += [load_clip(rows[i]["abspath"]), 0.002 * rng.standard_normal(SAMPLE_RATE // 2).astype(np.float32)]
-            wave = np.concatenate(parts)
-            n_long += 1
-            for use_yamnet in (True, False):
-                hit[use_yamnet] += detect_speech(wave, config=SpeechDetectionConfig(use_yamnet=use_yamnet)).contains_speech
-    print(f"  long speech recordings (4 held-out utterances of one speaker with 0.5 s pauses, {n_long} recordings): "
-          f"called speech with_yamnet {hit[True]}/{n_long}, cues_only {hit[False]}/{n_long}")
+    steps = list(model)
+    scaler, lr = steps[0], steps[-1]
+    out = {"cue_names": list(names), "degree": 2 if len(steps) == 4 else 1, "mean": scaler.mean_.tolist(),
+           "scale": scaler.scale_.tolist(), "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
+           "threshold": threshold}
+    if len(steps) == 4:
+        out.update(poly_mean=steps[2].mean_.tolist(), poly_scale=steps[2].scale_.tolist())
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -387,12 +328,12 @@ def main(argv: list[str] | None = None) -> int:
         return {"with_yamnet": (np.hstack([Xm, Y_all]), CUE_NAMES + YAMNET_CUE_NAMES), "cues_only": (Xm, CUE_NAMES)}
 
     # --- aggressiveness and C chosen by 5-fold grouped CV inside the FIT part only
-    Cs = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
     best: dict[int, dict[str, tuple[float, float]]] = {}
     for mode in range(4):
         best[mode] = {}
         for name, (Xm, _) in matrices(mode).items():
-            scores = [(grouped_cv_accuracy(Xm[fit], y[fit], groups[fit], voiced_all[fit, mode], C), -C) for C in Cs]
+            scores = [(grouped_cv_accuracy(Xm[fit], y[fit], groups[fit], voiced_all[fit, mode], C, degree=DEGREE[name]), -C)
+                      for C in C_GRID[DEGREE[name]]]
             acc, negC = max(scores)
             best[mode][name] = (acc, -negC)
         print(f"  mode {mode}: FIT-part CV accuracy with_yamnet {best[mode]['with_yamnet'][0]:.4f} "
@@ -405,10 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     print("webrtcvad alone (ratio >= %.1f, voiced >= %.1f s), HELD-OUT accuracy by mode: %s"
           % (BASELINE_RATIO, MIN_VOICED_S, {m: round(a, 4) for m, a in base_by_mode.items()}))
 
+    fitted: dict[str, tuple] = {}
     models_json, metrics = {}, {"webrtcvad_alone_heldout_accuracy_by_mode": base_by_mode, "augmented": bool(args.augment)}
     for name, (Xm, names) in matrices(mode).items():
         C = best[mode][name][1]
-        model = make_model(C).fit(Xm[fit], y[fit])
+        model = make_model(C, DEGREE[name]).fit(Xm[fit], y[fit])
         m = report(name, model, Xm, y, voiced, held, rows, kinds == "maybe_voice", ratios[:, mode], voiced)
         m["fit_cv_accuracy"] = best[mode][name][0]
         m["C"] = C
@@ -417,19 +359,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  held-out speech in noise, share called speech: {m['heldout_speech_in_noise_recall']}")
         # the other choice, for the record: fitted with/without the mixtures, same C and mode
         other_fit = (fit_half & main_mask) | ((part == "aug") if not args.augment else np.zeros(len(rows), bool))
-        other = make_model(C).fit(Xm[other_fit], y[other_fit])
+        other = make_model(C, DEGREE[name]).fit(Xm[other_fit], y[other_fit])
         opred = rule_predict(other, Xm, voiced)
         print(f"  ({'without' if args.augment else 'with'} the mixtures it would be: held-out accuracy "
               f"{(opred[held] == y[held].astype(bool)).mean():.4f}, speech in noise "
               f"{ {f'{db:g}dB': round(float(opred[mk].mean()), 3) for db, mk in mixheld.items()} })")
         cv_mask = main_mask | ((part == "aug") if args.augment else np.zeros(len(rows), bool))
         m["all_groupkfold5_accuracy"] = grouped_cv_accuracy(Xm[cv_mask], y[cv_mask], groups[cv_mask], voiced[cv_mask], C,
-                                                            score=main_mask[cv_mask])
+                                                            score=main_mask[cv_mask], degree=DEGREE[name])
         print(f"  5-fold grouped CV over all {main_mask.sum()} real clips: {m['all_groupkfold5_accuracy']:.4f}")
         print("  standardised coefficients: " + ", ".join(
             f"{n} {c:+.2f}" for n, c in sorted(zip(names, model[-1].coef_[0]), key=lambda t: -abs(t[1]))))
         models_json[name] = model_json(model, names)
         metrics[name] = m
+        fitted[name] = (model, Xm)
 
     rule = {
         "models": models_json, "aggressiveness": int(mode), "smoothing_frames": SMOOTHING, "min_voiced_s": MIN_VOICED_S,
@@ -442,10 +385,15 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(json.dumps(rule, indent=1) + "\n", encoding="utf-8")
         load_rule.cache_clear()
         print(f"\nwrote {args.out.relative_to(ROOT)}")
-        # consistency: the shipped detector on real files must agree with the fitted model
-        Xw = matrices(mode)["with_yamnet"][0]
-        ref = make_model(best[mode]["with_yamnet"][1]).fit(Xw[fit], y[fit])
-        ref_pred = rule_predict(ref, Xw, voiced)
+        # consistency: the rule as the app reads it gives the same logits as the fitted sklearn models ...
+        shipped = load_rule()
+        for name, (model, Xm) in fitted.items():
+            ours = getattr(shipped, name).logit(Xm[held])
+            diff = float(np.abs(ours - model.decision_function(Xm[held])).max())
+            print(f"  {name}: max |logit difference| between shipped rule and sklearn on held-out clips: {diff:.2e}")
+            assert diff < 1e-6, diff
+        # ... and detect_speech on the real files agrees with the fitted model
+        ref_pred = rule_predict(fitted["with_yamnet"][0], fitted["with_yamnet"][1], voiced)
         agree = [detect_speech(load_clip(rows[i]["abspath"])).contains_speech == bool(ref_pred[i])
                  for i in np.flatnonzero(held)[::20]]
         print(f"  detect_speech agrees with the fitted model on {sum(agree)}/{len(agree)} held-out clips")

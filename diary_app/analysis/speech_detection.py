@@ -37,9 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.speech_cues import CUE_NAMES, FRAME_MS, compute_cues
+from diary_app.paths import resources_dir
 
 SAMPLE_RATE = 16_000
-RULE_PATH = Path(__file__).resolve().parents[2] / "resources" / "speech_detection" / "speech_rule.json"
+RULE_PATH = resources_dir() / "speech_detection" / "speech_rule.json"  # source tree or frozen bundle
 
 
 @dataclass
@@ -76,9 +77,20 @@ class SpeechRuleError(ValueError):
 YAMNET_CUE_NAMES: tuple[str, ...] = ("yamnet_speech_mean", "yamnet_speech_max")  # logits of YAMNet's speech score
 
 
+def pairwise_terms(z: np.ndarray) -> np.ndarray:
+    """[1, z_i..., z_i*z_j for i <= j]: the column order of sklearn's PolynomialFeatures(degree=2)."""
+    i, j = np.triu_indices(z.shape[-1])
+    return np.concatenate([np.ones(z.shape[:-1] + (1,)), z, z[..., i] * z[..., j]], axis=-1)
+
+
 @dataclass(frozen=True)
 class SpeechModel:
-    """One fitted logistic regression over named, standardised cues."""
+    """One fitted logistic regression over named, standardised cues.
+
+    degree 1: plain linear in the standardised cues. degree 2: also their pairwise products
+    (standardised again), which lets the cues-only model express "periodic AND steady pitch"-type
+    interactions; it cut the cues-only error on held-out groups from ~6 % to ~3 %.
+    """
 
     cue_names: tuple[str, ...]
     mean: np.ndarray
@@ -86,10 +98,19 @@ class SpeechModel:
     coef: np.ndarray
     intercept: float
     threshold: float
+    degree: int = 1
+    poly_mean: np.ndarray | None = None
+    poly_scale: np.ndarray | None = None
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """Logits for cue vectors x of shape (..., n_cues) in ``cue_names`` order."""
+        z = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
+        if self.degree == 2:
+            z = (pairwise_terms(z) - self.poly_mean) / self.poly_scale
+        return z @ self.coef + self.intercept
 
     def probability(self, cues: dict[str, float]) -> float:
-        x = np.array([cues[n] for n in self.cue_names], dtype=np.float64)
-        logit = float(((x - self.mean) / self.scale) @ self.coef + self.intercept)
+        logit = float(self.logit(np.array([cues[n] for n in self.cue_names], dtype=np.float64)))
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
     @classmethod
@@ -98,10 +119,18 @@ class SpeechModel:
         unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES)
         if unknown:
             raise SpeechRuleError(f"rule uses cues this code does not compute: {sorted(unknown)}")
-        arrays = [np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
-        if any(a.shape != (len(names),) for a in arrays):
-            raise SpeechRuleError("mean/scale/coef must each have one number per cue")
-        return cls(names, *arrays, float(d["intercept"]), float(d["threshold"]))
+        degree = int(d.get("degree", 1))
+        if degree not in (1, 2):
+            raise SpeechRuleError(f"degree must be 1 or 2, not {degree}")
+        mean, scale = (np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale"))
+        if mean.shape != (len(names),) or scale.shape != (len(names),):
+            raise SpeechRuleError("mean/scale must each have one number per cue")
+        n_terms = len(names) if degree == 1 else 1 + len(names) + len(names) * (len(names) + 1) // 2
+        coef = np.asarray(d["coef"], dtype=np.float64)
+        poly = [np.asarray(d[k], dtype=np.float64) for k in ("poly_mean", "poly_scale")] if degree == 2 else [None, None]
+        if coef.shape != (n_terms,) or any(p is not None and p.shape != (n_terms,) for p in poly):
+            raise SpeechRuleError(f"coef (and poly_mean/poly_scale) must have {n_terms} numbers for degree {degree}")
+        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parents[2] / "resources" / "speech_detection" / "yamnet" / "yamnet.tflite"
+from diary_app.paths import resources_dir
+
+MODEL_PATH = resources_dir() / "speech_detection" / "yamnet" / "yamnet.tflite"  # source tree or frozen bundle
 PATCH_SAMPLES = 15_600  # fixed input of this export (0.975 s at 16 kHz)
 HOP_SAMPLES = 7_800
 SPEECH_CLASSES = (0, 1, 2, 3)  # Speech, Child speech, Conversation, Narration/monologue
