@@ -8,13 +8,12 @@ rule, not its memory of its training clips.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from diary_app.analysis.speech_detection import (
-    FRAME_MS, SpeechDetectionConfig, detect_speech, load_rule,
+    FRAME_MS, RULE_PATH, SpeechDetectionConfig, detect_speech, load_rule,
 )
 from diary_app.analysis.speech_yamnet import yamnet_available
 from diary_app.audio.loading import load_audio
@@ -195,7 +194,7 @@ def test_rule_file_is_small_and_names_its_provenance():
     rule = load_rule()
     assert rule.meta["fitted_by"] == "benchmarks/calibrate_speech_detection.py"
     assert not set(rule.meta["fit_groups"]) & set(rule.meta["heldout_groups"])
-    assert Path(__file__).resolve().parents[1].joinpath("resources/speech_detection/speech_rule.json").stat().st_size < 100_000
+    assert RULE_PATH.stat().st_size < 100_000
 
 
 def test_speech_over_steady_noise_is_still_speech(heldout):
@@ -211,3 +210,14 @@ def test_speech_over_steady_noise_is_still_speech(heldout):
         found += detect_speech((mix / max(1.0, np.abs(mix).max())).astype(np.float32), SR).contains_speech
         assert not detect_speech(n, SR).contains_speech, n_row["path"]  # the noise alone is not speech
     assert found >= 5, f"only {found}/6 speech-in-noise mixtures found"
+
+
+def test_malformed_rule_file_falls_back_with_a_reason(tmp_path):
+    import json
+
+    good = json.loads(RULE_PATH.read_text())
+    good["models"]["cues_only"]["coef"] = good["models"]["cues_only"]["coef"][:-1]
+    bad = tmp_path / "rule.json"
+    bad.write_text(json.dumps(good))
+    det = detect_speech(np.zeros(SR, dtype=np.float32), SR, SpeechDetectionConfig(rule_path=bad))
+    assert det.model == "webrtcvad" and "coef" in det.reason and not det.contains_speech
