@@ -321,3 +321,37 @@ def test_server_down_at_start_keeps_token_and_shows_the_problem(qtbot, tmp_path)
         assert TokenStore().load(url).access_token == "still-good"
     finally:
         page.service.shutdown()
+
+
+def test_no_network_on_the_gui_thread(ctx, qtbot, server, tmp_path):
+    import threading
+
+    from diary_app.ui.pages.feed import FeedPage
+    from diary_app.ui.pages.friends import FriendsPage
+    from diary_app.ui.pages.notifications import NotificationsPage
+    from diary_app.ui.social.service import get_sync_service
+    from sync_client_helpers import RecordingTransport
+
+    threads: list[str] = []
+
+    class ThreadRecorder(RecordingTransport):
+        def handle_request(self, request):
+            threads.append(threading.current_thread().name)
+            return super().handle_request(request)
+
+    get_sync_service(ctx, transport=ThreadRecorder())
+    pages = [FeedPage(ctx), FriendsPage(ctx), NotificationsPage(ctx)]
+    for p in pages:
+        qtbot.addWidget(p)
+        p.show()
+    _friends_with_entries(qtbot, ctx, server, tmp_path, pages[0])  # the test itself calls the API here
+    pages[0].service.wait_idle()
+    threads.clear()  # from now on only the pages make requests
+    for p in pages:
+        p.reload()
+    qtbot.waitUntil(lambda: len(pages[0].items) == 2 and bool(pages[1].friend_list) and pages[2].list.count() > 0, timeout=WAIT_MS)
+    pages[0].items[0].like_button.click()
+    qtbot.waitUntil(lambda: pages[0].items[0].like_count == 1, timeout=WAIT_MS)
+    pages[0].service.wait_idle()
+    assert len(threads) >= 5  # feed, friend list, requests, notifications, like (at least)
+    assert threading.main_thread().name not in threads

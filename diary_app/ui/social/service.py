@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from diary_app.sync.client.api import AuthError, SyncError
@@ -76,10 +77,18 @@ class SyncService(QObject):
     unread_count_changed = Signal(int)
     friends_changed = Signal()  # a request/accept/remove happened: lists should reload
 
-    def __init__(self, ctx: AppContext, token_store: TokenStore | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        token_store: TokenStore | None = None,
+        parent: QObject | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.token_store = token_store
+        self.transport = transport  # tests wrap the real transport to watch what is sent, and from where
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self._pending: set[_TaskSignals] = set()
@@ -118,7 +127,7 @@ class SyncService(QObject):
             return self.session
         if self.session is not None:
             self.session.close()
-        self.session = ClientSession(server_url, self.token_store)
+        self.session = ClientSession(server_url, self.token_store, transport=self.transport)
         self.engine = SyncEngine(self.ctx.diary, self.session.api, on_auth_error=self.session.handle_auth_error)
         return self.session
 
@@ -253,11 +262,11 @@ class SyncService(QObject):
             self.session.close()
 
 
-def get_sync_service(ctx: AppContext) -> SyncService:
+def get_sync_service(ctx: AppContext, **kwargs: Any) -> SyncService:
     """One service per app context, shared by the Feed, Friends and Notifications pages."""
     service = getattr(ctx, "_sync_service", None)
     if service is None:
-        service = SyncService(ctx)
+        service = SyncService(ctx, **kwargs)
         setattr(ctx, "_sync_service", service)
         service.restore()
     return service
