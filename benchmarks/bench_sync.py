@@ -147,7 +147,7 @@ def seed(db_url: str, users: int, friends: int, entries_per_user: int, rng: rand
 
 
 def _proc_stats() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, utime+stime seconds) for every process."""
+    """pid -> (parent pid, CPU seconds of it and of its exited, reaped children) for every process."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
     for stat in glob.glob("/proc/[0-9]*/stat"):
@@ -156,7 +156,7 @@ def _proc_stats() -> dict[int, tuple[int, float]]:
         except OSError:
             continue
         fields = raw[raw.rindex(")") + 2:].split()
-        out[int(stat.split("/")[2])] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        out[int(stat.split("/")[2])] = (int(fields[1]), sum(int(x) for x in fields[11:15]) / tick)
     return out
 
 

@@ -3,14 +3,11 @@
 This is the hot path (clients poll it), so it skips the ORM and response-model validation:
 one SQL statement, orjson bytes out. The cursor is the (created_us, id) of the last item, so a
 page costs an index range scan however deep the user scrolls, and entries added meanwhile do not
-shift pages. On SQLite the query runs inline on the event loop (sub-millisecond, no thread hop);
+shift pages. Reads run on the raw DB-API cursor of an autocommit connection. On SQLite the query runs inline on the event loop (sub-millisecond, no thread hop);
 on PostgreSQL it runs in the thread pool so a slow query cannot stall other requests.
 """
 
 from __future__ import annotations
-
-import re
-from functools import lru_cache
 
 import orjson
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -19,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from diary_app.sync.server.routes.entries import entry_json
 from diary_app.sync.server.schemas import ErrorOut, FeedPage
 from diary_app.sync.server.security import CachedUser
-from diary_app.sync.server.state import CurrentUser, ServerState, decode_cursor, encode_cursor
+from diary_app.sync.server.state import CurrentUser, ServerState, decode_cursor, encode_cursor, fetch_all
 
 router = APIRouter(tags=["feed"])
 
@@ -46,41 +43,22 @@ FIND_OWNER = (
 )
 
 
-@lru_cache(maxsize=16)
-def _for_driver(sql: str, dialect: str) -> str:
-    """The statements are run on the raw DB-API cursor (SQLAlchemy's per-execute overhead was a
-    large share of a feed read); sqlite3 takes ``:name``, psycopg takes ``%(name)s``."""
-    if dialect == "sqlite":
-        return sql
-    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
-
-
-def _query(cursor, dialect: str, sql: str, params: dict) -> list[tuple]:
-    cursor.execute(_for_driver(sql, dialect), params)
-    return cursor.fetchall()
 NO_CURSOR = (2**62, "~")  # sorts after every real (created_us, uuid)
 
 
 def _page(state: ServerState, me: CachedUser, limit: int, cursor: str | None, username: str | None) -> bytes:
     cus, cid = decode_cursor(cursor) if cursor else NO_CURSOR
     params = {"me": me.id, "cus": cus, "cid": cid, "lim": limit + 1}
-    style = state.engine.dialect.name
-    raw = state.engine.raw_connection()  # pooled; close() hands it back
-    try:
-        cursor = raw.cursor()
-        if username is None:
-            rows = _query(cursor, style, FEED_ALL, params)
-        else:
-            found = _query(cursor, style, FIND_OWNER, {"me": me.id, "name": username.strip().lower()})
-            if not found:
-                raise HTTPException(404, f"no user named '{username}'")
-            if not found[0][1]:
-                raise HTTPException(403, f"you are not friends with '{username}', so their entries are not shown")
-            rows = _query(cursor, style, FEED_ONE, {**params, "owner": found[0][0]})
-        cursor.close()
-        raw.rollback()  # end the read transaction (psycopg opens one implicitly)
-    finally:
-        raw.close()
+    engine = state.read_engine
+    if username is None:
+        rows = fetch_all(engine, FEED_ALL, params)
+    else:
+        found = fetch_all(engine, FIND_OWNER, {"me": me.id, "name": username.strip().lower()})
+        if not found:
+            raise HTTPException(404, f"no user named '{username}'")
+        if not found[0][1]:
+            raise HTTPException(403, f"you are not friends with '{username}', so their entries are not shown")
+        rows = fetch_all(engine, FEED_ONE, {**params, "owner": found[0][0]})
     more = len(rows) > limit
     rows = rows[:limit]
     items = [entry_json(r, r[12]) for r in rows]
