@@ -229,3 +229,23 @@ def test_bad_files_raise_typed_errors(models, tmp_path):
 def test_invalid_branch_is_rejected():
     with pytest.raises(ValueError):
         Analyzer(settings=Settings(), force_branch="music")
+
+
+def test_exported_onnx_graph_is_used_and_agrees_with_pytorch(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    from diary_app.analysis.onnx_export import export_onnx
+
+    folder = build_tiny_wavlm(tmp_path / "wavlm")
+    wave = _speech_wave(6.0)
+    reference = load_classifier(folder).predict_windows(wave)
+    export_onnx(folder)
+    clf = load_classifier(folder)
+    assert clf.backend == "onnxruntime" and clf.model is None  # PyTorch weights not even loaded
+    got = clf.predict_windows(wave)
+    assert len(got) == len(reference) == 2
+    for a, b in zip(got, reference):
+        assert (a.start_s, a.end_s, a.label) == (b.start_s, b.end_s, b.label)
+        for label in clf.labels:
+            assert a.probabilities[label] == pytest.approx(b.probabilities[label], abs=1e-4)
+    monkeypatch.setenv("SOUND_DIARY_NO_ONNX", "1")
+    assert load_classifier(folder).backend == "torch"

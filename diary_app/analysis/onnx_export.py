@@ -54,3 +54,22 @@ def export_onnx(model_dir: str | Path, output: str | Path | None = None, quantiz
         quantize_dynamic(str(fp32), str(output), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"])
         fp32.unlink()
     return output
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m diary_app.analysis.onnx_export MODEL_DIR [--int8]``"""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m diary_app.analysis.onnx_export",
+                                 description="write model.onnx into a Hugging Face audio-classification model folder")
+    ap.add_argument("model_dir")
+    ap.add_argument("--int8", action="store_true", help="dynamic int8 quantisation of the MatMul weights")
+    ap.add_argument("--output", default=None, help="default: MODEL_DIR/model.onnx (which the app then uses)")
+    args = ap.parse_args(argv)
+    path = export_onnx(args.model_dir, args.output, quantize=args.int8)
+    print(f"wrote {path} ({path.stat().st_size / 2**20:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
