@@ -103,3 +103,28 @@ class RecordingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+_shared: ServerProcess | None = None
+
+
+def shared_server() -> ServerProcess:
+    """One server for all the client test modules (each start costs seconds on a loaded machine).
+
+    Tests keep apart by unique usernames. Stopped when the test process exits. Tests that stop or
+    restart a server start their own with ``new_server``.
+    """
+    global _shared
+    if _shared is None or _shared.proc is None or _shared.proc.poll() is not None:
+        import atexit
+        import tempfile
+
+        _shared = new_server(Path(tempfile.mkdtemp(prefix="sd_client_server_"))).start()
+        atexit.register(_shared.stop)
+    return _shared
+
+
+def assert_clean_log(server: ServerProcess) -> None:
+    """A traceback in the server log means it answered something with a 500."""
+    log = server.log_path.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]

@@ -15,7 +15,7 @@ from diary_app.sync.client.session import ClientSession  # noqa: E402
 from diary_app.sync.client.sync_engine import SyncEngine  # noqa: E402
 from diary_app.sync.client.token_store import TokenStore  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
-from sync_client_helpers import PASSWORD, new_server, unique_name  # noqa: E402
+from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name  # noqa: E402
 
 from conftest import first_clip  # noqa: E402
 
@@ -23,12 +23,10 @@ WAIT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = new_server(tmp_path_factory.mktemp("gui_server")).start()
+def server():
+    srv = shared_server()
     yield srv
-    srv.stop()
-    log = srv.log_path.read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
+    assert_clean_log(srv)
 
 
 @pytest.fixture

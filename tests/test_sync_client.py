@@ -12,18 +12,16 @@ from diary_app.sync.client.api import ApiClient
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import Backoff, SyncEngine
 from diary_app.sync.client.token_store import TokenStore
-from sync_client_helpers import PASSWORD, RecordingTransport, new_server, unique_name
+from sync_client_helpers import PASSWORD, RecordingTransport, assert_clean_log, new_server, shared_server, unique_name
 
 from conftest import first_clip
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = new_server(tmp_path_factory.mktemp("sync_server")).start()
+def server():
+    srv = shared_server()
     yield srv
-    srv.stop()
-    log = srv.log_path.read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
+    assert_clean_log(srv)
 
 
 def _signed_up(url: str, folder, display: str, transport=None) -> ClientSession:

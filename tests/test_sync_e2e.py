@@ -16,7 +16,7 @@ from diary_app.store import Diary, SyncState
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import SyncEngine
 from diary_app.sync.client.token_store import TokenStore
-from sync_client_helpers import PASSWORD, new_server, unique_name
+from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name
 
 from conftest import first_clip
 
@@ -43,13 +43,11 @@ class Person:
         return self.diary.get(entry.id)
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = new_server(tmp_path / "server").start()
+@pytest.fixture(scope="module")
+def server():
+    srv = shared_server()
     yield srv
-    srv.stop()
-    log = srv.log_path.read_text(errors="replace")
-    assert "Traceback" not in log, log[-3000:]
+    assert_clean_log(srv)
 
 
 def test_two_friends_share_like_and_unshare(server, tmp_path):
