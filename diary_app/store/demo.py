@@ -189,10 +189,11 @@ def synth_clips(folder: Path, n: int, *, seed: int = 7, seconds: float = 3.0) ->
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     sr = 16_000
-    t = np.arange(int(seconds * sr)) / sr
-    env = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.2)
     out = []
     for k in range(max(1, n)):
+        length = seconds + (k * 1.7) % 6.0  # 3 to 9 s, so lengths differ between entries
+        t = np.arange(int(length * sr)) / sr
+        env = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.2)
         base = 160 + 40 * (k % 12)
         wave = sum(0.15 / (h + 1) * np.sin(2 * math.pi * base * (h + 1) * t + rng.uniform(0, 6)) for h in range(3))
         wave = wave * (0.6 + 0.4 * np.sin(2 * math.pi * rng.uniform(0.5, 3) * t)) + 0.02 * rng.standard_normal(t.size)
@@ -233,6 +234,9 @@ def fill_demo_diary(
     t0 = time.perf_counter()
     clips_dir = diary.root / "demo-clips"
     clips = synth_clips(clips_dir, with_audio, seed=seed)
+    import soundfile as sf
+
+    lengths = [round(sf.info(str(c)).duration, 1) for c in clips]  # rows tell the truth about their audio
 
     def audio_for(entry_id: uuid.UUID, i: int) -> str:
         name = f"{entry_id}{AUDIO_SUFFIX}"
@@ -244,8 +248,10 @@ def fill_demo_diary(
     table = Entry.__table__
     columns = [c.name for c in table.columns]
     with Session(diary.engine) as s:
-        for e in generate_entries(count, located, seed=seed, now=now, audio_file_for=audio_for):
-            rows.append({c: getattr(e, c) for c in columns})
+        for i, e in enumerate(generate_entries(count, located, seed=seed, now=now, audio_file_for=audio_for)):
+            row = {c: getattr(e, c) for c in columns}
+            row["duration_s"] = lengths[i % len(lengths)]
+            rows.append(row)
             if len(rows) >= batch:
                 s.execute(insert(table), rows)
                 done += len(rows)

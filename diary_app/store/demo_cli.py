@@ -11,8 +11,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=2000, help="number of entries (default 2000)")
     parser.add_argument("--located", type=int, default=None, help="how many have a place (default: a third)")
     parser.add_argument("--data-dir", type=Path, default=None, help="diary folder (default: the user's diary)")
-    parser.add_argument("--with-audio", type=int, default=1, metavar="N",
-                        help="synthesise N distinct short clips; entries hard-link to them (default 1)")
+    parser.add_argument("--with-audio", type=int, default=8, metavar="N",
+                        help="synthesise N distinct short clips (3-9 s); entries hard-link to them (default 8)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--force", action="store_true", help="add even if the diary already has entries")
 

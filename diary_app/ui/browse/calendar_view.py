@@ -17,7 +17,7 @@ from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.store import Diary
 from diary_app.store.stats import counts_by_day, dominant, local_tz
 from diary_app.ui.browse.entry_list_model import EntryListModel
-from diary_app.ui.browse.filters import BrowseFilter
+from diary_app.ui.browse.filters import BrowseFilter, drawable
 from diary_app.ui.browse.list_view import EntryListView
 
 
@@ -76,7 +76,8 @@ class EmotionCalendar(QCalendarWidget):
             big = QFont(painter.font())
             big.setPointSizeF(max(8.0, min(rect.height() / 3.2, 20.0)))
             painter.setFont(big)
-            painter.drawText(rect.adjusted(0, 10, 0, 0), Qt.AlignmentFlag.AlignCenter, EMOTION_ICONS.get(dominant(counts) or "", ""))
+            painter.drawText(rect.adjusted(0, 10, 0, 0), Qt.AlignmentFlag.AlignCenter,
+                             drawable(EMOTION_ICONS.get(dominant(counts) or "", ""), big, ""))
         painter.restore()
 
 
@@ -96,6 +97,7 @@ class CalendarView(QWidget):
         self.day_model = EntryListModel(diary, self, self.tz)
         self.day_list = EntryListView(self.day_model)
         self.day_list.open_entry.connect(self.open_entry)
+        self.day_list.summary.hide()  # the day line above says it
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -123,8 +125,9 @@ class CalendarView(QWidget):
             self.calendar.setSelectedDate(qd)
         self.day_model.set_filter(BrowseFilter().with_day(day))
         counts = self.calendar.counts.get(day, Counter())
-        summary = ", ".join(f"{EMOTION_ICONS.get(e, '')} {n}" for e, n in counts.most_common())
-        self.day_label.setText(self.tr("{0}: {1} entries {2}").format(day.strftime("%A %Y-%m-%d"), self.day_model.rowCount(), summary))
+        summary = ", ".join(f"{drawable(EMOTION_ICONS.get(e, ''), self.day_label.font(), e)} {n}" for e, n in counts.most_common())
+        n = self.day_model.rowCount()
+        self.day_label.setText(self.tr("{0}: %n entries", "", n).format(day.strftime("%A %Y-%m-%d")) + (f"  {summary}" if summary else ""))
         self.day_chosen.emit(day)
 
     def refresh(self) -> None:

@@ -27,6 +27,14 @@ from diary_app.store import EntryQuery
 from diary_app.store.stats import day_start, local_tz
 
 
+def drawable(text: str, font, fallback: str = "?") -> str:
+    """``text`` if the font has every glyph, else ``fallback`` (no tofu boxes on bare systems)."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(font)
+    return text if all(metrics.inFontUcs4(ord(ch)) for ch in text) else fallback
+
+
 @dataclass(frozen=True)
 class BrowseFilter:
     emotions: frozenset[str] = field(default_factory=frozenset)  # empty: all
@@ -65,7 +73,7 @@ class FilterBar(QWidget):
         for emotion in (*EMOTIONS, UNTAGGED):
             b = QToolButton()
             b.setCheckable(True)
-            b.setText(f"{EMOTION_ICONS[emotion]} {self.tr(emotion)}")
+            b.setText(f"{drawable(EMOTION_ICONS[emotion], b.font(), '')} {self.tr(emotion)}".strip())
             b.setToolTip(self.tr("Show only {0} entries (several may be chosen)").format(self.tr(emotion)))
             color = QColor(EMOTION_COLORS[emotion])
             b.setStyleSheet(

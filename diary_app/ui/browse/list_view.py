@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QListView, QStyle, QStyledItemDelegate, QS
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.ui.browse.entry_list_model import EntryIdRole, EntryListModel, EntryRole, format_duration
-from diary_app.ui.browse.filters import BrowseFilter
+from diary_app.ui.browse.filters import BrowseFilter, drawable
 
 ROW_HEIGHT = 50
 
@@ -17,7 +17,7 @@ class EntryDelegate(QStyledItemDelegate):
     """Paints a row directly (no widgets per row), so 100,000 rows scroll smoothly."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        return QSize(option.rect.width(), ROW_HEIGHT)
+        return QSize(1, ROW_HEIGHT)  # the view stretches rows to its width; no sideways scrolling
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         entry = index.data(EntryRole)
@@ -38,7 +38,7 @@ class EntryDelegate(QStyledItemDelegate):
         painter.setFont(icon_font)
         painter.setPen(text_color)
         painter.drawText(QRect(r.left() + 12, r.top(), 34, r.height()), Qt.AlignmentFlag.AlignCenter,
-                         EMOTION_ICONS.get(entry.emotion, "?"))
+                         drawable(EMOTION_ICONS.get(entry.emotion, "?"), icon_font))
         bold = QFont(option.font)
         bold.setBold(True)
         painter.setFont(bold)
@@ -84,6 +84,7 @@ class EntryListView(QWidget):
         self.view.setUniformItemSizes(True)  # no per-row size queries: constant-time layout
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         layout = QVBoxLayout(self)

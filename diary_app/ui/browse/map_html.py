@@ -70,12 +70,16 @@ _SCRIPT = r"""
   var cluster = L.markerClusterGroup({
     chunkedLoading: true, chunkInterval: %(chunk_ms)d, chunkProgress: function (done, total) { if (done >= total) { finished(total); } },
     maxClusterRadius: 45, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
-    iconCreateFunction: function (c) {
-      var kids = c.getAllChildMarkers(), n = kids.length, counts = {}, best = null;
-      for (var i = 0; i < n; i++) { var e = kids[i].options.emotion; counts[e] = (counts[e] || 0) + 1;
-        if (best === null || counts[e] > counts[best]) best = e; }
+    iconCreateFunction: function (c) {  // a small pie of the cluster's emotions, its count inside
+      var kids = c.getAllChildMarkers(), n = kids.length, counts = {}, order = Object.keys(COLORS);
+      for (var i = 0; i < n; i++) { var e = kids[i].options.emotion; counts[e] = (counts[e] || 0) + 1; }
+      var stops = [], at = 0;
+      for (var k = 0; k < order.length; k++) {
+        var share = (counts[order[k]] || 0) / n * 100;
+        if (share > 0) { stops.push(COLORS[order[k]] + ' ' + at.toFixed(1) + '%% ' + (at + share).toFixed(1) + '%%'); at += share; }
+      }
       var size = n < 10 ? 30 : n < 100 ? 36 : n < 1000 ? 42 : 48;
-      return L.divIcon({html: '<div style="background:' + (COLORS[best] || '#888') + '"><span>' + n + '</span></div>',
+      return L.divIcon({html: '<div style="background: conic-gradient(' + stops.join(', ') + ')"><span>' + n + '</span></div>',
         className: 'marker-cluster diary-cluster', iconSize: L.point(size, size)});
     }
   });
@@ -158,7 +162,11 @@ _STYLE = """
   #diary-offline-notice { position: absolute; z-index: 1000; left: 50%; transform: translateX(-50%); bottom: 18px;
     background: rgba(255,255,255,0.92); border: 1px solid #999; border-radius: 6px; padding: 4px 10px;
     font: 13px sans-serif; color: #333; }
-  .diary-cluster div { color: #fff; font-weight: bold; text-shadow: 0 0 2px #000; opacity: 0.9; }
+  .diary-cluster { background: rgba(255,255,255,0.6); border-radius: 50%; }
+  .diary-cluster div { width: calc(100% - 6px); height: calc(100% - 6px); margin: 3px; border-radius: 50%;
+    display: flex; align-items: center; justify-content: center; color: #fff; font: bold 12px sans-serif;
+    text-shadow: 0 0 3px #000, 0 0 2px #000; }
+  .diary-cluster span { line-height: 1; }
   .diary-popup { font: 13px sans-serif; min-width: 150px; }
   .diary-open { margin-top: 6px; }
 </style>

@@ -21,6 +21,7 @@ from diary_app.store.stats import local_tz
 
 ORDER = (*EMOTIONS, UNTAGGED)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
 @dataclass
@@ -218,6 +219,6 @@ class StatisticsView(QWidget):
                 continue
             h = int(np.argmax(per_hour))
             d = int(np.argmax(per_day))
-            lines.append(self.tr("<b style='color:{0}'>{1}</b>: most likely around {2}:00 and on {3}s").format(
-                EMOTION_COLORS[e], self.tr(e), h, self.tr(WEEKDAYS[d])))
+            lines.append(self.tr("<b style='color:{0}'>{1}</b>: most likely around {2}:00 and on {3}").format(
+                EMOTION_COLORS[e], self.tr(e), h, self.tr(WEEKDAY_NAMES[d])))
         return "<br>".join(lines)
