@@ -214,3 +214,18 @@ def test_location_edit_and_unknown_entry(world, qtbot) -> None:
     page.detail.save()
     assert not ctx.diary.get(target.id).has_location
     assert page.detail.show_entry("00000000-0000-0000-0000-000000000000") is False
+
+
+def test_open_entry_event_shows_the_detail_in_the_main_window(world, qtbot) -> None:
+    """Any page (record, feed, map popup) asks for an entry through ``events.open_entry``."""
+    from diary_app.ui.main_window import MainWindow
+
+    ctx, _page, _day, known = world
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    ctx.events.open_entry.emit(str(known[1].id))
+    diary_page = window.pages["diary"]
+    assert window.stack.currentWidget() is diary_page
+    assert diary_page.stack.currentWidget() is diary_page.detail
+    assert diary_page.detail.entry.id == known[1].id
+    assert "Seoul Plaza" in diary_page.detail.place_label.text()
