@@ -221,3 +221,13 @@ def test_malformed_rule_file_falls_back_with_a_reason(tmp_path):
     bad.write_text(json.dumps(good))
     det = detect_speech(np.zeros(SR, dtype=np.float32), SR, SpeechDetectionConfig(rule_path=bad))
     assert det.model == "webrtcvad" and "coef" in det.reason and not det.contains_speech
+
+
+def test_stereo_and_empty_input(heldout):
+    wave = load_audio(_spread(_heldout_rows("urdu", heldout), 1)[0]["abspath"])
+    mono = detect_speech(wave, SR)
+    stereo = detect_speech(np.stack([wave, wave], axis=1), SR)
+    assert stereo.contains_speech and stereo.segments == mono.segments
+    for empty in (np.zeros(0, np.float32), np.zeros(100, np.float32)):
+        det = detect_speech(empty, SR)
+        assert not det.contains_speech and det.segments == [] and det.voiced_s == 0.0

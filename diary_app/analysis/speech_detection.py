@@ -229,7 +229,10 @@ def window_cues(wave: np.ndarray, flags: np.ndarray, sample_rate: int = SAMPLE_R
 
 
 def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
-    wave = np.nan_to_num(np.asarray(wave, dtype=np.float32).reshape(-1))
+    wave = np.asarray(wave, dtype=np.float32)
+    if wave.ndim == 2:  # (frames, channels) or (channels, frames): mix down instead of interleaving
+        wave = wave.mean(axis=1 if wave.shape[0] > wave.shape[1] else 0)
+    wave = np.nan_to_num(wave.reshape(-1))
     if sample_rate != SAMPLE_RATE:  # polyphase resampling: exact ratio, no librosa import (seconds) on this path
         from math import gcd
 
