@@ -219,6 +219,15 @@ def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_pa
     assert [e.id for e in bob.api.feed().items] == [bobs]
     qtbot.waitUntil(lambda: [i.entry.id for i in page.items] == [bobs], timeout=WAIT_MS)
 
+    # deleting a shared entry in the diary takes it off the server as well
+    again = ctx.diary.create_entry(first_clip("emodb", "sad"), move=False)
+    ctx.diary.set_user_emotion(again.id, "sad")
+    ctx.diary.set_public(again.id, True)
+    qtbot.waitUntil(lambda: ctx.diary.get(again.id).sync_state == SyncState.SYNCED, timeout=WAIT_MS)
+    assert str(again.id) in [e.id for e in bob.api.feed().items]
+    ctx.diary.delete(again.id)
+    qtbot.waitUntil(lambda: str(again.id) not in [e.id for e in bob.api.feed().items], timeout=WAIT_MS)
+
 
 def page_size_one(page):
     import diary_app.ui.pages.feed as feed_module

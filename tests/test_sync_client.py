@@ -185,3 +185,31 @@ def test_server_refusals_arrive_as_typed_errors_with_the_servers_message(server,
     with pytest.raises(ForbiddenError):
         mallory.api.put_entry(str(entry.id), meta, diary.audio_path(entry))
     assert alice.api.get_entry(str(entry.id)).note == "mine"
+
+
+def test_deleting_a_shared_entry_locally_takes_it_off_the_server_and_private_ids_stay_home(server, tmp_path):
+    recorder = RecordingTransport()
+    session = _signed_up(server.url, tmp_path, "Erin", transport=recorder)
+    diary = Diary(tmp_path / "diary")
+    shared = _entry(diary, first_clip("emodb", "happy"), note="shared", public=True)
+    private = _entry(diary, first_clip("emodb", "sad"), note="private", public=False)
+    live = _entry(diary, first_clip("emodb", "angry"), note="deleted while the app runs", public=True)
+    engine = SyncEngine(diary, session.api)
+    assert sorted(engine.run_once().uploaded) == sorted([str(shared.id), str(live.id)])
+
+    # the app is running: the GUI forwards the diary's "deleted" event to the engine
+    diary.delete(live.id)
+    assert engine.note_deleted(live.id)
+    assert engine.run_once().unshared == [str(live.id)]
+
+    # deleted while the app was closed (or from the CLI): the next start notices
+    diary.delete(shared.id)
+    diary.delete(private.id)
+    assert not SyncEngine(diary, session.api).note_deleted(private.id)  # never shared: nothing to do
+    recorder.sent.clear()
+    report = SyncEngine(diary, session.api).run_once()
+    assert report.unshared == [str(shared.id)] and report.ok
+    assert session.api.feed().items == []
+    for _method, url, body, _headers in recorder.sent:
+        assert str(private.id) not in url and str(private.id).encode() not in body
+    assert SyncEngine(diary, session.api).run_once().unshared == []  # done once, not again

@@ -7,6 +7,8 @@ What "never lost, never duplicated, never leaked" means here:
 - only entries that are public *at the moment of sending* are sent, re-read from the database just
   before the request; a private entry is never put into a request, and location fields are left
   out when the entry has no saved place;
+- deleting a shared entry locally takes it off the server too (``ledger.py`` remembers which ids
+  were uploaded, so a private entry's id is never named to the server);
 - when the server cannot be reached the next attempt waits longer (exponential back-off with
   jitter), so a laptop without network does not hammer anything.
 """
@@ -34,6 +36,8 @@ from diary_app.sync.client.api import (
     ServerError,
     SyncError,
 )
+from diary_app.sync.client.ledger import FILE_NAME as LEDGER_FILE
+from diary_app.sync.client.ledger import SharedLedger
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +94,12 @@ class SyncEngine:
         self.failures = 0  # passes in a row that could not reach the server
         self.next_attempt_at = 0.0
         self._lock = threading.Lock()  # one pass at a time, or two threads could upload the same entry
+        self.ledger = SharedLedger(diary.root / LEDGER_FILE)
+        self._reconciled = False
+
+    def note_deleted(self, entry_id: object) -> bool:
+        """The diary deleted an entry: if it was shared, take it down at the next pass."""
+        return self.ledger.mark_deleted_locally(str(entry_id))
 
     def due(self) -> bool:
         return self.clock() >= self.next_attempt_at
@@ -124,6 +134,34 @@ class SyncEngine:
     def _pass(self, report: SyncReport) -> None:
         if not self.api.token:
             return  # signed out: everything stays queued until the user signs in
+        if not self._reconciled:  # deletions made while the app was closed (or by the CLI)
+            for entry_id in self.ledger.shared():
+                try:
+                    self.diary.get(entry_id)
+                except EntryNotFound:
+                    self.ledger.mark_deleted_locally(entry_id)
+            self._reconciled = True
+        for entry_id in sorted(self.ledger.to_delete()):
+            try:
+                try:
+                    self.api.delete_entry(entry_id)
+                except NotFoundError:
+                    pass
+                self.ledger.mark_unshared(entry_id)
+                report.unshared.append(entry_id)
+            except (OfflineError, ServerError, RateLimitedError) as exc:
+                report.offline = True
+                report.failed[entry_id] = str(exc)
+                self._mark_rest(self.diary.entries_to_sync(), f"will retry: {exc}", report)
+                return
+            except AuthError as exc:
+                report.auth_failed = True
+                report.failed[entry_id] = str(exc)
+                if self.on_auth_error is not None:
+                    self.on_auth_error()
+                return
+            except SyncError as exc:
+                report.failed[entry_id] = str(exc)
         queue = self.diary.entries_to_sync()
         for position, queued in enumerate(queue):
             entry_id = str(queued.id)
@@ -167,6 +205,7 @@ class SyncEngine:
             raise OSError(f"the audio file of this entry is missing ({audio.name}); it cannot be shared")
         meta = meta_for(entry)
         self.api.put_entry(str(entry.id), meta, audio)
+        self.ledger.mark_shared(str(entry.id))
         self._after_send(entry, SyncState.SYNCED)
 
     def _unshare(self, entry: Entry) -> None:
@@ -174,6 +213,7 @@ class SyncEngine:
             self.api.delete_entry(str(entry.id))
         except NotFoundError:
             pass  # never arrived or already removed: the goal (not on the server) holds
+        self.ledger.mark_unshared(str(entry.id))
         self._after_send(entry, SyncState.LOCAL)
 
     def _after_send(self, sent: Entry, done_state: SyncState) -> None:
@@ -183,8 +223,10 @@ class SyncEngine:
         except EntryNotFound:
             # deleted locally while uploading: take the shared copy down as well, best effort
             if done_state == SyncState.SYNCED:
+                self.ledger.mark_deleted_locally(str(sent.id))  # taken down now or at the next pass
                 try:
                     self.api.delete_entry(str(sent.id))
+                    self.ledger.mark_unshared(str(sent.id))
                 except SyncError:
                     pass
             return

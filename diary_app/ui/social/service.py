@@ -238,7 +238,9 @@ class SyncService(QObject):
             self._signed_in_now(False)
         self.sync_finished.emit(report)
 
-    def _entry_changed(self, _action: str, _entry_id: str) -> None:
+    def _entry_changed(self, action: str, entry_id: str) -> None:
+        if action == "deleted" and self.engine is not None:
+            self.engine.note_deleted(entry_id)  # only entries that were shared go to the server
         if self.signed_in:
             self._soon.start()
 
