@@ -7,6 +7,8 @@ environment (the CLI has already migrated the database, so workers do not race o
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from diary_app import __version__
@@ -32,7 +34,13 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
     engine = make_engine(config.resolved_db_url(), pool_size=config.db_pool_size)
     if migrate:
         run_migrations(engine)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Sound Diary sync server",
         version=__version__,
         description=DESCRIPTION,
@@ -57,10 +65,6 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
         likes.router, notifications.router,
     ):
         app.include_router(router)
-
-    @app.on_event("shutdown")
-    def _dispose() -> None:
-        engine.dispose()
 
     return app
 

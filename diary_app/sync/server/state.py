@@ -25,10 +25,6 @@ def us_to_datetime(us: int) -> datetime:
     return EPOCH + timedelta(microseconds=us)
 
 
-def us_to_iso(us: int) -> str:
-    return (EPOCH + timedelta(microseconds=us)).isoformat()
-
-
 def datetime_to_us(value: datetime) -> int:
     delta = value.astimezone(timezone.utc) - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds

@@ -9,6 +9,7 @@ upload under a taken UUID).
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -21,7 +22,7 @@ from diary_app.sync.server.models import ENTRY, LIKE, NOTIFICATION, USER, now_us
 from diary_app.sync.server.routes.friends import are_friends
 from diary_app.sync.server.schemas import EntryMeta, EntryOut, ErrorOut
 from diary_app.sync.server.security import CachedUser
-from diary_app.sync.server.state import CurrentUser, ServerState, datetime_to_us, get_state, us_to_iso, user_json
+from diary_app.sync.server.state import EPOCH, CurrentUser, ServerState, datetime_to_us, get_state, user_json
 from diary_app.sync.server.storage import NotAudioError, remove_audio, store_audio
 
 ENTRY_COLUMNS = (
@@ -30,13 +31,23 @@ ENTRY_COLUMNS = (
 )
 
 
-def entry_json(row, liked: bool) -> dict:
-    """One Entry as plain JSON types (shared by the feed's fast path and the other routes)."""
+def entry_json(row, liked: bool, owners: dict | None = None) -> dict:
+    """One Entry as plain data (shared by the feed's fast path and the other routes).
+
+    ``owners`` lets a feed page reuse one owner dict per person; ``created_at`` stays a datetime
+    (orjson and pydantic both write it as ISO 8601 with ``Z``).
+    """
+    owner = owners.get(row[1]) if owners is not None else None
+    if owner is None:
+        owner = user_json(row[1], row[2], row[3])
+        if owners is not None:
+            owners[row[1]] = owner
+    eid = row[0]
     return {
-        "id": row[0],
-        "owner": user_json(row[1], row[2], row[3]),
+        "id": eid,
+        "owner": owner,
         "emotion": row[4],
-        "created_at": us_to_iso(row[5]),
+        "created_at": EPOCH + timedelta(microseconds=row[5]),
         "duration_s": row[6],
         "note": row[7],
         "latitude": row[8],
@@ -44,7 +55,7 @@ def entry_json(row, liked: bool) -> dict:
         "place_name": row[10],
         "like_count": row[11],
         "liked_by_me": bool(liked),
-        "audio_url": f"/entries/{row[0]}/audio",
+        "audio_url": "/entries/" + eid + "/audio",
     }
 
 

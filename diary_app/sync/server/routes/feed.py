@@ -61,9 +61,10 @@ def _page(state: ServerState, me: CachedUser, limit: int, cursor: str | None, us
         rows = fetch_all(engine, FEED_ONE, {**params, "owner": found[0][0]})
     more = len(rows) > limit
     rows = rows[:limit]
-    items = [entry_json(r, r[12]) for r in rows]
+    owners: dict = {}
+    items = [entry_json(r, r[12], owners) for r in rows]
     next_cursor = encode_cursor(rows[-1][5], rows[-1][0]) if more and rows else None
-    return orjson.dumps({"items": items, "next_cursor": next_cursor})
+    return orjson.dumps({"items": items, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)
 
 
 @router.get(
