@@ -11,7 +11,8 @@ from diary_app.ui.context import AppContext
 from diary_app.ui.social.service import get_sync_service
 from diary_app.ui.social.widgets import SocialPage, local_time_text
 
-ICONS = {"like": "♥", "friend_request": "👋", "friend_accepted": "🤝", "reminder": "🎙"}
+#: symbols from common text fonts: colour emoji showed as empty boxes on stock Linux fonts
+ICONS = {"like": "♥", "friend_request": "✉", "friend_accepted": "✔", "reminder": "♪"}
 
 
 class NotificationsPage(SocialPage):
@@ -28,6 +29,7 @@ class NotificationsPage(SocialPage):
         self.refresh_button.clicked.connect(self.reload)
         self.list = QListWidget()
         self.list.setObjectName("notifications")
+        self.list.setSpacing(4)
         self.list.itemActivated.connect(self._activated)
         self.status = QLabel()
         top = QHBoxLayout()

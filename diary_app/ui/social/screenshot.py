@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 PASSWORD = "screenshot password"
+SOCIAL = False
 
 
 def _free_port() -> int:
@@ -44,7 +45,10 @@ def _clips(label: str) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, nargs="?", default=Path("docs/screenshots/feed.png"))
+    parser.add_argument("--social", action="store_true", help="also save friends.png and notifications.png beside it")
     args = parser.parse_args(argv)
+    global SOCIAL
+    SOCIAL = args.social
     work = Path(tempfile.mkdtemp(prefix="sd_feed_shot_"))
     alice_home = work / "alice"
     os.environ["SOUND_DIARY_DATA_DIR"] = str(alice_home / "data")
@@ -117,6 +121,9 @@ def _shoot(url: str, work: Path, out: Path) -> int:
     for who, diary in diaries.items():
         report = SyncEngine(diary, sessions[who].api).run_once()
         assert report.ok, report
+    dave = ClientSession(url, TokenStore(use_keyring=False, file_path=work / "dave.json"))
+    dave.signup("dave", "Dave Choi", PASSWORD)
+    dave.api.send_friend_request("alice")  # a request waiting on the Friends page
     sessions["bob"].api.like(shared_ids["carol"][0])
     sessions["alice"].api.like(shared_ids["carol"][0])
     sessions["bob"].api.like(shared_ids["alice"][0])
@@ -163,23 +170,41 @@ def _grab_window(out: Path) -> int:
     window = MainWindow(AppContext(diary=Diary(), settings=settings))
     window.resize(1100, 720)
     window.show()
-    page = window.show_page("feed")
+    feed = window.pages["feed"]
+    friends = window.pages["friends"]
+    notes = window.pages["notifications"]
+    stages = [
+        ("feed", out, lambda: len(feed.items) >= 5 and window.sync_service.unread_count > 0 and feed.account.count() > 3,
+         lambda: f"{len(feed.items)} feed items"),
+    ]
+    if SOCIAL:
+        stages += [
+            ("friends", out.parent / "friends.png", lambda: len(friends.friend_list) >= 2 and len(friends.incoming.rows) >= 1,
+             lambda: f"{len(friends.friend_list)} friends"),
+            ("notifications", out.parent / "notifications.png", lambda: notes.list.count() >= 3,
+             lambda: f"{notes.list.count()} notifications"),
+        ]
+    window.show_page(stages[0][0])
     timer = QElapsedTimer()
     timer.start()
-    state = {"settled": 0}
-
-    def ready() -> bool:
-        return len(getattr(page, "items", [])) >= 5 and window.sync_service.unread_count > 0 and page.account.count() > 3
+    state = {"settled": 0, "stage": 0}
 
     def poll() -> None:
-        # wait until the feed, the friend filter and the badge have arrived, then one more second
+        # wait until the page's data (and the badge) have arrived, then one more second
+        key, path, ready, describe = stages[state["stage"]]
         state["settled"] = state["settled"] + 1 if ready() else 0
         if state["settled"] >= 10 or timer.elapsed() > 30_000:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(out))
-            print(f"saved {out} ({len(page.items)} feed items)", flush=True)
-            window.sync_service.shutdown()
-            app.quit()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(path))
+            print(f"saved {path} ({describe()})", flush=True)
+            state["stage"] += 1
+            state["settled"] = 0
+            timer.restart()
+            if state["stage"] == len(stages):
+                window.sync_service.shutdown()
+                app.quit()
+            else:
+                window.show_page(stages[state["stage"]][0])
 
     ticker = QTimer()
     ticker.timeout.connect(poll)
