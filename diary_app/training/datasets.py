@@ -82,9 +82,10 @@ class LabelMapper:
         return mapped
 
 
-def _finish(rows: list[tuple[Path, str, str]], mapper: LabelMapper, source: str) -> DatasetReadResult:
+def _finish(rows: list[tuple], mapper: LabelMapper, source: str) -> DatasetReadResult:
     out = DatasetReadResult(examples=[])
-    for path, label, group in rows:
+    for path, label, group, *rest in rows:
+        src = rest[0] if rest else source
         if not path.is_file():
             out.missing += 1
             continue
@@ -92,7 +93,7 @@ def _finish(rows: list[tuple[Path, str, str]], mapper: LabelMapper, source: str)
         if mapped is None:
             out.dropped[label] += 1
             continue
-        out.examples.append(Example(path=path, label=mapped, group=group, source_label=label, source=source))
+        out.examples.append(Example(path=path, label=mapped, group=group, source_label=label, source=src))
     return out
 
 
@@ -111,7 +112,9 @@ def read_manifest(csv_path: str | Path, mapper: LabelMapper) -> DatasetReadResul
             path = p if p.is_absolute() else csv_path.parent / p
             # without a speaker column every file is its own group: safe, if pessimistic
             group = (r.get("speaker") or "").strip() or str(p)
-            rows.append((path, r["label"], f"{source}:{group}"))
+            # split manifests written by ``write_split_csv`` name the corpus of each row
+            src = (r.get("source") or "").strip() or source
+            rows.append((path, r["label"], f"{src}:{group}", src))
     return _finish(rows, mapper, source)
 
 

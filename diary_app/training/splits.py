@@ -109,7 +109,7 @@ def write_split_csv(examples: list[Example], path, root=None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["path", "label", "speaker", "source_label"])
+        w.writerow(["path", "label", "speaker", "source_label", "source"])
         for e in sorted(examples, key=lambda e: str(e.path)):
             p = os.path.relpath(e.path, root if root is not None else path.parent)
-            w.writerow([p, e.source_label or e.label, e.group.split(":", 1)[-1], e.label])
+            w.writerow([p, e.source_label or e.label, e.group.split(":", 1)[-1], e.label, e.source])
