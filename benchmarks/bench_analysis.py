@@ -43,8 +43,11 @@ VARIANTS: dict[str, dict] = {
     "torch-2t-no_grad": {"model": "wavlm_torch", "threads": 2, "grad_mode": "no_grad"},
     "torch-2t-grad": {"model": "wavlm_torch", "threads": 2, "grad_mode": "grad"},
     "onnx-fp32-2t": {"model": "wavlm_onnx_fp32", "threads": 2},
+    "onnx-fp32-1t": {"model": "wavlm_onnx_fp32", "threads": 1},
     "onnx-int8-2t": {"model": "wavlm_onnx_int8", "threads": 2},
     "onnx-int8-1t": {"model": "wavlm_onnx_int8", "threads": 1},
+    "onnx-int8conv-2t": {"model": "wavlm_onnx_int8conv", "threads": 2},
+    "onnx-int8conv-1t": {"model": "wavlm_onnx_int8conv", "threads": 1},
     "cnn-2t": {"model": None, "threads": 2},
     "cnn-1t": {"model": None, "threads": 1},
 }
@@ -73,7 +76,10 @@ def build_models(work: Path) -> None:
                   training_data="none: random weights, speed stand-in", licence="MIT").save(torch_dir)
     from diary_app.analysis.onnx_export import export_onnx
 
-    for name, quant in (("wavlm_onnx_fp32", False), ("wavlm_onnx_int8", True)):
+    # calibration recordings for the static int8 convs: EmoDB clips NOT used in the agreement check
+    calib = [DATA / "emodb" / r["path"] for r in calibration_rows()]
+    for name, quant, cal in (("wavlm_onnx_fp32", False, None), ("wavlm_onnx_int8", True, None),
+                             ("wavlm_onnx_int8conv", True, calib)):
         d = work / name
         if (d / "model.onnx").is_file():
             continue
@@ -81,7 +87,7 @@ def build_models(work: Path) -> None:
         for f in ("config.json", "preprocessor_config.json", "model_card.json", "model.safetensors"):
             shutil.copy(torch_dir / f, d / f)
         t = time.perf_counter()
-        export_onnx(d, quantize=quant)
+        export_onnx(d, quantize=quant, calibration_audio=cal)
         print(f"exported {name} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     scene_dir = work / "scene_cnn"
     if not (scene_dir / "model_card.json").is_file():
@@ -98,6 +104,10 @@ def build_models(work: Path) -> None:
         ModelCard(name="scene-cnn-random", kind=KIND_SCENE_CNN, task="scene", labels=TAU_LABELS, window_s=3.0,
                   features=LogMelConfig().to_dict(), architecture="scene_cnn", arch_config=net.config,
                   emotion_table="scene_emotion_tau2022.csv", training_data="none: random weights").save(scene_dir)
+
+
+def calibration_rows() -> list[dict]:
+    return sorted(_manifest("emodb"), key=lambda r: r["path"])[1::52][:8]
 
 
 def _manifest(corpus: str) -> list[dict]:
@@ -177,7 +187,9 @@ def agreement(work: Path, n: int) -> dict:
     from diary_app.audio.loading import load_audio
 
     torch.set_num_threads(2)
-    rows = sorted(_manifest("emodb"), key=lambda r: r["path"])[:: max(1, 420 // n)][:n]
+    calib = {r["path"] for r in calibration_rows()}
+    rows = [r for r in sorted(_manifest("emodb"), key=lambda r: r["path"]) if r["path"] not in calib]
+    rows = rows[:: max(1, len(rows) // n)][:n]
     waves = [load_audio(DATA / "emodb" / r["path"]) for r in rows]
     ref_clf = HFAudioClassifier(work / "wavlm_torch", device="cpu", use_onnx=False)
 
@@ -190,7 +202,7 @@ def agreement(work: Path, n: int) -> dict:
 
     ref = probs(ref_clf)
     report = {"clips": len(waves), "reference": "torch fp32"}
-    for name in ("wavlm_onnx_fp32", "wavlm_onnx_int8"):
+    for name in ("wavlm_onnx_fp32", "wavlm_onnx_int8", "wavlm_onnx_int8conv"):
         clf = HFAudioClassifier(work / name, device="cpu")
         p = probs(clf)
         report[name] = {

@@ -249,3 +249,21 @@ def test_exported_onnx_graph_is_used_and_agrees_with_pytorch(tmp_path, monkeypat
             assert a.probabilities[label] == pytest.approx(b.probabilities[label], abs=1e-4)
     monkeypatch.setenv("SOUND_DIARY_NO_ONNX", "1")
     assert load_classifier(folder).backend == "torch"
+
+
+def test_int8_export_with_static_convs_runs_in_the_pipeline(tmp_path, speech_clip):
+    pytest.importorskip("onnxruntime")
+    from diary_app.analysis.onnx_export import export_onnx
+
+    folder = build_tiny_wavlm(tmp_path / "wavlm")
+    wave = load_audio(speech_clip)
+    reference = load_classifier(folder).predict_windows(wave)
+    calibration = [r["abspath"] for r in manifest_rows("emodb")[5:8]]
+    path = export_onnx(folder, quantize=True, calibration_audio=calibration)
+    assert path.name == "model.onnx" and sorted(p.name for p in folder.glob("*.onnx")) == ["model.onnx"]
+    clf = load_classifier(folder)
+    assert clf.backend == "onnxruntime"
+    got = clf.predict_windows(wave)
+    for a, b in zip(got, reference):
+        assert sum(a.probabilities.values()) == pytest.approx(1.0)
+        assert max(abs(a.probabilities[l] - b.probabilities[l]) for l in clf.labels) < 0.05
