@@ -64,6 +64,13 @@ def _start_record_duties(window, app) -> None:
 
     QTimer.singleShot(0, duties)
     app.aboutToQuit.connect(page.shutdown)
+    app.aboutToQuit.connect(_close_analysis_process)
+
+
+def _close_analysis_process() -> None:
+    from diary_app.ui.analysis_host import shared_host
+
+    shared_host().close()
 
 
 def _set_window_icon(app) -> None:

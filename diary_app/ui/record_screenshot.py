@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -80,9 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         win.resize(1100, 860)
         page = win.show_page("record")
         state["page"] = page
-        page.worker.finished.connect(lambda *_: QTimer.singleShot(600, finish))
-        page.worker.failed.connect(lambda _id, msg: (print("analysis failed:", msg), QTimer.singleShot(600, finish)))
+        page.worker.finished.connect(done)
+        page.worker.failed.connect(failed)
         page.start_recording()
+
+    def done(_entry_id: str, _result: object) -> None:
+        QTimer.singleShot(600, finish)
+
+    def failed(_entry_id: str, message: str) -> None:
+        print("analysis failed:", message)
+        QTimer.singleShot(600, finish)
 
     def finish() -> None:
         page, win = state["page"], window()
@@ -95,7 +103,12 @@ def main(argv: list[str] | None = None) -> int:
 
     QTimer.singleShot(500, start)
     QTimer.singleShot(180_000, QApplication.quit)  # never hang a CI job
-    return run_gui([])
+    code = run_gui([])
+    # PySide6 6.12 aborts in the interpreter's final garbage collection after QWidget.grab()
+    # ("bool_dealloc"); everything is saved and closed by now, so leave without that last pass.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if out.exists() else 1)
 
 
 if __name__ == "__main__":
