@@ -194,14 +194,14 @@ def bench_map(diary, runs: int) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from diary_app.store.stats import map_data
+    from diary_app.store.stats import map_data, map_json
     from diary_app.ui.browse.filters import BrowseFilter
     from diary_app.ui.browse.map_view import MapView
 
     app = QApplication.instance() or QApplication([])  # noqa: F841
     located = diary.count(located_only=True)
     t0 = time.perf_counter()
-    map_data(diary)
+    map_json(diary)
     query_s = time.perf_counter() - t0
 
     def wait_drawn(view, expect: int, timeout_s: float = 60) -> float | None:
@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=30, help="repetitions per query")
     p.add_argument("--map-runs", type=int, default=3, help="map page loads (the first starts QtWebEngine)")
     p.add_argument("--no-map", action="store_true")
+    p.add_argument("--map-only", action="store_true", help="skip the SQL queries")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path, default=None)
     args = p.parse_args(argv)
@@ -281,8 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     fill_s = fill(diary, args.count, args.located)
     report: dict = {"entries": diary.count(), "located": diary.count(located_only=True), "fill_s": round(fill_s, 1),
                     "cpu_count": os.cpu_count(), "load_avg": os.getloadavg() if hasattr(os, "getloadavg") else None}
-    results, plans = bench_queries(diary, args.repeat, args.seed)
-    results.append(bench_list_model(diary, args.seed))
+    results, plans = ([], {}) if args.map_only else bench_queries(diary, args.repeat, args.seed)
+    if not args.map_only:
+        results.append(bench_list_model(diary, args.seed))
     report["queries"] = results
     report["plans"] = plans
     print(f"\n{report['entries']} entries ({report['located']} located); fill {fill_s:.1f} s; load avg {report['load_avg']}")

@@ -164,3 +164,15 @@ def test_old_diary_gets_the_browse_indexes_by_migration(tmp_path) -> None:
 def test_day_start_is_the_local_midnight() -> None:
     assert stats.day_start(date(2025, 7, 1), ZoneInfo("Asia/Seoul")) == datetime(2025, 6, 30, 15, tzinfo=timezone.utc)
     assert stats.day_start(date(2025, 7, 1), timezone(timedelta(hours=-5))).hour == 5
+
+
+def test_map_json_from_sqlite_matches_map_data(demo_diary: Diary) -> None:
+    import json
+
+    for q in (EntryQuery(), EntryQuery(emotions=["happy", "sad"]), EntryQuery(bbox=(37.4, 126.8, 37.7, 127.2))):
+        fast = stats.map_json(demo_diary, q)
+        slow = stats.map_data(demo_diary, q)
+        rows = json.loads(fast.json)
+        assert fast.located == len(rows) == len(slow.points) and fast.unlocated == slow.unlocated
+        want = {(p.id, p.latitude, p.longitude, p.emotion, p.created_at.strftime("%Y-%m-%d %H:%M")) for p in slow.points}
+        assert {tuple(r) for r in rows} == want

@@ -68,7 +68,7 @@ _SCRIPT = r"""
   var COLORS = %(colors)s, ICONS = %(icons)s, TEXT = %(text)s;
   var bridge = null, drawn = 0, pending = null;
   var cluster = L.markerClusterGroup({
-    chunkedLoading: true, chunkInterval: %(chunk_ms)d, chunkProgress: function (done, total) { if (done >= total) { finished(total); } },
+    chunkedLoading: true, chunkInterval: %(chunk_ms)d, disableClusteringAtZoom: 17, chunkProgress: function (done, total) { if (done >= total) { finished(total); } },
     maxClusterRadius: 45, spiderfyOnMaxZoom: true, showCoverageOnHover: false,
     iconCreateFunction: function (c) {  // a small pie of the cluster's emotions, its count inside
       var kids = c.getAllChildMarkers(), n = kids.length, counts = {}, order = Object.keys(COLORS);
@@ -86,8 +86,15 @@ _SCRIPT = r"""
   map.addLayer(cluster);
   function esc(s) { return String(s).replace(/[&<>"']/g, function (ch) {
     return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[ch]; }); }
+  function pad(n) { return n < 10 ? '0' + n : '' + n; }
+  function localTime(p) {  // "YYYY-MM-DD HH:MM" UTC from SQLite -> the system's local time
+    if (p.time) { return p.time; }
+    var d = new Date(p.utc.replace(' ', 'T') + ':00Z');
+    p.time = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+    return p.time;
+  }
   function popup(p) {
-    return '<div class="diary-popup"><b>' + (ICONS[p.emotion] || '') + ' ' + esc(p.emotion) + '</b><br>' + esc(p.time) +
+    return '<div class="diary-popup"><b>' + (ICONS[p.emotion] || '') + ' ' + esc(p.emotion) + '</b><br>' + esc(localTime(p)) +
       (p.place ? '<br>' + esc(p.place) : '') + (p.note ? '<br><i>' + esc(p.note) + '</i>' : '') +
       '<br><button class="diary-open" onclick="window.diaryMap.openEntry(\'' + esc(p.id) + '\')">' + esc(TEXT.open) + '</button></div>';
   }
@@ -104,6 +111,7 @@ _SCRIPT = r"""
     var markers = new Array(points.length), latlngs = new Array(points.length);
     for (var i = 0; i < points.length; i++) {
       var p = points[i];
+      if (Array.isArray(p)) { p = {id: p[0], lat: p[1], lon: p[2], emotion: p[3], utc: p[4]}; }
       var m = L.circleMarker([p.lat, p.lon], {radius: 7, weight: 1, color: '#222', fillColor: COLORS[p.emotion] || '#888',
         fillOpacity: 0.9, emotion: p.emotion, entryId: p.id});
       m.bindPopup(popup.bind(null, p));
@@ -184,10 +192,12 @@ def build_map_html(
     tz: tzinfo | None = None,
     absolute_assets: bool = False,
     chunk_ms: int = 400,
+    points_json_text: str | None = None,
 ) -> tuple[str, Path]:
     """Return ``(html, base_path)``; load with ``setHtml(html, QUrl.fromLocalFile(str(base_path)))``.
 
-    ``points`` are ``MapPoint``s or ``Entry``s (those without a place are skipped). Large sets
+    ``points`` are ``MapPoint``s or ``Entry``s (those without a place are skipped), or
+    ``points_json_text`` is ready JSON (``stats.map_json``: arrays with UTC times). Large sets
     are better pushed after loading with ``window.diaryMap.setPoints(json)`` (``setHtml`` is
     limited to 2 MB) or the page written to a file and loaded with ``absolute_assets=True`` (asset
     links become ``file://`` URLs into ``resources/web`` wherever the file is).
@@ -227,7 +237,8 @@ def build_map_html(
     marker_layer._template = Template("{% macro script(this, kwargs) %}{% raw %}" + script + "{% endraw %}{% endmacro %}")
     m.add_child(marker_layer, name="diary_markers")
     # the points go in after rendering: through Jinja a megabyte of JSON costs a second
-    page = m.get_root().render().replace("__DIARY_POINTS__", points_json(points, tz), 1)
+    data = points_json_text if points_json_text is not None else points_json(points, tz)
+    page = m.get_root().render().replace("__DIARY_POINTS__", data, 1)
     return page, base_path()
 
 

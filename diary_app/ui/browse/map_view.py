@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from diary_app.paths import data_dir
 from diary_app.store import Diary
-from diary_app.store.stats import MapData, local_tz, map_data, popup_info
+from diary_app.store.stats import MapJson, local_tz, map_json, popup_info
 from diary_app.ui.browse.filters import BrowseFilter
-from diary_app.ui.browse.map_html import build_map_html, points_json
+from diary_app.ui.browse.map_html import build_map_html
 
 
 #: above this many points the page goes through a file instead of ``setHtml`` (2 MB limit)
@@ -69,7 +69,7 @@ class MapView(QWidget):
         self.diary = diary
         self.tz = tz or local_tz()
         self.filter = BrowseFilter()
-        self.data: MapData | None = None
+        self.data: MapJson | None = None
         self.loaded = False
         self.last_draw_s: float | None = None  # seconds from the last set of points to "drawn"
         self.load_finished_s: float | None = None  # seconds from load() to loadFinished
@@ -103,12 +103,12 @@ class MapView(QWidget):
         """Load the page (once) and draw the current points."""
         if self.web is None:
             return
-        self.data = map_data(self.diary, self.filter.to_query(self.tz))
-        self._update_summary()
         self._t0 = time.perf_counter()
-        big = len(self.data.points) > SETHTML_POINTS
+        self.data = map_json(self.diary, self.filter.to_query(self.tz))
+        self._update_summary()
+        big = self.data.located > SETHTML_POINTS
         html, base = build_map_html(
-            self.data.points, tiles=self.tiles, tz=self.tz, absolute_assets=big,
+            points_json_text=self.data.json, tiles=self.tiles, tz=self.tz, absolute_assets=big,
             offline_text=self.tr("No network: map tiles are not shown; markers are on a plain background."),
             open_text=self.tr("Open entry"),
         )
@@ -136,14 +136,14 @@ class MapView(QWidget):
         if not self.loaded:
             self.load()
             return
-        self.data = map_data(self.diary, self.filter.to_query(self.tz))
-        self._update_summary()
         self._t0 = time.perf_counter()
+        self.data = map_json(self.diary, self.filter.to_query(self.tz))
+        self._update_summary()
         self._push_points()
 
     def _push_points(self) -> None:
         assert self.data is not None
-        js = f"window.diaryMap && window.diaryMap.setPoints({points_json(self.data.points, self.tz)}, true)"
+        js = f"window.diaryMap && window.diaryMap.setPoints({self.data.json}, true)"
         self.web.page().runJavaScript(js)
 
     def _drawn(self, n: int) -> None:
@@ -152,7 +152,7 @@ class MapView(QWidget):
 
     def _update_summary(self) -> None:
         assert self.data is not None
-        located = len(self.data.points)
+        located = self.data.located
         text = self.tr("%n entries on the map", "", located)
         if self.data.unlocated:
             text += " · " + self.tr("%n entries have no place", "", self.data.unlocated)
@@ -170,6 +170,3 @@ class MapView(QWidget):
     def run_js(self, script: str, callback) -> None:
         """For tests and tools: evaluate ``script`` in the page and pass the result to ``callback``."""
         self.web.page().runJavaScript(script, 0, callback)
-
-    def marker_json(self) -> str:
-        return json.dumps([p.to_json(self.tz) for p in (self.data.points if self.data else [])])
