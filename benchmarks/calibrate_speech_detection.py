@@ -188,7 +188,7 @@ def baseline_predict(ratios: np.ndarray, voiced: np.ndarray) -> np.ndarray:
 
 
 def grouped_cv_accuracy(X, y, groups, voiced, C: float, n_splits: int = 5, score: np.ndarray | None = None,
-                        degree: int = 1) -> float:
+                        degree: int = 1, threshold: float = 0.5) -> float:
     """Pooled accuracy over GroupKFold test folds; ``score`` limits which test rows count (e.g. real clips
     only, when speech-in-noise mixtures are in the training folds)."""
     from sklearn.model_selection import GroupKFold
@@ -198,9 +198,34 @@ def grouped_cv_accuracy(X, y, groups, voiced, C: float, n_splits: int = 5, score
     for tr, te in GroupKFold(n_splits=n_splits).split(X, y, groups):
         m = make_model(C, degree).fit(X[tr], y[tr])
         te = te[score[te]]
-        correct += int((rule_predict(m, X[te], voiced[te]) == y[te].astype(bool)).sum())
+        correct += int((rule_predict(m, X[te], voiced[te], threshold) == y[te].astype(bool)).sum())
         total += te.size
     return correct / max(total, 1)
+
+
+MIN_NOISY_SPEECH_RECALL = 0.95
+
+
+def choose_threshold(X, y, groups, voiced, C: float, degree: int, is_mix: np.ndarray) -> tuple[float, dict]:
+    """Threshold from out-of-fold probabilities inside the FIT part only (never the held-out part).
+
+    Objective: the best accuracy on real clips, among thresholds that still call at least
+    MIN_NOISY_SPEECH_RECALL of the speech-in-noise mixtures speech (ties: the one closest to 0.5).
+    """
+    from sklearn.model_selection import GroupKFold
+
+    oof = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=5).split(X, y, groups):
+        oof[te] = make_model(C, degree).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
+    gate = voiced >= MIN_VOICED_S
+    table = {}
+    for t in np.round(np.arange(0.30, 0.91, 0.05), 2):
+        pred = (oof >= t) & gate
+        table[float(t)] = (float((pred[~is_mix] == y[~is_mix].astype(bool)).mean()),
+                           float(pred[is_mix].mean()) if is_mix.any() else 1.0)
+    ok = [t for t, (_, rec) in table.items() if rec >= MIN_NOISY_SPEECH_RECALL] or [0.5]
+    best = max(ok, key=lambda t: (table.get(t, (0, 0))[0], -abs(t - 0.5)))
+    return best, table
 
 
 def per_class_table(rows, mask, pred) -> list[tuple[str, int, int]]:
@@ -231,9 +256,9 @@ def time_detector(rows: list[dict], n: int = 30) -> dict[str, float]:
     return out
 
 
-def report(name, model, X, y, voiced, held, rows, mask_maybe, ratios_mode, voiced_mode) -> dict:
+def report(name, model, X, y, voiced, held, rows, mask_maybe, ratios_mode, voiced_mode, threshold: float = 0.5) -> dict:
     """Print and return held-out numbers for one fitted model."""
-    pred = rule_predict(model, X, voiced)
+    pred = rule_predict(model, X, voiced, threshold)
     probs = model.predict_proba(X)[:, 1]
     acc = float((pred[held] == y[held].astype(bool)).mean())
     print(f"\n=== {name}: HELD-OUT branch accuracy {acc:.4f} "
@@ -421,28 +446,33 @@ def main(argv: list[str] | None = None) -> int:
     for name, (Xm, names) in matrices(mode).items():
         C = best[mode][name][1]
         model = make_model(C, DEGREE[name]).fit(Xm[fit], y[fit])
-        m = report(name, model, Xm, y, voiced, held, rows, kinds == "maybe_voice", ratios[:, mode], voiced)
+        thr, table = choose_threshold(Xm[fit], y[fit], groups[fit], voiced[fit], C, DEGREE[name], part[fit] == "aug")
+        print(f"\n{name}: threshold {thr} chosen on FIT-part out-of-fold probabilities "
+              f"(threshold: clean accuracy / noisy-speech recall = "
+              f"{ {t: (round(a, 4), round(r, 3)) for t, (a, r) in table.items()} })")
+        m = report(name, model, Xm, y, voiced, held, rows, kinds == "maybe_voice", ratios[:, mode], voiced, thr)
         m["fit_cv_accuracy"] = best[mode][name][0]
         m["C"] = C
-        pred = rule_predict(model, Xm, voiced)
+        m["threshold_table_fit_oof"] = table
+        pred = rule_predict(model, Xm, voiced, thr)
         m["heldout_speech_in_noise_recall"] = {f"{db:g}dB": float(pred[mk].mean()) for db, mk in mixheld.items()}
         print(f"  held-out speech in noise, share called speech: {m['heldout_speech_in_noise_recall']}")
         # the other choice, for the record: fitted with/without the mixtures, same C and mode
         other_fit = (fit_half & main_mask) | ((part == "aug") if not args.augment else np.zeros(len(rows), bool))
         other = make_model(C, DEGREE[name]).fit(Xm[other_fit], y[other_fit])
-        opred = rule_predict(other, Xm, voiced)
+        opred = rule_predict(other, Xm, voiced, thr)
         print(f"  ({'without' if args.augment else 'with'} the mixtures it would be: held-out accuracy "
               f"{(opred[held] == y[held].astype(bool)).mean():.4f}, speech in noise "
               f"{ {f'{db:g}dB': round(float(opred[mk].mean()), 3) for db, mk in mixheld.items()} })")
         cv_mask = main_mask | ((part == "aug") if args.augment else np.zeros(len(rows), bool))
         m["all_groupkfold5_accuracy"] = grouped_cv_accuracy(Xm[cv_mask], y[cv_mask], groups[cv_mask], voiced[cv_mask], C,
-                                                            score=main_mask[cv_mask], degree=DEGREE[name])
-        print(f"  5-fold grouped CV over all {main_mask.sum()} real clips: {m['all_groupkfold5_accuracy']:.4f}")
+                                                            score=main_mask[cv_mask], degree=DEGREE[name], threshold=thr)
+        print(f"  5-fold grouped CV over all {main_mask.sum()} real clips (threshold {thr}): {m['all_groupkfold5_accuracy']:.4f}")
         print("  standardised coefficients: " + ", ".join(
             f"{n} {c:+.2f}" for n, c in sorted(zip(names, model[-1].coef_[0]), key=lambda t: -abs(t[1]))))
-        models_json[name] = model_json(model, names)
+        models_json[name] = model_json(model, names, thr)
         metrics[name] = m
-        fitted[name] = (model, Xm)
+        fitted[name] = (model, Xm, thr)
 
     rule = {
         "models": models_json, "aggressiveness": int(mode), "smoothing_frames": SMOOTHING, "min_voiced_s": MIN_VOICED_S,
@@ -457,13 +487,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nwrote {args.out.relative_to(ROOT)}")
         # consistency: the rule as the app reads it gives the same logits as the fitted sklearn models ...
         shipped = load_rule()
-        for name, (model, Xm) in fitted.items():
+        for name, (model, Xm, _) in fitted.items():
             ours = getattr(shipped, name).logit(Xm[held])
             diff = float(np.abs(ours - model.decision_function(Xm[held])).max())
             print(f"  {name}: max |logit difference| between shipped rule and sklearn on held-out clips: {diff:.2e}")
             assert diff < 1e-6, diff
         # ... and detect_speech on the real files agrees with the fitted model
-        ref_pred = rule_predict(fitted["with_yamnet"][0], fitted["with_yamnet"][1], voiced)
+        ref_pred = rule_predict(*fitted["with_yamnet"][:2], voiced, fitted["with_yamnet"][2])
         agree = [detect_speech(load_clip(rows[i]["abspath"])).contains_speech == bool(ref_pred[i])
                  for i in np.flatnonzero(held)[::20]]
         print(f"  detect_speech agrees with the fitted model on {sum(agree)}/{len(agree)} held-out clips")
