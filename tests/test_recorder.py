@@ -75,9 +75,15 @@ def test_device_error_mid_stream_keeps_what_was_recorded(speech_clip, tmp_path):
 
 
 def test_device_at_48k_is_resampled_to_16k(speech_clip, tmp_path):
+    import soxr
+
+    source48 = tmp_path / "clip48k.wav"
+    sf.write(str(source48), soxr.resample(load_audio(speech_clip, min_duration_s=0), 16_000, 48_000), 48_000,
+             subtype="FLOAT")
+
     def factory(**kw):
         kw["samplerate"] = 48_000  # the device insists on its own rate
-        return FileInputStream(speech_clip, speed=0, **kw)
+        return FileInputStream(source48, speed=0, **kw)
 
     result = _record_until_done(Recorder(Settings(), stream_factory=factory, folder=tmp_path))
     info = sf.info(str(result.path))
