@@ -176,3 +176,19 @@ def test_map_json_from_sqlite_matches_map_data(demo_diary: Diary) -> None:
         assert fast.located == len(rows) == len(slow.points) and fast.unlocated == slow.unlocated
         want = {(p.id, p.latitude, p.longitude, p.emotion, p.created_at.strftime("%Y-%m-%d %H:%M")) for p in slow.points}
         assert {tuple(r) for r in rows} == want
+
+
+def test_planner_statistics_are_refreshed_when_missing_or_outgrown(tmp_path) -> None:
+    diary = Diary(tmp_path)
+    fill_demo_diary(diary, 1200, 100, seed=2, now=NOW)
+    with diary.engine.begin() as conn:
+        conn.execute(text("DELETE FROM sqlite_stat1"))
+    assert stats.refresh_planner_stats(diary) is True  # none: analyse
+    assert stats.refresh_planner_stats(diary) is False  # fresh: nothing to do
+    with diary.engine.connect() as conn:
+        assert conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'entry'")).scalar().startswith("1200 ")
+    fill_demo_diary(diary, 1500, 100, seed=9, now=NOW)  # 2,700 rows > 2 x 1,200
+    with diary.engine.begin() as conn:  # undo the demo's own ANALYZE to see the growth rule work
+        conn.execute(text("UPDATE sqlite_stat1 SET stat = '1200' || substr(stat, instr(stat, ' ')) WHERE tbl = 'entry'"))
+    assert stats.refresh_planner_stats(diary) is True
+    assert stats.refresh_planner_stats(Diary(tmp_path / "small")) is False  # too small to matter

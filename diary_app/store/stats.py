@@ -185,6 +185,31 @@ def emotion_share(diary: Diary, start: datetime | None = None, end: datetime | N
         return Counter({e: n for e, n in s.exec(stmt)})
 
 
+# -- planner statistics --------------------------------------------------------------------------
+def refresh_planner_stats(diary: Diary, min_rows: int = 1000, growth: float = 2.0) -> bool:
+    """``ANALYZE`` when the diary has no planner statistics or has grown ``growth``-fold since.
+
+    Why: a new diary is created without statistics (migration steps run only on existing files),
+    and without them SQLite picks a poor plan for some browse queries once the diary is large
+    (a two-emotion page: ~80 ms instead of ~0.2 ms at 100,000 entries). Returns True when it ran.
+    """
+    from sqlalchemy import text
+
+    with diary.engine.begin() as conn:
+        rows = conn.execute(text("SELECT count(*) FROM entry")).scalar_one()
+        if rows < min_rows:
+            return False
+        has_stat = conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")).scalar_one()
+        known = None
+        if has_stat:
+            stat = conn.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'entry' LIMIT 1")).scalar()
+            known = int(str(stat).split()[0]) if stat else None
+        if known is not None and rows < known * growth:
+            return False
+        conn.execute(text("ANALYZE entry"))
+    return True
+
+
 # -- the map -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MapPoint:

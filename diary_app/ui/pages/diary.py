@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from diary_app.ui.browse.calendar_view import CalendarView
@@ -22,6 +22,22 @@ from diary_app.ui.browse.year_view import YearView
 from diary_app.ui.context import AppContext
 
 TABS = ("list", "calendar", "year", "map", "statistics")
+
+
+class _PlannerStats(QRunnable):
+    """Refresh SQLite's planner statistics off the GUI thread when the diary outgrew them."""
+
+    def __init__(self, diary) -> None:
+        super().__init__()
+        self.diary = diary
+
+    def run(self) -> None:
+        from diary_app.store.stats import refresh_planner_stats
+
+        try:
+            refresh_planner_stats(self.diary)
+        except Exception:  # a busy or read-only diary: the queries still work, only slower
+            pass
 
 
 class DiaryPage(QWidget):
@@ -73,6 +89,7 @@ class DiaryPage(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         ctx.events.entry_changed.connect(self._entry_changed)
         self._tab_changed(0)
+        QThreadPool.globalInstance().start(_PlannerStats(diary))
 
     # -- navigation ------------------------------------------------------------------------------
     def show_tab(self, key: str) -> QWidget:
