@@ -186,3 +186,23 @@ def test_discard_removes_file_and_sidecar(fast_input, tmp_path):
     result = _record_until_done(Recorder(Settings(), folder=tmp_path))
     discard_recording(result)
     assert list(recordings_dir(tmp_path).iterdir()) == []
+
+
+def test_a_stream_that_silently_stops_delivering_counts_as_a_lost_device(speech_clip, tmp_path, monkeypatch):
+    """Some drivers neither raise nor finish when a USB microphone is pulled: the callback just stops."""
+    import diary_app.audio.recorder as recorder_module
+
+    monkeypatch.setattr(recorder_module, "STALL_TIMEOUT_S", 0.3)
+
+    class Hanging(FileInputStream):
+        def _run(self):  # deliver 0.5 s, then nothing, and never call finished_callback
+            self.wave = self.wave[:8000]
+            self.finished_callback = None
+            super()._run()
+            self._stop.wait()
+
+    result = _record_until_done(Recorder(Settings(), stream_factory=lambda **kw: Hanging(speech_clip, speed=0, **{
+        k: v for k, v in kw.items() if k != "samplerate"}), folder=tmp_path), timeout_s=5)
+    assert result.end_reason == END_DEVICE_ERROR
+    assert "stopped sending audio" in result.error
+    assert result.duration_s == pytest.approx(0.5)
