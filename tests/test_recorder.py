@@ -206,3 +206,23 @@ def test_a_stream_that_silently_stops_delivering_counts_as_a_lost_device(speech_
     assert result.end_reason == END_DEVICE_ERROR
     assert "stopped sending audio" in result.error
     assert result.duration_s == pytest.approx(0.5)
+
+
+def test_unwritable_data_folder_gives_a_typed_error_before_opening_the_microphone(fast_input, tmp_path):
+    import os
+
+    from diary_app.audio.recorder import RecorderError
+
+    folder = tmp_path / "not-a-folder"
+    folder.write_text("x")  # "recordings" cannot be made inside a file (works as root too)
+    opened = []
+
+    def factory(**kw):
+        opened.append(FileInputStream(os.environ["SOUND_DIARY_INPUT_FILE"], speed=0,
+                                      **{k: v for k, v in kw.items() if k != "samplerate"}))
+        return opened[-1]
+
+    rec = Recorder(Settings(), stream_factory=factory, folder=folder)
+    with pytest.raises(RecorderError, match="recordings folder"):
+        rec.start()
+    assert not rec.recording and opened == []

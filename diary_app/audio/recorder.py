@@ -198,7 +198,10 @@ class Recorder:
         if self._recording:
             raise RecorderError("already recording")
         self._reset()
-        folder = recordings_dir(self.folder)
+        try:
+            folder = recordings_dir(self.folder)
+        except OSError as exc:
+            raise RecorderError(f"cannot create the recordings folder ({exc})") from exc
         self.id = uuid.uuid4()
         self.path = folder / f"{self.id}.wav"
         self.sidecar = folder / f"{self.id}.json"
@@ -215,10 +218,14 @@ class Recorder:
         self._max_in_frames = int(self.max_seconds * self._in_rate)
         self.started_at = datetime.now(timezone.utc)
         device_name = str(getattr(self._stream, "device", self.device) if self.device is None else self.device)
-        self._write_sidecar({"state": "recording", "device": device_name})
-        self._file = sf.SoundFile(str(self.path), mode="w", samplerate=SAMPLE_RATE, channels=1,
-                                  format="WAV", subtype="PCM_16")
-        self._fsync_fd = os.open(self.path, os.O_RDONLY)
+        try:
+            self._write_sidecar({"state": "recording", "device": device_name})
+            self._file = sf.SoundFile(str(self.path), mode="w", samplerate=SAMPLE_RATE, channels=1,
+                                      format="WAV", subtype="PCM_16")
+            self._fsync_fd = os.open(self.path, os.O_RDONLY)
+        except Exception as exc:  # disk full, read-only folder: say so, leave nothing half-made
+            self._abort()
+            raise RecorderError(f"cannot write the recording to {folder} ({exc})") from exc
         self._writer = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
         self._writer.start()
         self._recording = True
@@ -253,8 +260,8 @@ class Recorder:
         """Undo a start that failed before any audio arrived."""
         self._stopping = True
         self._close_stream()
-        self._queue.put(None)
         if self._writer is not None:
+            self._queue.put(None)
             self._writer.join()
         self._close_file()
         self._recording = False
@@ -263,7 +270,7 @@ class Recorder:
                 p.unlink(missing_ok=True)
 
     def _close_stream(self) -> None:
-        stream, self._stream = self._stream, self._stream
+        stream = self._stream  # kept afterwards: ``end_reason`` reads its ``error`` / ``ended``
         if stream is None:
             return
         for action in (stream.stop, stream.close):

@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from diary_app.audio.input_stream import MicrophoneUnavailable
-from diary_app.audio.recorder import END_DEVICE_ERROR, END_LIMIT, Recorder, RecordingResult
+from diary_app.audio.recorder import END_DEVICE_ERROR, END_LIMIT, Recorder, RecorderError, RecordingResult
 from diary_app.audio.recovery import discard_recording, find_unfinished_recordings, import_recording
 from diary_app.ui.analysis_worker import AnalysisWorker
 from diary_app.ui.review_panel import ReviewPanel
@@ -159,7 +159,7 @@ class RecordPage(QWidget):
         self.recorder = Recorder(self.ctx.settings, stream_factory=self.stream_factory)
         try:
             self.recorder.start()
-        except MicrophoneUnavailable as exc:
+        except (MicrophoneUnavailable, RecorderError) as exc:
             self.recorder = None
             self._show_message(self.tr("Cannot record: {0}").format(str(exc)), error=True)
             return False
