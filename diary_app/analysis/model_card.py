@@ -18,7 +18,9 @@ CARD_FILE = "model_card.json"
 KIND_HF_SER = "hf-audio-classification"
 KIND_LOGMEL_SER = "logmel-cnn-ser"
 KIND_SCENE_CNN = "logmel-cnn-scene"
-KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN)
+#: openSMILE functionals + linear/MLP head as plain arrays (``analysis.feature_classifier``)
+KIND_FEATURE_SER = "feature-ser"
+KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_FEATURE_SER)
 
 
 @dataclass
