@@ -86,6 +86,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cnn.add_argument("--label-map", default=None, help="extra source=target label pairs, e.g. boredom=neutral")
     cnn.set_defaults(_recipe="ser-cnn", class_weights=True, cosine=True)
 
+    feat = sub.add_parser("ser-features", help="openSMILE eGeMAPS functionals + logistic regression (default speech model)",
+                          description="Train the feature-based speech-emotion model (openSMILE functionals, linear head; "
+                                      "C chosen by speaker-grouped CV on the training speakers).")
+    _common(feat, epochs=0, batch=0, lr=0.0)
+    feat.add_argument("--feature-sets", default="eGeMAPSv02", help="openSMILE feature sets, comma separated (e.g. eGeMAPSv02,ComParE_2016)")
+    feat.add_argument("--cv-folds", type=int, default=5, help="speaker-grouped CV folds for choosing C")
+    feat.add_argument("--window-s", type=float, default=4.0, help="inference window length in seconds")
+    feat.add_argument("--labels", default=None, help="comma-separated class list (default: neutral,happy,sad,angry,fear)")
+    feat.add_argument("--label-map", default=None, help="extra source=target label pairs, e.g. boredom=neutral")
+    feat.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
+    feat.set_defaults(_recipe="ser-features", test_fraction=0.25)
+
     scene = sub.add_parser("scene", help="the paper's 2-layer scene CNN (Table 3)",
                            description="Train the paper's 2-layer log-mel CNN scene classifier (Table 3 defaults).")
     _common(scene, epochs=5, batch=16, lr=1e-3)
@@ -122,6 +134,10 @@ def run(args: argparse.Namespace) -> int:
             from diary_app.training.train_ser_hf import run_from_args
 
             return run_from_args(args)
+        if args._recipe == "ser-features":
+            from diary_app.training.train_features import run_from_args as run_features
+
+            return run_features(args)
         return _run_cnn(args)
     except (DatasetError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
