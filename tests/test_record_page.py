@@ -300,3 +300,15 @@ def test_worker_in_process_with_injected_analyzer_and_a_crashed_host(qtbot, ctx,
     assert diary.get(second.id).analysis_state == AnalysisState.DONE
     worker.shutdown()
     hosted.shutdown()
+
+
+def test_space_types_into_the_note_instead_of_recording(qtbot, page):
+    entry_id = _record(qtbot, page)
+    page.activateWindow()
+    page.review.note.setFocus()
+    qtbot.waitUntil(page.review.note.hasFocus, timeout=2_000)
+    qtbot.keyClicks(page.review.note, "a b")
+    assert page.review.note.toPlainText() == "a b"
+    assert not page.is_recording and page.ctx.diary.count() == 1
+    page.worker.wait(ANALYSIS_TIMEOUT_MS)
+    assert page.ctx.diary.get(entry_id) is not None
