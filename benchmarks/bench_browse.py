@@ -90,7 +90,7 @@ def fill(diary, count: int, located: int) -> float:
 def bench_queries(diary, repeat: int, seed: int) -> tuple[list[dict], dict]:
     from diary_app.emotions import EMOTIONS
     from diary_app.store import EntryQuery
-    from diary_app.store.stats import counts_by_day, entry_page, local_tz, map_data
+    from diary_app.store.stats import counts_by_day, entry_page, local_tz, map_json
     from diary_app.ui.browse.entry_list_model import PAGE_SIZE
 
     rng = random.Random(seed)
@@ -144,8 +144,8 @@ def bench_queries(diary, repeat: int, seed: int) -> tuple[list[dict], dict]:
     bbox.prepare = viewport
     results.append(summarize("bounding box, list page (200 newest + total)", timed(bbox, repeat, rng)))
 
-    def bbox_markers(box):
-        return map_data(diary, EntryQuery(bbox=box))
+    def bbox_markers(box):  # what the map page calls: SQLite writes the markers' JSON
+        return map_json(diary, EntryQuery(bbox=box))
 
     bbox_markers.prepare = viewport
     results.append(summarize("bounding box, map markers (all in view + counts)", timed(bbox_markers, repeat, rng)))
