@@ -66,15 +66,28 @@ class PgCluster:
         return self.admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+_CLUSTER: dict[str, object] = {}  # "cluster" -> PgCluster, or "skip" -> reason
+
+
+def _start_cluster(config) -> PgCluster:
+    """Start the throwaway cluster once per test run; ``config.add_cleanup`` stops it at the end.
+
+    Not a plain session fixture on purpose: pytest tore a session fixture requested through
+    ``getfixturevalue`` down and up again whenever the parametrised server fixture switched
+    database kind, which cost an initdb each time.
+    """
+    if "cluster" in _CLUSTER:
+        return _CLUSTER["cluster"]
+    if "skip" in _CLUSTER:
+        pytest.skip(_CLUSTER["skip"])
     override = os.environ.get("SOUND_DIARY_TEST_PG_URL")
     if override:
-        yield PgCluster(override)
-        return
+        _CLUSTER["cluster"] = PgCluster(override)
+        return _CLUSTER["cluster"]
     bindir = _pg_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL binaries not found (apt install postgresql)")
+        _CLUSTER["skip"] = "PostgreSQL binaries not found (apt install postgresql)"
+        pytest.skip(_CLUSTER["skip"])
     tmp = Path(tempfile.mkdtemp(prefix="sd_pg_"))
     data = tmp / "data"
     port = free_port()
@@ -88,19 +101,31 @@ def pg_cluster():
         shutil.chown(tmp, "postgres", "postgres")
     r = sh(f"{bindir}/initdb -D {data} -U postgres -A trust --no-sync -E UTF8 --locale=C")
     if r.returncode:
-        pytest.skip(f"initdb failed: {r.stderr.strip()[:300]}")
+        _CLUSTER["skip"] = f"initdb failed: {r.stderr.strip()[:300]}"
+        pytest.skip(_CLUSTER["skip"])
     r = sh(
         f"{bindir}/pg_ctl -D {data} -l {tmp}/log -w -t 30 -o "
         f"'-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
         f"-c full_page_writes=off -c max_connections=200' start"
     )
     if r.returncode:
-        pytest.skip(f"pg_ctl start failed: {r.stderr.strip()[:300]}")
-    try:
-        yield PgCluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
-    finally:
+        _CLUSTER["skip"] = f"pg_ctl start failed: {r.stderr.strip()[:300]}"
+        pytest.skip(_CLUSTER["skip"])
+
+    def stop() -> None:
         sh(f"{bindir}/pg_ctl -D {data} -m immediate -w stop")
         shutil.rmtree(tmp, ignore_errors=True)
+        _CLUSTER.clear()
+
+    config.add_cleanup(stop)
+    _CLUSTER["cluster"] = PgCluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres")
+    return _CLUSTER["cluster"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(request) -> PgCluster:
+    """The throwaway PostgreSQL cluster (skips when PostgreSQL is not installed)."""
+    return _start_cluster(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +180,7 @@ class ServerProcess:
 def _db_url(kind: str, request, tmp: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'sync.sqlite3'}"
-    return request.getfixturevalue("pg_cluster").new_database()
+    return _start_cluster(request.config).new_database()
 
 
 DB_KINDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
@@ -166,18 +191,26 @@ def start_server(kind: str, request, tmp_path_factory, extra: list[str] | None =
     return ServerProcess(_db_url(kind, request, tmp), tmp, extra)
 
 
-@pytest.fixture(scope="session", params=DB_KINDS)
-def live_server(request, tmp_path_factory):
-    """The sync server as a real subprocess, once per test session and database kind.
+_SHARED_SERVERS: dict[str, ServerProcess] = {}
 
-    Tests share it (each test signs up accounts with unique names), because starting a server
-    costs seconds on a loaded machine.
+
+@pytest.fixture(scope="module", params=DB_KINDS)
+def live_server(request, tmp_path_factory):
+    """The sync server as a real subprocess on SQLite or PostgreSQL, shared by all test modules.
+
+    Started once per database kind per run (tests sign up accounts with unique names), because a
+    start costs seconds on a loaded machine and pytest runs modules one after another. After each
+    module the server log is checked: a traceback means some request hit a 500.
     The upload limit is lowered to 1 MB so the over-size test sends little data.
     """
-    server = start_server(request.param, request, tmp_path_factory, ["--max-upload-mb", "1"])
-    server.kind = request.param
+    kind = request.param
+    server = _SHARED_SERVERS.get(kind)
+    if server is None or server.proc.poll() is not None:
+        server = start_server(kind, request, tmp_path_factory, ["--max-upload-mb", "1"])
+        server.kind = kind
+        _SHARED_SERVERS[kind] = server
+        request.config.add_cleanup(server.stop)
     yield server
-    server.stop()
     if any(line.startswith("Traceback") for line in server.log().splitlines()):
         pytest.fail(f"the server logged a traceback (a 500?):\n{server.log()[-4000:]}")
 
