@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import uuid
 from functools import partial
@@ -226,3 +227,86 @@ def test_unwritable_data_folder_gives_a_typed_error_before_opening_the_microphon
     with pytest.raises(RecorderError, match="recordings folder"):
         rec.start()
     assert not rec.recording and opened == []
+
+
+MIC_CHILD = """
+import sys, time
+from diary_app.audio.recorder import Recorder
+from diary_app.settings import Settings
+rec = Recorder(Settings(max_record_s=float(sys.argv[2])), folder=sys.argv[1])
+rec.start()
+print("started", rec._stream.samplerate, flush=True)
+while not rec.should_stop:
+    time.sleep(0.02)
+r = rec.stop()
+print("done", r.path, r.end_reason, r.error, flush=True)
+"""
+
+
+@pytest.fixture
+def virtual_microphone(tmp_path):
+    """An isolated PulseAudio server with a null sink whose monitor is the default source.
+
+    Only processes given its ``PULSE_SERVER`` see it, so other tests keep seeing "no microphone".
+    """
+    import shutil
+    import subprocess
+    import time
+
+    if not (shutil.which("pulseaudio") and shutil.which("paplay") and shutil.which("pactl")):
+        pytest.skip("pulseaudio/paplay/pactl not installed (apt: pulseaudio pulseaudio-utils libasound2-plugins)")
+    run = tmp_path / "pulse"
+    run.mkdir()
+    server = f"unix:{run}/native"
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(run), "HOME": str(run), "PULSE_SERVER": server}
+    proc = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
+         "-L", "module-null-sink sink_name=vspk rate=16000 channels=1 format=s16le"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.skip("the PulseAudio server did not start")
+        subprocess.run(["pactl", "set-default-source", "vspk.monitor"], env=env, check=True, capture_output=True)
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+
+def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_microphone, speech_clip, tmp_path):
+    """The real PortAudio path (no file stream): a clip played into a virtual microphone is recorded."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in virtual_microphone.items() if k not in ("SOUND_DIARY_INPUT_FILE",)}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    child = subprocess.Popen([sys.executable, "-c", MIC_CHILD, str(tmp_path), "4.0"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = child.stdout.readline()
+    assert first.startswith("started"), child.stderr.read()
+    source = load_audio(speech_clip, min_duration_s=0)
+    clip16 = tmp_path / "clip.wav"
+    sf.write(str(clip16), source, 16_000, subtype="PCM_16")
+    subprocess.run(["paplay", "--device=vspk", str(clip16)], env=virtual_microphone, check=True, timeout=30)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    _, path, reason, _error = out.split()[:4]
+    assert reason == "limit"
+    recorded, sr = sf.read(path, dtype="float32")
+    assert sr == 16_000 and recorded.size == 64_000
+    # the middle second of the clip must be in the recording (at whatever latency the server added;
+    # the first milliseconds may fall before the stream's first block): normalised cross-correlation
+    middle = source[source.size // 4: source.size // 4 + 16_000]
+    corr = np.correlate(recorded, middle, mode="valid")
+    lag = int(np.argmax(np.abs(corr)))
+    segment = recorded[lag: lag + middle.size]
+    score = abs(float(np.dot(segment, middle))) / (np.linalg.norm(segment) * np.linalg.norm(middle) + 1e-12)
+    assert score > 0.95, f"the recording does not contain the played clip (score {score:.2f}, lag {lag})"
