@@ -36,10 +36,11 @@ class EmotionCalendar(QCalendarWidget):
         self.reload()
 
     def visible_range(self) -> tuple[date, date]:
-        """The days on the 6-week grid of the shown month (neighbouring months' days included)."""
+        """The days on the 6-week grid of the shown month (neighbouring months' days included);
+        a week wider on the right, whether or not Qt puts a month starting on Monday in row one."""
         first = date(self.yearShown(), self.monthShown(), 1)
-        start = first - timedelta(days=(first.weekday() - 0) % 7 or 7)
-        return start, start + timedelta(days=41)
+        start = first - timedelta(days=first.weekday() or 7)
+        return start, start + timedelta(days=48)
 
     def reload(self) -> None:
         start, end = self.visible_range()
