@@ -236,7 +236,11 @@ from diary_app.settings import Settings
 rec = Recorder(Settings(max_record_s=float(sys.argv[2])), folder=sys.argv[1])
 rec.start()
 print("started", rec._stream.samplerate, flush=True)
+said = False
 while not rec.should_stop:
+    if not said and rec.elapsed_s >= 0.3:
+        print("recording", flush=True)
+        said = True
     time.sleep(0.02)
 r = rec.stop()
 print("done", r.path, r.end_reason, r.error, flush=True)
@@ -298,7 +302,7 @@ def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_micro
     subprocess.run(["paplay", "--device=vspk", str(clip16)], env=virtual_microphone, check=True, timeout=30)
     out, err = child.communicate(timeout=30)
     assert child.returncode == 0, err
-    _, path, reason, _error = out.split()[:4]
+    _, path, reason = next(line for line in out.splitlines() if line.startswith("done")).split()[:3]
     assert reason == "limit"
     recorded, sr = sf.read(path, dtype="float32")
     assert sr == 16_000 and recorded.size == 64_000
@@ -310,3 +314,25 @@ def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_micro
     segment = recorded[lag: lag + middle.size]
     score = abs(float(np.dot(segment, middle))) / (np.linalg.norm(segment) * np.linalg.norm(middle) + 1e-12)
     assert score > 0.95, f"the recording does not contain the played clip (score {score:.2f}, lag {lag})"
+
+
+def test_real_microphone_removed_mid_recording_keeps_the_audio(virtual_microphone, tmp_path):
+    """Unload the virtual microphone while recording: the recorder ends with a device error and
+    keeps what it had (the PortAudio path, not the file stream)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in virtual_microphone.items() if k != "SOUND_DIARY_INPUT_FILE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    child = subprocess.Popen([sys.executable, "-c", MIC_CHILD, str(tmp_path), "30"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().startswith("started"), child.stderr.read()
+    assert child.stdout.readline().startswith("recording"), child.stderr.read()
+    subprocess.run(["pactl", "unload-module", "module-null-sink"], env=virtual_microphone, check=True)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    _, path, reason = next(line for line in out.splitlines() if line.startswith("done")).split()[:3]
+    assert reason == "device_error"
+    info = sf.info(path)
+    assert info.frames >= 0.3 * 16_000 and info.frames < 10 * 16_000
