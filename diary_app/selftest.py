@@ -111,6 +111,7 @@ class Selftest:
             self.step("analyse noise", lambda: self.check_analysis(NOISE_SAMPLE, "environment"))
             self.step("diary", self.check_diary)
             self.step("map", self.check_map)
+            self.step("gui", self.check_gui)
         finally:
             if self.diary is not None:
                 self.diary.close()
@@ -239,16 +240,13 @@ class Selftest:
             from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
         except ImportError as exc:
             raise Skip(f"QtWebEngine not available ({exc})") from None
-        from PySide6.QtCore import QEventLoop, Qt, QTimer, QUrl
-        from PySide6.QtWidgets import QApplication
+        from PySide6.QtCore import QEventLoop, QTimer, QUrl
 
         if self.diary is None or self.diary.count(located_only=True) == 0:
             raise Skip("no located diary entry (the diary step failed)")
         entries = self.diary.query(located_only=True).items
         html, base, builder = build_map_html(entries, self.tmp)
-        if QApplication.instance() is None:
-            QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-        app = QApplication.instance() or QApplication([sys.argv[0], "--selftest"])  # noqa: F841
+        _qapp()
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
         view = QWebEngineView()  # a sized, shown view: Leaflet lays out markers only in a real viewport
@@ -300,6 +298,56 @@ class Selftest:
         if markers != len(entries):
             raise RuntimeError(f"Leaflet loaded but showed {markers} marker(s) for {len(entries)} located entries")
         return f"QtWebEngine rendered the map offscreen ({builder}): Leaflet loaded, {markers} marker element(s) for {len(entries)} entry"
+
+
+    def check_gui(self) -> str:
+        """Build the real main window (all pages, Korean translation) on a temporary diary."""
+        try:
+            import PySide6.QtWidgets  # noqa: F401
+        except ImportError as exc:
+            raise Skip(f"Qt widgets not available ({exc})") from None
+        app = _qapp()
+        from diary_app.settings import Settings
+        from diary_app.store import Diary
+        from diary_app.ui.context import AppContext
+        from diary_app.ui.i18n import install_translator
+        from diary_app.ui.main_window import MainWindow, PlaceholderPage
+
+        korean = install_translator("ko", app)
+        title = app.translate("MainWindow", "Settings")
+        install_translator("en", app)
+        if not korean or title == "Settings":
+            raise RuntimeError("the Korean translation (resources/i18n/sounddiary_ko.qm) did not load")
+        diary = Diary(self.tmp / "gui-diary")
+        try:
+            window = MainWindow(AppContext(diary=diary, settings=Settings()))
+            window.show()
+            app.processEvents()
+            real = [k for k, page in window.pages.items() if not isinstance(page, PlaceholderPage)]
+            missing = [k for k in window.pages if k not in real]
+            window.close()
+            app.processEvents()
+        finally:
+            diary.close()
+        detail = f"main window with {len(real)} page(s): {', '.join(real)}; Korean translation loads"
+        if missing:
+            detail += f"; not in this build: {', '.join(missing)}"
+        return detail
+
+
+def _qapp():
+    """The QApplication (QtWebEngine must be imported before it exists)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        try:
+            from PySide6 import QtWebEngineWidgets  # noqa: F401
+        except ImportError:
+            pass
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        QApplication([sys.argv[0], "--selftest"])
+    return QApplication.instance()
 
 
 def build_map_html(entries, workdir: Path) -> tuple[str, Path, str]:

@@ -65,11 +65,18 @@ def test_frozen_selftest_passes(bundle, tmp_path):
     print(f"\nfrozen selftest: {seconds:.1f} s\n{proc.stdout}")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     assert "(frozen," in proc.stdout
-    for step in ("environment", "models", "analyse speech", "analyse noise", "diary", "map"):
+    for step in ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui"):
         assert step in proc.stdout
     assert proc.stdout.strip().splitlines()[-1].startswith("selftest: PASS")
     # the user's data goes to the data folder, never into the bundle
     assert not list(bundle.rglob("diary.sqlite3"))
+
+    if sys.platform.startswith("linux"):  # the spec prunes Qt libraries: every one still needed must be there
+        broken = []
+        for lib in (internal / "PySide6").rglob("*.so*"):
+            out = subprocess.run(["ldd", str(lib)], capture_output=True, text=True).stdout
+            broken += [f"{lib.name}: {line.strip()}" for line in out.splitlines() if "libQt6" in line and "not found" in line]
+        assert not broken, broken
 
     # the frozen CLI runs the model manager too
     proc = subprocess.run([str(cli), "models", "list"], env=env, capture_output=True, text=True, timeout=300)

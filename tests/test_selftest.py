@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("environment", "models", "analyse speech", "analyse noise", "diary", "map")
+STEPS = ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui")
 SCENES = ["park", "bus", "metro"]
 
 
@@ -57,6 +57,7 @@ def test_selftest_passes_and_names_each_step(tiny_scene_model):
     assert "selftest-tiny-scene" in lines["models"] or "selftest-tiny-scene" in out
     # QtWebEngine is installed in this venv, so the map must really render, not skip
     assert lines["map"].startswith("PASS") and "Leaflet loaded" in lines["map"], out
+    assert lines["gui"].startswith("PASS") and "settings" in lines["gui"], out
     assert out.strip().splitlines()[-1].startswith("selftest: PASS")
 
 
