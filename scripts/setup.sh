@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(libportaudio2 libsndfile1 ffmpeg libegl1 libgl1 libnss3 libxcomposite1 libxdamage1
   libxrandr2 libxtst6 libxkbfile1 libasound2 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1
   libxcb-cursor0 libxcb-xinerama0 libxcb-randr0 libxcb-shape0 libxcb-image0 libxcb-render-util0
-  xvfb xauth postgresql pulseaudio pulseaudio-utils libasound2-plugins)
+  xvfb xauth postgresql pulseaudio pulseaudio-utils libasound2-plugins fonts-noto-color-emoji)
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   if [ -z "$SUDO" ] || sudo -n true 2>/dev/null; then
