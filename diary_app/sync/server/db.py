@@ -7,10 +7,7 @@ PostgreSQL URLs are normalised to the psycopg 3 driver (``postgresql+psycopg://`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session
 
 
 def normalise_url(url: str) -> str:
@@ -43,9 +40,3 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
     # No pool_pre_ping: it costs a round trip on every checkout (a third of a feed read).
     # A connection broken by a database restart is invalidated by SQLAlchemy on first error.
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
-
-
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """FastAPI dependency body: one session per request, closed afterwards."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session

@@ -30,7 +30,7 @@ def _loc(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def _validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
+def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
     clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))} for e in errors]
     if any(e["type"] == "json_invalid" for e in clean):
         return "request body is not valid JSON", clean
@@ -46,7 +46,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        message, errors = _validation_message(list(exc.errors()))
+        message, errors = validation_message(list(exc.errors()))
         return json_error(422, message, errors=errors)
 
     @app.exception_handler(DataError)

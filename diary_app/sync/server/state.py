@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
@@ -12,7 +11,6 @@ from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from diary_app.sync.server.config import ServerConfig
 from diary_app.sync.server.models import now_us
@@ -79,11 +77,6 @@ def driver_sql(sql: str, dialect: str) -> str:
 
 def get_state(request: Request) -> ServerState:
     return request.app.state.server
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.server.engine, expire_on_commit=False) as session:
-        yield session
 
 
 def unauthorized(message: str) -> HTTPException:

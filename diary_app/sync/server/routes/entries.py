@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from diary_app.sync.server.errors import _validation_message
+from diary_app.sync.server.errors import validation_message
 from diary_app.sync.server.models import ENTRY, LIKE, NOTIFICATION, USER, now_us
 from diary_app.sync.server.routes.friends import are_friends
 from diary_app.sync.server.schemas import EntryMeta, EntryOut, ErrorOut
@@ -84,7 +84,7 @@ def _parse_meta(meta: str) -> EntryMeta:
     try:
         return EntryMeta.model_validate_json(meta)
     except ValidationError as exc:
-        message, errors = _validation_message(exc.errors())
+        message, _ = validation_message(exc.errors())
         raise HTTPException(422, "invalid meta field: " + message.removeprefix("invalid request: ")) from None
 
 
