@@ -312,3 +312,35 @@ def test_space_types_into_the_note_instead_of_recording(qtbot, page):
     assert not page.is_recording and page.ctx.diary.count() == 1
     page.worker.wait(ANALYSIS_TIMEOUT_MS)
     assert page.ctx.diary.get(entry_id) is not None
+
+
+def test_app_start_offers_crashed_recordings_and_analyses_pending_entries(qtbot, qapp, ctx, speech_clip, monkeypatch):
+    """What ``run_gui`` does once the window is up (``app._start_record_duties``)."""
+    import json
+    import struct
+
+    from diary_app.ui.app import _start_record_duties
+    from diary_app.ui.main_window import MainWindow
+    from diary_app.ui.pages.record import RecordPage
+
+    pending = ctx.diary.create_entry(speech_clip, move=False)  # e.g. the app was closed mid-analysis
+    rec = Recorder(Settings(), stream_factory=partial(FileInputStream, speech_clip, speed=0))
+    rec.start()
+    qtbot.waitUntil(lambda: rec.should_stop, timeout=10_000)
+    crashed = rec.stop()
+    with open(crashed.path, "r+b") as fh:
+        fh.seek(40)
+        fh.write(struct.pack("<I", 0))
+    crashed.sidecar.write_text(json.dumps({**json.loads(crashed.sidecar.read_text()), "state": "recording",
+                                           "pid": 999_999_999}))
+    monkeypatch.setattr(RecordPage, "_ask_recovery", lambda self, unfinished: True)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.pages["record"]
+    _start_record_duties(window, qapp)
+    for entry_id in (pending.id, crashed.id):
+        qtbot.waitUntil(lambda i=entry_id: ctx.diary.get(i).analysis_state == AnalysisState.DONE,
+                        timeout=ANALYSIS_TIMEOUT_MS)
+    assert ctx.diary.get(crashed.id).created_at == crashed.started_at
+    assert page.review.entry_id == crashed.id and "recovered" in page.message_label.text()
+    page.shutdown()
