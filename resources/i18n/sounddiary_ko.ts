@@ -5,35 +5,212 @@
     <name>AudioPlayer</name>
     <message>
       <location filename="../../diary_app/ui/audio_player.py" line="26" />
-      <location filename="../../diary_app/ui/audio_player.py" line="105" />
+      <location filename="../../diary_app/ui/audio_player.py" line="113" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/audio_player.py" line="105" />
+      <location filename="../../diary_app/ui/audio_player.py" line="113" />
       <source>⏸ Pause</source>
       <translation>⏸ 일시정지</translation>
     </message>
   </context>
   <context>
     <name>CalendarView</name>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/calendar_view.py" line="131" />
+      <source>{0}: %n entries</source>
+      <translation>
+        <numerusform>{0}: 기록 %n개</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>DiaryPage</name>
     <message>
-      <location filename="../../diary_app/ui/browse/calendar_view.py" line="127" />
-      <source>{0}: {1} entries {2}</source>
-      <translation>{0}: 기록 {1}개 {2}</translation>
+      <location filename="../../diary_app/ui/pages/diary.py" line="64" />
+      <source>List</source>
+      <extracomment>emitted after every view finished refreshing from a diary change (tests wait on it)</extracomment>
+      <translation>목록</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="65" />
+      <source>Calendar</source>
+      <translation>달력</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="66" />
+      <source>Year</source>
+      <translation>한 해</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="67" />
+      <source>Map</source>
+      <translation>지도</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="68" />
+      <source>Statistics</source>
+      <translation>통계</translation>
+    </message>
+  </context>
+  <context>
+    <name>EntryDelegate</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/list_view.py" line="56" />
+      <source>public</source>
+      <translation>공개</translation>
+    </message>
+  </context>
+  <context>
+    <name>EntryDetail</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="87" />
+      <source>◀ Back</source>
+      <translation>◀ 뒤로</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="110" />
+      <source>seconds</source>
+      <translation>초</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="126" />
+      <source>Use the automatic tag</source>
+      <translation>자동 태그 사용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="132" />
+      <source>A note about this moment</source>
+      <translation>이 순간에 대한 메모</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="134" />
+      <source>Public (friends may see it)</source>
+      <translation>공개 (친구가 볼 수 있음)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="136" />
+      <source>No place</source>
+      <translation>장소 없음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="138" />
+      <source>Save changes</source>
+      <translation>변경 내용 저장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="141" />
+      <source>Delete…</source>
+      <translation>삭제…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="145" />
+      <source>Delete entry</source>
+      <translation>기록 삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
+      <source>Delete this entry and its recording? This cannot be undone.</source>
+      <translation>이 기록과 녹음을 삭제할까요? 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="152" />
+      <source>Recorded</source>
+      <translation>녹음 시각</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
+      <source>Analysis</source>
+      <translation>분석</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
+      <source>Emotion</source>
+      <translation>감정</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
+      <source>Note</source>
+      <translation>메모</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="160" />
+      <source>Place</source>
+      <translation>장소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
+      <source>This entry no longer exists.</source>
+      <translation>이 기록은 더 이상 존재하지 않습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="206" />
+      <source>speech</source>
+      <translation>음성</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
+      <source>environment: {0}</source>
+      <translation>주변 소리: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="209" />
+      <source>automatic: {0} {1} ({2} sure, {3})</source>
+      <translation>자동: {0} {1} (확신도 {2}, {3})</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="211" />
+      <source>no automatic tag ({0})</source>
+      <translation>자동 태그 없음 ({0})</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="213" />
+      <source>shown: {0} (corrected by hand)</source>
+      <translation>표시: {0} (직접 수정함)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="225" />
+      <source>no place saved</source>
+      <translation>저장된 장소 없음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="235" />
+      <source>The recording is missing: {0}</source>
+      <translation>녹음 파일이 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="238" />
+      <source>Loading the waveform…</source>
+      <translation>파형을 불러오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="251" />
+      <source>Cannot read the recording: {0}</source>
+      <translation>녹음을 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="293" />
+      <source>Not saved: {0}</source>
+      <translation>저장하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="296" />
+      <source>Saved.</source>
+      <translation>저장했습니다.</translation>
     </message>
   </context>
   <context>
     <name>EntryListView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="102" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="103" />
       <source>%n entries match the filter</source>
       <translation>
         <numerusform>필터에 맞는 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="104" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="105" />
       <source>%n entries, newest first</source>
       <translation>
         <numerusform>기록 %n개, 최신순</numerusform>
@@ -48,12 +225,17 @@
       <translation>(나)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="121" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="119" />
+      <source>at {0}</source>
+      <translation>{0}에서</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="122" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="142" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="143" />
       <source>Like</source>
       <translation>좋아요</translation>
     </message>
@@ -67,7 +249,7 @@
     </message>
     <message>
       <location filename="../../diary_app/ui/pages/feed.py" line="34" />
-      <location filename="../../diary_app/ui/pages/feed.py" line="123" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="128" />
       <source>Everyone</source>
       <translation>모두</translation>
     </message>
@@ -97,37 +279,37 @@
       <translation>아직 공유된 기록이 없습니다. 녹음 또는 다이어리 페이지에서 기록을 공개로 설정하거나 친구를 추가하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="88" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="93" />
       <source>Loading…</source>
       <translation>불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="112" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="117" />
       <source>Could not load the feed: {0}</source>
       <translation>피드를 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="125" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="130" />
       <source>Me ({0})</source>
       <translation>나 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="149" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="154" />
       <source>Could not change the like: {0}</source>
       <translation>좋아요를 바꿀 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="155" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="160" />
       <source>Downloading…</source>
       <translation>내려받는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="159" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="164" />
       <source>Could not play: {0}</source>
       <translation>재생할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="166" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="171" />
       <source>Audio playback is not available on this system.</source>
       <translation>이 시스템에서는 오디오를 재생할 수 없습니다.</translation>
     </message>
@@ -135,22 +317,22 @@
   <context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="69" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="77" />
       <source>Show only {0} entries (several may be chosen)</source>
       <translation>{0} 기록만 보기 (여러 개 선택 가능)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="79" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="87" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="92" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="100" />
       <source>Search notes and places</source>
       <translation>메모와 장소 검색</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="98" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="106" />
       <source>Clear</source>
       <translation>지우기</translation>
     </message>
@@ -306,77 +488,87 @@
       <translation>아직 친구가 없습니다. 친구끼리는 서로의 공개 기록을 볼 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="81" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="80" />
+      <source>Sign out</source>
+      <translation>로그아웃</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="84" />
       <source>&lt;h2&gt;Friends&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;친구&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="111" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="108" />
+      <source>Signed in as {0} (@{1}) on {2}</source>
+      <translation>{2}에 {0} (@{1})(으)로 로그인됨</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
       <source>Accept</source>
       <translation>수락</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="111" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
       <source>You are now friends with {0}.</source>
       <translation>이제 {0}님과 친구입니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="112" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="126" />
       <source>Reject</source>
       <translation>거절</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="112" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="126" />
       <source>Request rejected.</source>
       <translation>요청을 거절했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="117" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="131" />
       <source>Cancel</source>
       <translation>취소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="117" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="131" />
       <source>Request cancelled.</source>
       <translation>요청을 취소했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="139" />
       <source>Remove</source>
       <translation>삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="125" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="139" />
       <source>{0} is no longer your friend.</source>
       <translation>{0}님은 더 이상 친구가 아닙니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="133" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="147" />
       <source>Type part of a username or name.</source>
       <translation>사용자 이름이나 이름의 일부를 입력하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="143" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="157" />
       <source>friend</source>
       <translation>친구</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="145" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="159" />
       <source>request sent</source>
       <translation>요청 보냄</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="148" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="162" />
       <source>Add friend</source>
       <translation>친구 추가</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="148" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="162" />
       <source>Request sent to {0}.</source>
       <translation>{0}님에게 요청을 보냈습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/friends.py" line="150" />
+      <location filename="../../diary_app/ui/pages/friends.py" line="164" />
       <source>Nobody found.</source>
       <translation>찾은 사람이 없습니다.</translation>
     </message>
@@ -542,7 +734,7 @@
     </message>
     <message>
       <location filename="../../diary_app/ui/main_window.py" line="30" />
-      <location filename="../../diary_app/ui/main_window.py" line="99" />
+      <location filename="../../diary_app/ui/main_window.py" line="107" />
       <source>Notifications</source>
       <translation>알림</translation>
     </message>
@@ -555,32 +747,30 @@
   <context>
     <name>MapView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="69" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="87" />
       <source>The map needs QtWebEngine, which is not available: {0}</source>
-      <extracomment>emitted with the number of markers each time the page finished drawing a set of points</extracomment>
+      <extracomment>above this many points the page goes through a file instead of ``setHtml`` (2 MB limit) emitted with the number of markers each time the page finished drawing a set of points</extracomment>
       <translation>지도를 표시하려면 QtWebEngine이 필요하지만 사용할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="91" />
-      <location filename="../../diary_app/ui/browse/map_view.py" line="101" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="112" />
       <source>No network: map tiles are not shown; markers are on a plain background.</source>
       <translation>네트워크 없음: 지도 타일 없이 빈 배경에 마커만 표시합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="92" />
-      <location filename="../../diary_app/ui/browse/map_view.py" line="102" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="113" />
       <source>Open entry</source>
       <translation>기록 열기</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/map_view.py" line="138" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="156" />
       <source>%n entries on the map</source>
       <translation>
         <numerusform>지도에 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/map_view.py" line="140" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="158" />
       <source>%n entries have no place</source>
       <translation>
         <numerusform>장소가 없는 기록 %n개</numerusform>
@@ -590,32 +780,33 @@
   <context>
     <name>NotificationsPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="20" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="21" />
       <source>notifications</source>
+      <extracomment>symbols from common text fonts: colour emoji showed as empty boxes on stock Linux fonts</extracomment>
       <translation>알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="24" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="25" />
       <source>Mark all as read</source>
       <translation>모두 읽음으로 표시</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="27" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="28" />
       <source>Refresh</source>
       <translation>새로고침</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="34" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="36" />
       <source>&lt;h2&gt;Notifications&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;알림&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="64" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="66" />
       <source>No notifications yet.</source>
       <translation>아직 알림이 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="69" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="71" />
       <source>{0} unread</source>
       <translation>읽지 않음 {0}개</translation>
     </message>
@@ -632,7 +823,7 @@
     <name>RecordPage</name>
     <message>
       <location filename="../../diary_app/ui/pages/record.py" line="58" />
-      <location filename="../../diary_app/ui/pages/record.py" line="224" />
+      <location filename="../../diary_app/ui/pages/record.py" line="253" />
       <source>Record</source>
       <translation>녹음</translation>
     </message>
@@ -643,7 +834,8 @@
     </message>
     <message>
       <location filename="../../diary_app/ui/pages/record.py" line="66" />
-      <location filename="../../diary_app/ui/pages/record.py" line="226" />
+      <location filename="../../diary_app/ui/pages/record.py" line="201" />
+      <location filename="../../diary_app/ui/pages/record.py" line="255" />
       <source>Press Space or the button to record today's sound.</source>
       <translation>스페이스 키나 버튼을 눌러 오늘의 소리를 녹음하세요.</translation>
     </message>
@@ -653,62 +845,82 @@
       <translation>입력 레벨</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="160" />
+      <location filename="../../diary_app/ui/pages/record.py" line="158" />
+      <source>Recording needs your permission to use the microphone (you can change this in Settings).</source>
+      <translation>녹음하려면 마이크 사용 권한이 필요합니다 (설정에서 바꿀 수 있습니다).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="166" />
       <source>Cannot record: {0}</source>
       <translation>녹음할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="163" />
+      <location filename="../../diary_app/ui/pages/record.py" line="169" />
       <source>Stop</source>
       <translation>중지</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="165" />
+      <location filename="../../diary_app/ui/pages/record.py" line="171" />
       <source>Recording… press Space or the button to stop.</source>
       <translation>녹음 중… 멈추려면 스페이스 키나 버튼을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="182" />
+      <location filename="../../diary_app/ui/pages/record.py" line="188" />
       <source>Nothing was recorded. {0}</source>
       <translation>녹음된 것이 없습니다. {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="188" />
+      <location filename="../../diary_app/ui/pages/record.py" line="195" />
+      <source>Saving…</source>
+      <translation>저장하는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="207" />
       <source>The recording could not be added to the diary ({0}). It was kept and will be offered again at the next start.</source>
       <translation>녹음을 다이어리에 추가하지 못했습니다 ({0}). 녹음은 보관되었으며 다음 실행 때 다시 제안됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="192" />
+      <location filename="../../diary_app/ui/pages/record.py" line="191" />
       <source>Recording stopped: {0}. The {1} s recorded so far were kept.</source>
       <translation>녹음이 중지되었습니다: {0}. 지금까지 녹음된 {1}초는 보관되었습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="195" />
+      <location filename="../../diary_app/ui/pages/record.py" line="194" />
       <source>Stopped at the maximum length ({0}).</source>
       <translation>최대 길이({0})에 도달해 중지했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="239" />
+      <location filename="../../diary_app/ui/pages/record.py" line="226" />
+      <source>Use the microphone?</source>
+      <translation>마이크를 사용할까요?</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="227" />
+      <source>Sound Diary records a short sound from your microphone and keeps it on this computer. Allow the microphone?</source>
+      <translation>사운드 다이어리는 마이크로 짧은 소리를 녹음해 이 컴퓨터에 보관합니다. 마이크 사용을 허용할까요?</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="268" />
       <source>Saved to your diary.</source>
       <translation>다이어리에 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="243" />
+      <location filename="../../diary_app/ui/pages/record.py" line="272" />
       <source>The recording was discarded.</source>
       <translation>녹음을 버렸습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="270" />
+      <location filename="../../diary_app/ui/pages/record.py" line="299" />
       <source>{0} recording(s) interrupted by a crash were recovered.</source>
       <translation>비정상 종료로 중단된 녹음 {0}개를 복구했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="276" />
+      <location filename="../../diary_app/ui/pages/record.py" line="305" />
       <source>Recover recording</source>
       <translation>녹음 복구</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="277" />
+      <location filename="../../diary_app/ui/pages/record.py" line="306" />
       <source>Sound Diary was closed while recording. {0} unfinished recording(s) with {1} s of audio were found. Keep them in your diary?</source>
       <translation>녹음 중에 사운드 다이어리가 종료되었습니다. 끝나지 않은 녹음 {0}개({1}초 분량)를 찾았습니다. 다이어리에 보관할까요?</translation>
     </message>
@@ -751,65 +963,70 @@
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="114" />
+      <location filename="../../diary_app/ui/review_panel.py" line="121" />
       <source>Your tag (pick another if it does not fit)</source>
       <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="172" />
-      <location filename="../../diary_app/ui/review_panel.py" line="217" />
+      <location filename="../../diary_app/ui/review_panel.py" line="160" />
+      <source>Recorded {0} at {1} · {2} s</source>
+      <translation>{0} {1}에 녹음 · {2}초</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="183" />
+      <location filename="../../diary_app/ui/review_panel.py" line="228" />
       <source>Analysing…</source>
       <translation>분석 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="174" />
+      <location filename="../../diary_app/ui/review_panel.py" line="185" />
       <source>The tag appears here in a moment. You can already write a note.</source>
       <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="182" />
+      <location filename="../../diary_app/ui/review_panel.py" line="193" />
       <source>Analysis failed: {0}
 The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>분석에 실패했습니다: {0}
 기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="195" />
+      <location filename="../../diary_app/ui/review_panel.py" line="206" />
       <source>Confidence: {0} %</source>
       <translation>신뢰도: {0} %</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="197" />
+      <location filename="../../diary_app/ui/review_panel.py" line="208" />
       <source>From the voice in the recording (speech emotion)</source>
       <translation>녹음 속 목소리에서 (음성 감정)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="200" />
+      <location filename="../../diary_app/ui/review_panel.py" line="211" />
       <source>From the surroundings: the scene sounds like “{0}”</source>
       <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="207" />
+      <location filename="../../diary_app/ui/review_panel.py" line="218" />
       <source>Also possible: {0}</source>
       <translation>다른 가능성: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="215" />
+      <location filename="../../diary_app/ui/review_panel.py" line="226" />
       <source>Waiting for the analysis…</source>
       <translation>분석을 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="216" />
+      <location filename="../../diary_app/ui/review_panel.py" line="227" />
       <source>Loading the models (first time only)…</source>
       <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="263" />
+      <location filename="../../diary_app/ui/review_panel.py" line="274" />
       <source>Discard recording</source>
       <translation>녹음 버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="264" />
+      <location filename="../../diary_app/ui/review_panel.py" line="275" />
       <source>Delete this recording and its entry? This cannot be undone.</source>
       <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
@@ -1138,6 +1355,61 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
     </message>
   </context>
   <context>
+    <name>StatisticsView</name>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="95" />
+      <source>per month</source>
+      <translation>월별</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="96" />
+      <source>per week</source>
+      <translation>주별</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="100" />
+      <source>Emotions over time</source>
+      <translation>시간에 따른 감정</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="116" />
+      <source>Entries per period</source>
+      <translation>기간별 기록 수</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="119" />
+      <source>Share of each emotion (%)</source>
+      <translation>감정별 비율 (%)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="120" />
+      <source>By hour of the day</source>
+      <translation>시간대별</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="121" />
+      <source>By weekday</source>
+      <translation>요일별</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="172" />
+      <source>Statistics unavailable: {0}</source>
+      <translation>통계를 표시할 수 없습니다: {0}</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="183" />
+      <source>%n entries</source>
+      <translation>
+        <numerusform>기록 %n개</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="222" />
+      <source>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: most likely around {2}:00 and on {3}</source>
+      <translation>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: 주로 {2}시 무렵, {3}에 많음</translation>
+    </message>
+  </context>
+  <context>
     <name>YearPixels</name>
     <message>
       <location filename="../../diary_app/ui/browse/year_view.py" line="86" />
@@ -1161,6 +1433,45 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/browse/year_view.py" line="132" />
       <source>&lt;b&gt;{0}&lt;/b&gt; — {1} days with entries</source>
       <translation>&lt;b&gt;{0}&lt;/b&gt; — 기록한 날 {1}일</translation>
+    </message>
+  </context>
+  <context>
+    <name>emotions</name>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="17" />
+      <source>Neutral</source>
+      <extracomment>marked for lupdate; translated at run time in the "emotions" context</extracomment>
+      <translation>평온</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="18" />
+      <source>Happy</source>
+      <translation>기쁨</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="19" />
+      <source>Sad</source>
+      <translation>슬픔</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="20" />
+      <source>Angry</source>
+      <translation>화남</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="21" />
+      <source>Surprise</source>
+      <translation>놀람</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="22" />
+      <source>Fear</source>
+      <translation>두려움</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/emotion_widgets.py" line="23" />
+      <source>Untagged</source>
+      <translation>태그 없음</translation>
     </message>
   </context>
 </TS>
