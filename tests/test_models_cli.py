@@ -106,3 +106,14 @@ def test_remove_refuses_unknown_and_bad_label_map(capsys, tiny_checkpoint):
     assert main(["models", "add", str(tiny_checkpoint), "--label-map", "boredom=bored"]) == 1
     assert "not one of" in capsys.readouterr().err
     assert main(["models", "use", "does-not-exist"]) == 1
+
+
+def test_shipped_models_are_listed_and_cannot_be_removed(capsys):
+    shipped = [m for m in _list_json(capsys) if m["source"] == "shipped"]
+    if not shipped:
+        pytest.skip("no shipped model in models/ yet")
+    name = shipped[0]["name"]
+    assert main(["models", "remove", name]) == 1
+    assert "shipped" in capsys.readouterr().err
+    assert name in {m["name"] for m in _list_json(capsys)}
+    assert sum(1 for m in _list_json(capsys) if m["active"] and m["task"] == "speech-emotion") <= 1
