@@ -54,6 +54,8 @@ class AnalysisWorker(QObject):
     finished = Signal(str, object)  # entry id, AnalysisResult
     failed = Signal(str, str)  # entry id, message for the user
     models_loaded = Signal()
+    saved = Signal(str)  # a finished recording became this (pending) entry
+    save_failed = Signal(str)  # message; the recording stays in recordings/ for the next start
 
     def __init__(self, diary, settings, analyzer_factory: Callable[[Any], Any] | None = None,
                  parent: QObject | None = None, host: Any = None) -> None:
@@ -73,6 +75,9 @@ class AnalysisWorker(QObject):
         self._pending: set[str] = set()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        # saving never waits behind a model that is still loading: its own thread
+        self.save_pool = QThreadPool(self)
+        self.save_pool.setMaxThreadCount(1)
 
     @property
     def busy(self) -> bool:
@@ -86,6 +91,26 @@ class AnalysisWorker(QObject):
         self.stage.emit(key, STAGE_QUEUED)
         self.pool.start(lambda: self._run(key))
 
+    def save_and_analyse(self, recording: Any) -> None:
+        """Make a finished recording a pending entry off the GUI thread (the WAV→FLAC conversion
+        and the first database write took 0.1–0.3 s on the GUI thread), then analyse it."""
+        self.save_pool.start(lambda: self._save(recording))
+
+    def _save(self, recording: Any) -> None:
+        from diary_app.audio.recovery import import_recording
+
+        try:
+            entry = import_recording(self.diary, recording)
+        except Exception as exc:
+            log.exception("saving the recording failed")
+            self.save_failed.emit(str(exc))
+            return
+        if entry is None:
+            self.save_failed.emit("nothing was recorded")
+            return
+        self.saved.emit(str(entry.id))
+        self.analyse(entry.id)
+
     def analyse_pending(self) -> int:
         """Queue every entry still waiting for analysis (e.g. after a crash or a recovery)."""
         entries = self.diary.pending_analysis()
@@ -98,9 +123,10 @@ class AnalysisWorker(QObject):
         self.pool.start(self._load_quietly)
 
     def wait(self, timeout_ms: int = -1) -> bool:
-        return self.pool.waitForDone(timeout_ms)
+        return self.save_pool.waitForDone(timeout_ms) and self.pool.waitForDone(timeout_ms)
 
     def shutdown(self) -> None:
+        self.save_pool.waitForDone()  # a recording being saved is finished, never dropped
         self.pool.clear()
         self.pool.waitForDone()
 

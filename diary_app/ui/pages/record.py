@@ -115,6 +115,8 @@ class RecordPage(QWidget):
         self.worker.stage.connect(self.review.on_stage)
         self.worker.finished.connect(self.review.on_finished)
         self.worker.failed.connect(self.review.on_failed)
+        self.worker.saved.connect(self._on_recording_saved)
+        self.worker.save_failed.connect(self._on_save_failed)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -171,8 +173,8 @@ class RecordPage(QWidget):
         self.recording_started.emit()
         return True
 
-    def stop_recording(self) -> str | None:
-        """Stop, save the entry at once (pending analysis), start the analysis; returns the id."""
+    def stop_recording(self) -> RecordingResult | None:
+        """Stop; the recording becomes an entry in the worker (``recording_saved``) and is analysed."""
         if not self.is_recording:
             return None
         assert self.recorder is not None
@@ -185,24 +187,25 @@ class RecordPage(QWidget):
             discard_recording(result)
             self._show_message(self.tr("Nothing was recorded. {0}").format(result.error or ""), error=True)
             return None
-        try:
-            entry = import_recording(self.ctx.diary, result)
-        except Exception as exc:  # the WAV stays in recordings/ and is offered again at the next start
-            log.exception("saving the recording failed")
-            self._show_message(self.tr("The recording could not be added to the diary ({0}). It was kept "
-                                       "and will be offered again at the next start.").format(exc), error=True)
-            return None
         if result.end_reason == END_DEVICE_ERROR:
             self._show_message(self.tr("Recording stopped: {0}. The {1} s recorded so far were kept.")
                                .format(result.error, f"{result.duration_s:.1f}"), error=True)
         elif result.end_reason == END_LIMIT:
             self._show_message(self.tr("Stopped at the maximum length ({0}).").format(_mmss(result.duration_s)))
-        entry_id = str(entry.id)
+        self.hint_label.setText(self.tr("Saving…"))
+        self.worker.save_and_analyse(result)
+        return result
+
+    def _on_recording_saved(self, entry_id: str) -> None:
+        if not self.is_recording:
+            self.hint_label.setText(self.tr("Press Space or the button to record today's sound."))
         self.review.show_entry(entry_id)
         self.review.show()
-        self.worker.analyse(entry_id)
         self.recording_saved.emit(entry_id)
-        return entry_id
+
+    def _on_save_failed(self, message: str) -> None:
+        self._show_message(self.tr("The recording could not be added to the diary ({0}). It was kept "
+                                   "and will be offered again at the next start.").format(message), error=True)
 
     def _microphone_allowed(self) -> bool:
         """Respect a "no" given in the first-run dialog, but let a click on Record ask again."""
