@@ -24,16 +24,26 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 
 class Passwords:
-    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+    """argon2id hashing with at most ``max_parallel`` hashes at a time per process.
+
+    Each hash takes ``memory_kib`` of RAM; without the bound a burst of logins on the thread pool
+    (40 threads) could need 40 x 64 MiB at once.
+    """
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536, max_parallel: int = 4) -> None:
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        self._slots = threading.BoundedSemaphore(max_parallel)
         self._dummy = self._hasher.hash("not a real password, only here to equalise timing")
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        with self._slots:
+            return self._hasher.hash(password)
 
     def verify(self, stored_hash: str | None, password: str) -> bool:
         try:
-            return self._hasher.verify(stored_hash or self._dummy, password) and stored_hash is not None
+            with self._slots:
+                ok = self._hasher.verify(stored_hash or self._dummy, password)
+            return ok and stored_hash is not None
         except (VerificationError, InvalidHashError):
             return False
 
