@@ -1,7 +1,7 @@
 """End-to-end analysis speed on CPU: WavLM base-plus size (random weights) and the scene CNN.
 
 Not a test: a script that prints a table and writes JSON. Each variant runs in its own
-subprocess so that thread settings and peak memory (``ru_maxrss``) are measured in isolation.
+subprocess so that thread settings and peak memory (``VmHWM``) are measured in isolation.
 
     .venv/bin/python benchmarks/bench_analysis.py                  # all variants, 5 runs each
     .venv/bin/python benchmarks/bench_analysis.py --runs 7 --variants torch-2t,onnx-int8-2t
@@ -137,6 +137,21 @@ def build_clips(work: Path) -> dict[str, Path]:
 
 # ----------------------------------------------------------------------------------- child
 
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process image.
+
+    ``VmHWM`` rather than ``ru_maxrss``: Linux carries ``ru_maxrss`` over ``execve``, so a child
+    started by a big parent would report the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(variant: str, clip: Path, runs: int, work: Path) -> dict:
     spec = VARIANTS[variant]
     threads = spec["threads"]
@@ -172,7 +187,7 @@ def child(variant: str, clip: Path, runs: int, work: Path) -> dict:
         "variant": variant, "clip": clip.name, "duration_s": res.duration_s, "runs": runs, "threads": threads,
         "load_s": load_s, "median_s": statistics.median(walls), "min_s": min(walls),
         "rtf": statistics.median(walls) / res.duration_s, "cpu_median_s": statistics.median(cpus),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _peak_rss_mb(),
         "branch": res.branch, "backend": res.models.get("speech_backend", "torch" if speech else "cnn"),
         "windows": len(res.timeline), "emotion": first.emotion,
     }
