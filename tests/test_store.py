@@ -283,6 +283,7 @@ def test_public_only_and_combined_filters(diary, tmp_path):
     diary.set_note(ids[1], "walk")
     diary.set_note(ids[2], "walk")
     assert [e.id for e in diary.query(public_only=True, text="walk").items] == [ids[1]]
+    assert [e.id for e in diary.query(EntryQuery(public_only=True, text="walk")).items] == [ids[1]]
 
 
 # -- crash leftovers ---------------------------------------------------------------------------
