@@ -182,6 +182,8 @@ def save_feature_model(arrays: dict[str, np.ndarray], report: FeatureTrainReport
         licence=card_fields.get("licence", ""), metrics=metrics, retrain_command=card_fields.get("retrain_command", ""),
         description=card_fields.get("description", ""),
     )
+    if card_fields.get("split"):
+        card.extra["split"] = card_fields["split"]
     card.save(out)
     (out / "MODEL_CARD.md").write_text(render_card(card), encoding="utf-8")
     return out
@@ -210,6 +212,8 @@ def render_card(card) -> str:
         for lab, r in t["per_class"].items():
             lines.append(f"| {lab} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
         lines.append("")
+    if card.extra.get("split"):
+        lines += ["## Split", "", card.extra["split"], ""]
     target_met = (m.get("test") or {}).get("accuracy", 0) >= 0.8 and (m.get("test") or {}).get("weighted_f1", 0) >= 0.8
     lines += ["## Limits", "",
               "- The project target (>= 0.80 accuracy and weighted F1 on held-out speakers) is "
@@ -218,6 +222,20 @@ def render_card(card) -> str:
               "- Expect lower accuracy on other languages, microphones and real diary recordings.", "",
               "## Retrain", "", f"```\n{card.retrain_command}\n```", ""]
     return "\n".join(lines)
+
+
+def describe_split(split: Split) -> str:
+    """Which speakers are held out, per corpus (for the cards)."""
+    def speakers(part):
+        by_src: dict[str, set[str]] = {}
+        for e in part:
+            by_src.setdefault(e.source, set()).add(e.group.split(":", 1)[-1])
+        return "; ".join(f"{src} {', '.join(sorted(g))}" for src, g in sorted(by_src.items()))
+
+    return (f"Speaker-independent (shared readers and splitter, each corpus split on its own, stratified by label): test speakers "
+            f"{speakers(split.test)} ({len(split.test)} clips). The final model is fitted on the other speakers (train + validation, "
+            f"{len(split.train) + len(split.val)} clips); C and the temperature come from speaker-grouped CV on those speakers "
+            "only. The cross-validation over all speakers is the more robust estimate: one split of few speakers is noisy.")
 
 
 def run_from_args(args) -> int:
@@ -247,7 +265,7 @@ def run_from_args(args) -> int:
     training, licence = _card_texts(args.data)
     save_feature_model(arrays, report, cfg, {
         "name": args.name or args.out.name, "training_data": training, "licence": licence,
-        "retrain_command": _retrain_command(),
+        "retrain_command": _retrain_command(), "split": describe_split(split),
         "description": ("Speech emotion from openSMILE eGeMAPS functionals (88 prosodic and spectral statistics) with a "
                         "regularised linear classifier; the default speech-emotion model when no WavLM checkpoint is installed."),
     })
