@@ -13,11 +13,12 @@ import json
 import random
 import time
 import uuid
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 from sync_fixtures import (  # noqa: F401
-    befriend, live_server, meta, pg_cluster, real_audio_bytes, signup_login, start_server, upload,
+    befriend, live_server, meta, pg_cluster, real_audio_bytes, signup_login, start_server, unique_name, upload,
 )
 
 pytestmark = pytest.mark.timeout(180)
@@ -153,20 +154,30 @@ def test_revoked_token_rejected(client):
 
 
 @pytest.fixture(scope="module")
-def short_token_server(request, tmp_path_factory):
-    # SQLite only: expiry is compared in Python, the same code for both databases
-    server = start_server("sqlite", request, tmp_path_factory, ["--token-lifetime", "1"])
+def strict_server(request, tmp_path_factory):
+    """Short token lifetime and tight login limits (one server for both, to save a start-up).
+
+    SQLite only: expiry is compared in Python and the limiter is in memory, the same code for
+    both databases. The rate-limit test fails logins only from 127.0.0.2/.3, so 127.0.0.1 stays
+    usable for the expiry test whatever the order.
+    """
+    server = start_server("sqlite", request, tmp_path_factory, [
+        "--token-lifetime", "3", "--login-limit-account", "3", "--login-limit-address", "6"])
     yield server
     server.stop()
 
 
-def test_expired_token_rejected(short_token_server):
-    with httpx.Client(base_url=short_token_server.base_url, timeout=20) as c:
-        acc = signup_login(c, "exp")
-        assert acc.get("/me").status_code == 200  # cached as valid
-        time.sleep(1.3)
+def test_expired_token_rejected(strict_server):
+    with httpx.Client(base_url=strict_server.base_url, timeout=20) as c:
+        name = unique_name("exp")
+        assert c.post("/auth/signup", json={"username": name, "display_name": "E", "password": "password-1"}).status_code == 201
+        login = c.post("/auth/login", json={"username": name, "password": "password-1"}).json()
+        auth = {"Authorization": f"Bearer {login['access_token']}"}
+        expires = datetime.fromisoformat(login["expires_at"])
+        assert c.get("/me", headers=auth).status_code == 200  # valid, and now cached as valid
+        time.sleep(max(0.0, (expires - datetime.now(timezone.utc)).total_seconds()) + 0.3)
         for path in ("/me", "/feed"):
-            r = acc.get(path)
+            r = c.get(path, headers=auth)
             assert r.status_code == 401 and "expired" in r.json()["detail"]
 
 
@@ -290,22 +301,17 @@ def test_fuzz_every_route_never_500(client, world):
 # ----------------------------------------------------------------------------- login rate limit
 
 
-@pytest.fixture(scope="module")
-def limited_server(request, tmp_path_factory):
-    # SQLite only: the limiter is in memory, independent of the database
-    server = start_server("sqlite", request, tmp_path_factory, ["--login-limit-account", "3", "--login-limit-address", "6"])
-    yield server
-    server.stop()
-
-
 def _login(client: httpx.Client, username: str, password: str) -> httpx.Response:
     return client.post("/auth/login", json={"username": username, "password": password})
 
 
-def test_login_rate_limited_per_account_and_address(limited_server):
-    url = limited_server.base_url
-    other_address = httpx.HTTPTransport(local_address="127.0.0.2")
-    with httpx.Client(base_url=url, timeout=20) as c, httpx.Client(base_url=url, timeout=20, transport=other_address) as c2:
+def test_login_rate_limited_per_account_and_address(strict_server):
+    url = strict_server.base_url
+
+    def client_from(address: str) -> httpx.Client:
+        return httpx.Client(base_url=url, timeout=20, transport=httpx.HTTPTransport(local_address=address))
+
+    with client_from("127.0.0.2") as c, client_from("127.0.0.3") as c2:
         victim, bystander = signup_login(c, "rl"), signup_login(c, "rl")
 
         # a success resets the account's count

@@ -1,18 +1,16 @@
 """Schema migrations of the sync server: a version-1 database upgrades to the current schema.
 
-Runs on SQLite and on PostgreSQL. The upgraded database is then served by a real server process.
+Runs on SQLite and on PostgreSQL. The upgraded database is then served by the app.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
-from sync_fixtures import DB_KINDS, FAST_HASH, ROOT, ServerProcess, free_port, pg_cluster  # noqa: F401
+from sync_fixtures import DB_KINDS, free_port, pg_cluster  # noqa: F401
 
+from diary_app.sync.server import ServerConfig, create_app
 from diary_app.sync.server.db import make_engine
 from diary_app.sync.server.migrations import CURRENT_VERSION, current_version, migrate
 from diary_app.sync.server.models import server_registry
@@ -64,35 +62,40 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
     assert migrate(engine) == 2  # idempotent
     engine.dispose()
 
-    server = ServerProcess(db_url, tmp_path)
-    try:
+    # the app on the upgraded database (in-process: a server start costs 10-25 s on a loaded
+    # machine, and the other test modules already cover the real process)
+    config = ServerConfig(db_url=db_url, data_dir=str(tmp_path), argon2_memory_kib=1024, argon2_time_cost=1)
+    with TestClient(create_app(config)) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}
-        feed = httpx.get(server.base_url + "/feed", headers=auth, timeout=20).json()
+        feed = client.get("/feed", headers=auth).json()
         assert [(e["id"], e["like_count"]) for e in feed["items"]] == [("11111111-1111-4111-8111-111111111111", 2)]
-        new = httpx.post(server.base_url + "/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"}, timeout=20)
+        new = client.post("/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"})
         assert new.status_code == 201 and new.json()["id"] == 4
-    finally:
-        server.stop()
 
 
-def test_newer_schema_is_refused(tmp_path):
+def _run_cli(*argv: str) -> int:
+    """The ``sync-server`` subcommand in-process: both cases return before uvicorn starts."""
+    import argparse
+
+    from diary_app.sync.server import cli
+
+    parser = argparse.ArgumentParser()
+    cli.add_arguments(parser)
+    return cli.run(parser.parse_args(list(argv)))
+
+
+def test_newer_schema_is_refused(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'future.sqlite3'}"
     engine = make_engine(url)
     migrate(engine)
     with engine.begin() as conn:
         conn.execute(text("UPDATE schema_version SET version = 99"))
     engine.dispose()
-    r = subprocess.run(
-        [sys.executable, "-m", "diary_app", "sync-server", "--db", url, "--port", str(free_port()), *FAST_HASH],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )
-    assert r.returncode == 2 and "newer" in r.stderr
+    assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
+    assert "newer" in capsys.readouterr().err
 
 
-def test_unreachable_database_is_a_clear_error():
-    r = subprocess.run(
-        [sys.executable, "-m", "diary_app", "sync-server", "--db", f"postgresql://nobody@127.0.0.1:{free_port()}/x",
-         "--port", str(free_port())],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )
-    assert r.returncode == 2 and "cannot open the database" in r.stderr
+def test_unreachable_database_is_a_clear_error(tmp_path, capsys):
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/x"
+    assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
+    assert "cannot open the database" in capsys.readouterr().err
