@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scene-model")
     parser.add_argument("--label", default="happy", help="EmoDB label of the clip that plays as the microphone")
     parser.add_argument("--note", default="Lunch with Mina, everybody laughing")
+    parser.add_argument("--pick", help="the emotion the user picks in the review (shows a correction)")
     args = parser.parse_args(argv)
     out = args.out.resolve()
 
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     def finish() -> None:
         page, win = state["page"], window()
         page.review.note.setPlainText(args.note)
+        if args.pick:
+            page.review.picker.buttons[args.pick].click()
         QApplication.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)
         ok = win.grab().save(str(out))
