@@ -73,7 +73,8 @@ def test_training_writes_a_folder_that_loads_through_the_registry_and_predicts(s
     # the report's held-out accuracy is what the app's loader gives on the same clips
     right = sum(_clip_label(clf.predict_windows(load_audio(e.path)), LABELS) == e.label for e in test)
     assert right / len(test) == pytest.approx(report.test_metrics["accuracy"], abs=1e-9)
-    assert report.test_metrics["accuracy"] >= 0.4, report.test_metrics  # chance is 0.2
+    # 30 training clips only: measured 0.47 on these 2 unseen speakers (chance 0.2); the full model's floor is below
+    assert report.test_metrics["accuracy"] >= 0.35, report.test_metrics
 
 
 def test_long_recording_gets_windows_without_padding_and_short_tail_merged(small_model):
@@ -141,7 +142,7 @@ def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_hel
     assert card["licence"] and "research" in card["licence"] and card["retrain_command"].startswith("diary-app train ser-features")
     clips = _held_out(6)
     right = sum(_clip_label(clf.predict_windows(load_audio(p)), clf.labels) == label for p, label in clips)
-    assert right / len(clips) > 0.55, f"{right}/{len(clips)}"  # chance 0.2; the CNN gets ~0.5 here
+    assert right / len(clips) > 0.6, f"{right}/{len(clips)}"  # measured 23/30; chance 0.2
 
 
 def test_evaluate_command_runs_on_the_shipped_model(tmp_path):
