@@ -117,7 +117,15 @@ def default_speech_model(settings=None) -> InstalledModel | None:
     if chosen is not None:
         return chosen
     models = [m for m in list_models() if m.card.task != "scene"]
-    return _pick(models, KIND_HF_SER) or _pick(models, KIND_FEATURE_SER) or _pick(models, KIND_LOGMEL_SER)
+    features = _pick(models, KIND_FEATURE_SER) if _opensmile_installed() else None
+    return _pick(models, KIND_HF_SER) or features or _pick(models, KIND_LOGMEL_SER)
+
+
+def _opensmile_installed() -> bool:
+    """The feature-ser kind needs openSMILE; a build without it falls back to the CNN instead of failing."""
+    import importlib.util
+
+    return importlib.util.find_spec("opensmile") is not None
 
 
 def default_scene_model(settings=None) -> InstalledModel | None:
