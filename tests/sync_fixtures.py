@@ -147,7 +147,7 @@ class ServerProcess:
                "--port", str(self.port), "--data-dir", str(data_dir), *FAST_HASH, *(extra or [])]
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a start took over 60 s once on the shared, loaded machine
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sync server exited with {self.proc.returncode}:\n{self.log()}")

@@ -21,7 +21,7 @@ from sync_fixtures import (  # noqa: F401
     befriend, live_server, meta, pg_cluster, real_audio_bytes, signup_login, start_server, unique_name, upload,
 )
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = pytest.mark.timeout(300)
 ROLES = ["owner", "friend", "pending", "removed", "stranger"]
 CAN_SEE = {"owner", "friend"}
 

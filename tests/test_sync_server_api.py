@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sync_fixtures import befriend, live_server, pg_cluster, real_audio_bytes, signup_login, unique_name, upload  # noqa: F401
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture(scope="module")

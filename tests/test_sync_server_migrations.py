@@ -16,7 +16,7 @@ from diary_app.sync.server.migrations import CURRENT_VERSION, current_version, m
 from diary_app.sync.server.models import server_registry
 from diary_app.sync.server.security import token_hash
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = pytest.mark.timeout(300)
 TOKEN = "migration-test-token-0123456789abcdefghijklmnop"
 
 
