@@ -156,6 +156,9 @@ def _onnx_session(path: Path):
         return None
     opts = ort.SessionOptions()
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # No busy-waiting between ops: on a shared, busy CPU spinning threads halved the speed
+    # (int8 WavLM, 2 threads, load ~7: 17.6 s -> 8.3 s wall); SOUND_DIARY_ORT_SPIN=1 turns it back on.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", os.environ.get("SOUND_DIARY_ORT_SPIN", "0"))
     threads = int(os.environ.get("SOUND_DIARY_ORT_THREADS", "0") or 0)
     if threads:
         opts.intra_op_num_threads = threads
