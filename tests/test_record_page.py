@@ -19,7 +19,7 @@ from diary_app.store import AnalysisState, Diary, EntryNotFound
 from diary_app.ui.context import AppContext
 
 pytest.importorskip("pytestqt")
-ANALYSIS_TIMEOUT_MS = 90_000
+ANALYSIS_TIMEOUT_MS = 240_000  # the first analysis imports torch (+ the speech detector) in a child process
 
 
 @pytest.fixture(scope="session")
