@@ -38,7 +38,7 @@ def test_scene_trainer_loss_falls_and_model_loads_in_the_app(tmp_path):
     split = Split(train=ex, val=ex[::3], test=[])
     cfg = CnnTrainConfig(task="scene", out=tmp_path / "scene", architecture="scene_cnn",
                          arch_config={"channels": (8, 8), "pooled": (2, 2), "dropout": 0.0}, window_s=1.0,
-                         epochs=12, batch_size=9, lr=1e-2, progress=False, select_best=False)
+                         epochs=6, batch_size=9, lr=1e-2, progress=False, select_best=False)
     model, report = train_cnn(split, cfg, labels)
     first, last = np.mean(report.step_losses[:3]), np.mean(report.step_losses[-3:])
     assert last < 0.7 * first, report.step_losses
@@ -113,3 +113,27 @@ def test_evaluate_reports_bad_input_clearly(tmp_path, capsys):
 def test_train_rejects_missing_data(tmp_path, capsys):
     assert main(["train", "scene", "--data", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o")]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_band_normalised_scene_model_normalises_inside_the_network(siren_clip):
+    """features.normalize 'none' keeps plain log-mel; SceneCNN(input_norm) carries the training-set band
+    statistics in its weights, so the app's loader normalises exactly like training did."""
+    import torch
+
+    from diary_app.analysis.features import LogMelConfig, log_mel
+    from diary_app.analysis.scene_cnn import SceneCNN
+    from diary_app.audio.loading import load_audio
+
+    wave = load_audio(siren_clip)[:16_000]
+    clip_norm = log_mel(wave, LogMelConfig())
+    plain = log_mel(wave, LogMelConfig.from_dict({**LogMelConfig().to_dict(), "normalize": "none"}))
+    assert abs(float(clip_norm.mean())) < 1e-3 and abs(float(plain.mean())) > 0.5
+    assert LogMelConfig.from_dict({"n_mels": 64}).normalize == "clip"  # older cards keep the paper's scaling
+    net = SceneCNN(3, (4, 4), (2, 2), 0.0, input_norm=True, n_mels=64)
+    assert "input_norm.running_mean" in net.state_dict() and net.config["input_norm"] is True
+    x = torch.from_numpy(np.stack([plain, plain + 3.0]))[:, None]
+    net.train()
+    net(x)  # one training step's statistics move the running mean towards the data
+    assert float(net.input_norm.running_mean.mean()) < -0.1 or float(net.input_norm.running_mean.mean()) > 0.1
+    net.eval()
+    assert net(x).shape == (2, 3)

@@ -15,6 +15,10 @@ class LogMelConfig:
     n_mels: int = 64
     fmin: float = 20.0
     fmax: float = 8000.0
+    # "clip": zero mean / unit variance per window (paper §3.2, the default of older cards);
+    # "none": plain log-mel, for a network that normalises each mel band itself with statistics
+    # learnt on the training set (keeps loudness and spectral tilt, which per-clip scaling erases).
+    normalize: str = "clip"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -29,7 +33,7 @@ class LogMelConfig:
 
 
 def log_mel(wave: np.ndarray, cfg: LogMelConfig = LogMelConfig()) -> np.ndarray:
-    """(n_mels, frames) log-mel, normalised per clip to zero mean / unit variance (paper §3.2)."""
+    """(n_mels, frames) log-mel, normalised per clip to zero mean / unit variance (paper §3.2) unless ``cfg.normalize == "none"``."""
     import librosa
 
     mel = librosa.feature.melspectrogram(
@@ -37,6 +41,8 @@ def log_mel(wave: np.ndarray, cfg: LogMelConfig = LogMelConfig()) -> np.ndarray:
         hop_length=cfg.hop_length, n_mels=cfg.n_mels, fmin=cfg.fmin, fmax=cfg.fmax, power=2.0,
     )
     logmel = np.log(mel + 1e-6)
+    if cfg.normalize == "none":
+        return logmel.astype(np.float32)
     return ((logmel - logmel.mean()) / (logmel.std() + 1e-5)).astype(np.float32)
 
 

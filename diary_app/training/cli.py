@@ -40,6 +40,9 @@ def _common(p: argparse.ArgumentParser, epochs: int, batch: int, lr: float) -> N
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many optimiser steps (smoke tests)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     p.add_argument("--splits-dir", type=Path, default=None, help="also write the train/val/test manifests here")
+    p.add_argument("--split-lists", type=Path, default=None, metavar="DIR",
+                   help="use the committed split DIR/<out name>-{train,val,test}.csv instead of splitting --data "
+                        "(so a re-train is compared on the same held-out recordings)")
     p.add_argument("--name", default=None, help="model name in the card (default: the folder name)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
@@ -61,6 +64,7 @@ def _cnn_options(p: argparse.ArgumentParser, window_s: float, channels: str, aug
     p.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=True, help="temperature scaling on validation")
     p.add_argument("--n-mels", type=int, default=64, help="mel bands of the log-mel front end (stored in the card)")
     p.add_argument("--hop-length", type=int, default=320, help="log-mel hop in samples at 16 kHz (320 = 20 ms)")
+    p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without a lower validation loss")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +107,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _common(scene, epochs=5, batch=16, lr=1e-3)
     _cnn_options(scene, window_s=3.0, channels="16,32", augment=False)
     scene.add_argument("--pooled", default="4,4", help="adaptive pooling size before the FC layer")
+    scene.add_argument("--normalize", choices=["clip", "band"], default="clip",
+                       help="clip: per-window log-mel standardisation (paper); band: plain log-mel, standardised per mel "
+                            "band inside the network with training-set statistics")
     scene.add_argument("--emotion-table", default=None, help="scene->emotion CSV name in resources/ (default: by dataset)")
     scene.set_defaults(_recipe="scene")
 
@@ -158,15 +165,27 @@ def _run_cnn(args: argparse.Namespace) -> int:
     mapper = LabelMapper(identity=True) if is_scene else LabelMapper(parse_label_map(args.label_map), keep=set(labels))
     results = read_datasets(args.data, mapper)
     examples = [e for r in results for e in r.examples]
-    split = grouped_split(examples, args.val_fraction, args.test_fraction, seed=args.seed)
+    if args.split_lists:
+        from diary_app.training.datasets import read_manifest
+        from diary_app.training.splits import Split
+
+        parts = {part: read_manifest(Path(args.split_lists) / f"{args.out.name}-{part}.csv", mapper).examples
+                 for part in ("train", "val", "test")}
+        split = Split(**parts)
+        split.check_disjoint()
+    else:
+        split = grouped_split(examples, args.val_fraction, args.test_fraction, seed=args.seed)
     print(split.describe())
     if args.splits_dir:
         for part in ("train", "val", "test"):
             write_split_csv(getattr(split, part), Path(args.splits_dir) / f"{args.out.name}-{part}.csv")
     channels = tuple(int(c) for c in args.channels.split(","))
     arch_config = {"channels": channels, "dropout": args.dropout}
+    band_norm = is_scene and args.normalize == "band"
     if is_scene:
         arch_config["pooled"] = tuple(int(c) for c in args.pooled.split(","))
+        if band_norm:
+            arch_config.update({"input_norm": True, "n_mels": args.n_mels})
     aug = AugmentConfig(shift=True, speed=args.speed, freq_masks=args.spec_masks, time_masks=args.spec_masks,
                         mixup_alpha=args.mixup) if args.augment else AugmentConfig.none()
     cfg = CnnTrainConfig(
@@ -174,7 +193,8 @@ def _run_cnn(args: argparse.Namespace) -> int:
         architecture="scene_cnn" if is_scene else "ser_cnn", arch_config=arch_config, window_s=args.window_s,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
         class_weights=args.class_weights, cosine=args.cosine, label_smoothing=args.label_smoothing, seed=args.seed,
-        augment=aug, calibrate=args.calibrate, features=LogMelConfig(n_mels=args.n_mels, hop_length=args.hop_length), max_steps=args.max_steps, threads=args.threads, resume=args.resume,
+        augment=aug, calibrate=args.calibrate, features=LogMelConfig(n_mels=args.n_mels, hop_length=args.hop_length, normalize="none" if band_norm else "clip"),
+        patience=args.patience, max_steps=args.max_steps, threads=args.threads, resume=args.resume,
         progress=not args.no_progress,
     )
     model, report = train_cnn(split, cfg, labels)
