@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.sync.client.api import RemoteEntry
+from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.social.service import SyncService
 
 
@@ -101,7 +102,7 @@ class FeedItem(QFrame):
         who.setObjectName("owner")
         if is_mine:
             who.setText(who.text() + " " + self.tr("(you)"))
-        emotion = QLabel(f"{EMOTION_ICONS.get(entry.emotion, '')} <span style='color:{color}'><b>{_escape(self.tr(entry.emotion))}</b></span>")
+        emotion = QLabel(f"{EMOTION_ICONS.get(entry.emotion, '')} <span style='color:{color}'><b>{_escape(emotion_name(entry.emotion).lower())}</b></span>")
         emotion.setObjectName("emotion")
         when = QLabel(f"{local_time_text(entry.created_at)} · {entry.duration_s:.1f} s")
         when.setStyleSheet("color: gray")
