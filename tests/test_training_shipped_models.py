@@ -79,8 +79,8 @@ def test_scene_default_recognises_held_out_recordings():
         windows = clf.predict_windows(load_audio(path))
         probs = np.mean([[w.probabilities[l] for l in clf.labels] for w in windows], axis=0)
         right += clf.labels[int(np.argmax(probs))] == label
-    # chance is 0.10; the shipped model reaches ~0.3 on held-out recordings (target 0.75, see below)
-    assert right / len(clips) > 0.15, f"{right}/{len(clips)}"
+    # chance is 0.10; the shipped model reaches 0.59 on all 167 held-out clips (target 0.75, see below)
+    assert right / len(clips) > 0.35, f"{right}/{len(clips)}"
 
 
 def test_ser_default_recognises_held_out_speakers():
@@ -100,10 +100,21 @@ def test_ser_default_recognises_held_out_speakers():
     assert right / len(clips) > 0.35, f"{right}/{len(clips)}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 targets not met yet: SER 0.52 acc / 0.51 wF1 (target 0.80), "
-                   "scene 0.30 acc (target 0.75); remove this marker when a re-trained model meets them")
-def test_default_models_meet_the_issue_targets():
+@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: SER 0.52 acc / 0.51 wF1 (target 0.80); "
+                   "remove this marker when a re-trained model meets it")
+def test_default_ser_model_meets_the_issue_target():
     ser = json.loads((_folder("default-ser-cnn") / "model_card.json").read_text())["metrics"]["test"]
-    scene = json.loads((_folder("default-scene-urbansound") / "model_card.json").read_text())["metrics"]["test"]
     assert ser["accuracy"] >= 0.80 and ser["weighted_f1"] >= 0.80
+
+
+@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: scene 0.593 acc / 0.578 wF1 on 42 held-out "
+                   "recordings (target 0.75; was 0.30 before the window/normalisation fix); remove this marker when met")
+def test_default_scene_model_meets_the_issue_target():
+    scene = json.loads((_folder("default-scene-urbansound") / "model_card.json").read_text())["metrics"]["test"]
     assert scene["accuracy"] >= 0.75
+
+
+def test_default_scene_model_confident_calls_are_usable():
+    """The 0.70 'unclassified' threshold must let some calibrated calls through (the old model: none)."""
+    thr = json.loads((_folder("default-scene-urbansound") / "model_card.json").read_text())["metrics"]["test_threshold_0.70"]
+    assert thr["fires_rate"] < 0.9 and thr["kept_accuracy"] is not None and thr["kept_accuracy"] > 0.5
