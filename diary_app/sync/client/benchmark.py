@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
+from diary_app.sync.server.process import FAST_HASHING, running_server
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,22 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     with open(data / "emodb" / "manifest.csv", newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["label"] != "unmapped"][: args.entries]
     work = Path(tempfile.mkdtemp(prefix="sd_sync_bench_"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "diary_app", "sync-server", "--db", f"sqlite:///{work / 'server.sqlite3'}",
-         "--port", str(port), "--data-dir", str(work / "server"), "--argon2-memory-kib", "1024", "--argon2-time-cost", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with running_server(work, extra_args=FAST_HASHING) as url:
         session = ClientSession(url, TokenStore(use_keyring=False, file_path=work / "token.json"))
         session.signup("bench", "Bench", "benchmark password")
         diary = Diary(work / "diary")
@@ -77,9 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"first sync: {len(report.uploaded)} entries, {size / 1e6:.2f} MB audio in {first:.2f} s ({first / n * 1000:.0f} ms/entry)")
         print(f"idle pass: {idle * 1000:.1f} ms; feed page of 20: {feed * 1000:.1f} ms")
         return 0 if report.ok else 1
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":

@@ -12,24 +12,15 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import httpx
+from diary_app.sync.server.process import running_server
 
 PASSWORD = "screenshot password"
 SOCIAL = False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _clips(label: str) -> list[Path]:
@@ -54,24 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SOUND_DIARY_DATA_DIR"] = str(alice_home / "data")
     os.environ["SOUND_DIARY_CONFIG_DIR"] = str(alice_home / "config")
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "diary_app", "sync-server", "--db", f"sqlite:///{work / 'server.sqlite3'}",
-         "--port", str(port), "--data-dir", str(work / "server")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with running_server(work) as url:
         return _shoot(url, work, args.out)
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _shoot(url: str, work: Path, out: Path) -> int:
