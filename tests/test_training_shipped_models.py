@@ -100,10 +100,12 @@ def test_ser_default_recognises_held_out_speakers():
     assert right / len(clips) > 0.35, f"{right}/{len(clips)}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: SER 0.52 acc / 0.51 wF1 (target 0.80); "
+@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: the default speech model (default-ser-features) "
+                   "reaches 0.734 acc / 0.731 wF1 on held-out speakers (target 0.80; the CNN fallback 0.52); "
                    "remove this marker when a re-trained model meets it")
-def test_default_ser_model_meets_the_issue_target():
-    ser = json.loads((_folder("default-ser-cnn") / "model_card.json").read_text())["metrics"]["test"]
+@pytest.mark.parametrize("model", ["default-ser-features", "default-ser-cnn"])
+def test_default_ser_model_meets_the_issue_target(model):
+    ser = json.loads((_folder(model) / "model_card.json").read_text())["metrics"]["test"]
     assert ser["accuracy"] >= 0.80 and ser["weighted_f1"] >= 0.80
 
 
