@@ -57,3 +57,19 @@ def siren_clip() -> Path:
 @pytest.fixture(scope="session")
 def engine_clip() -> Path:
     return first_clip("urbansound8k", "engine_idling")
+
+
+def held_out_clips(split_name: str, limit_per_label: int) -> list[tuple[Path, str]]:
+    """Up to ``limit_per_label`` clips per label from a committed held-out split list."""
+    split = Path(__file__).resolve().parents[1] / "resources" / "splits" / f"{split_name}-test.csv"
+    if not SHARED_DATA.is_dir():
+        pytest.skip("shared data not available")
+    with open(split, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out, seen = [], {}
+    for r in rows:
+        label = r["source_label"]
+        if seen.get(label, 0) < limit_per_label:
+            seen[label] = seen.get(label, 0) + 1
+            out.append(((split.parent / r["path"]).resolve(), label))
+    return out

@@ -294,3 +294,14 @@ def real_audio_bytes(fmt: str = "FLAC", seconds: float = 0.5) -> bytes:
     buf = io.BytesIO()
     sf.write(buf, audio, sr, format=fmt)
     return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def client(live_server):
+    with httpx.Client(base_url=live_server.base_url, timeout=20) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def flac() -> bytes:
+    return real_audio_bytes("FLAC")

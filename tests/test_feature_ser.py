@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, held_out_clips
 
 pytest.importorskip("opensmile")
 
@@ -111,18 +110,6 @@ def test_broken_folders_give_a_clear_error(small_model, tmp_path):
         load_classifier(wrong_set)
 
 
-def _held_out(limit_per_label: int) -> list[tuple[Path, str]]:
-    with open(SPLITS / "default-ser-cnn-test.csv", newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out, seen = [], {}
-    for r in rows:
-        label = r["source_label"]
-        if seen.get(label, 0) < limit_per_label:
-            seen[label] = seen.get(label, 0) + 1
-            out.append(((SPLITS / r["path"]).resolve(), label))
-    return out
-
-
 def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_held_out_speakers():
     """The shipped model on the CNN's held-out speakers (never seen in training)."""
     _needs_data()
@@ -140,7 +127,7 @@ def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_hel
     test = card["metrics"]["test"]
     assert test["n"] > 150 and (SHIPPED / "MODEL_CARD.md").read_text().count(f"{test['accuracy']:.3f}") >= 1
     assert card["licence"] and "research" in card["licence"] and card["retrain_command"].startswith("diary-app train ser-features")
-    clips = _held_out(6)
+    clips = held_out_clips("default-ser-cnn", 6)
     right = sum(_clip_label(clf.predict_windows(load_audio(p)), clf.labels) == label for p, label in clips)
     assert right / len(clips) > 0.6, f"{right}/{len(clips)}"  # measured 23/30; chance 0.2
 

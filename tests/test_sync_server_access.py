@@ -18,6 +18,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 from sync_fixtures import (  # noqa: F401
+    client,
+    flac,
     befriend, live_server, meta, pg_cluster, real_audio_bytes, signup_login, start_server, unique_name, upload,
 )
 
@@ -26,15 +28,6 @@ ROLES = ["owner", "friend", "pending", "removed", "stranger"]
 CAN_SEE = {"owner", "friend"}
 
 
-@pytest.fixture(scope="module")
-def client(live_server):
-    with httpx.Client(base_url=live_server.base_url, timeout=20) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def flac() -> bytes:
-    return real_audio_bytes("FLAC")
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from sync_fixtures import befriend, live_server, pg_cluster, real_audio_bytes, signup_login, unique_name, upload  # noqa: F401
+from sync_fixtures import client, flac, befriend, live_server, pg_cluster, real_audio_bytes, signup_login, unique_name, upload  # noqa: F401
 
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture(scope="module")
-def client(live_server):
-    with httpx.Client(base_url=live_server.base_url, timeout=20) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def flac() -> bytes:
-    return real_audio_bytes("FLAC")
 
 
 def test_health_and_docs(client):

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_DATA
-from diary_app.paths import resources_dir, shipped_models_dir
+from conftest import held_out_clips
+from diary_app.paths import shipped_models_dir
 
 DEFAULTS = {
     "default-ser-cnn": ("logmel-cnn-ser", ["neutral", "happy", "sad", "angry", "fear"]),
@@ -50,21 +49,6 @@ def test_default_model_is_small_loads_fast_and_has_an_honest_card(name):
     assert (folder / "MODEL_CARD.md").read_text().count(f"{test['accuracy']:.3f}") >= 1
 
 
-def _held_out(name: str, limit_per_label: int) -> list[tuple[Path, str]]:
-    split = resources_dir() / "splits" / f"{name}-test.csv"
-    if not SHARED_DATA.is_dir():
-        pytest.skip("shared data not available")
-    with open(split, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    out, seen = [], {}
-    for r in rows:
-        label = r["source_label"]
-        if seen.get(label, 0) < limit_per_label:
-            seen[label] = seen.get(label, 0) + 1
-            out.append((split.parent / r["path"], label))
-    return out
-
-
 def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
     """Clips of the model's held-out split whose averaged window prediction is the right label."""
     import numpy as np
@@ -73,7 +57,7 @@ def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
     from diary_app.audio.loading import load_audio
 
     clf = load_classifier(_folder(model))
-    clips = _held_out(model, per_label)
+    clips = held_out_clips(model, per_label)
     right = 0
     for path, label in clips:
         windows = clf.predict_windows(load_audio(path))
