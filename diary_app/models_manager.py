@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diary_app.analysis.model_card import CARD_FILE, KIND_HF_SER, KIND_SCENE_CNN, ModelCard
+from diary_app.analysis.model_card import CARD_FILE, KIND_FEATURE_SCENE, KIND_HF_SER, KIND_SCENE_CNN, ModelCard
 from diary_app.emotions import EMOTIONS, map_label
 from diary_app.paths import shipped_models_dir, user_models_dir
 
@@ -94,7 +94,7 @@ class ModelInfo:
 
 
 def task_of(card: ModelCard) -> str:
-    if card.kind == KIND_SCENE_CNN or card.task == TASK_SCENE:
+    if card.kind in (KIND_SCENE_CNN, KIND_FEATURE_SCENE) or card.task == TASK_SCENE:
         return TASK_SCENE
     return TASK_SPEECH
 

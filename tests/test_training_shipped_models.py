@@ -14,7 +14,12 @@ from diary_app.paths import shipped_models_dir
 DEFAULTS = {
     "default-ser-cnn": ("logmel-cnn-ser", ["neutral", "happy", "sad", "angry", "fear"]),
     "default-scene-urbansound": ("logmel-cnn-scene", None),
+    "default-scene-yamnet": ("feature-scene", None),
 }
+
+
+#: models scored on another model's committed held-out split (same recordings, comparable numbers)
+SPLIT_OF = {"default-scene-yamnet": "default-scene-urbansound", "default-ser-features": "default-ser-cnn"}
 
 
 def _folder(name: str) -> Path:
@@ -57,7 +62,7 @@ def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
     from diary_app.audio.loading import load_audio
 
     clf = load_classifier(_folder(model))
-    clips = held_out_clips(model, per_label)
+    clips = held_out_clips(SPLIT_OF.get(model, model), per_label)
     right = 0
     for path, label in clips:
         windows = clf.predict_windows(load_audio(path))
@@ -66,11 +71,15 @@ def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
     return right, len(clips)
 
 
-def test_scene_default_recognises_held_out_recordings():
-    """On recordings it never saw, clearly more clips than chance get the right event class."""
-    right, n = _held_out_accuracy("default-scene-urbansound", 3)
-    # chance is 0.10; the shipped model reaches 0.59 on all 167 held-out clips (target 0.75, see below)
-    assert right / n > 0.35, f"{right}/{n}"
+@pytest.mark.parametrize("model, floor", [
+    # chance is 0.10; on all 167 held-out clips the paper's CNN reaches 0.59, the YAMNet model 0.78
+    ("default-scene-urbansound", 0.35),
+    ("default-scene-yamnet", 0.6),
+])
+def test_scene_models_recognise_held_out_recordings(model, floor):
+    """On recordings they never saw, clearly more clips than chance get the right event class."""
+    right, n = _held_out_accuracy(model, 3)
+    assert right / n > floor, f"{right}/{n}"
 
 
 def test_ser_default_recognises_held_out_speakers():
@@ -88,14 +97,28 @@ def test_default_ser_model_meets_the_issue_target(model):
     assert ser["accuracy"] >= 0.80 and ser["weighted_f1"] >= 0.80
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: scene 0.593 acc / 0.578 wF1 on 42 held-out "
-                   "recordings (target 0.75; was 0.30 before the window/normalisation fix); remove this marker when met")
-def test_default_scene_model_meets_the_issue_target():
+def test_the_environment_model_the_app_uses_meets_the_issue_target():
+    """The model ``default_scene_model()`` picks (what every recording without speech goes through)."""
+    from diary_app.analysis.registry import default_scene_model
+
+    chosen = default_scene_model()
+    assert chosen is not None and chosen.name == "default-scene-yamnet", chosen
+    scene = chosen.card.metrics["test"]
+    assert scene["accuracy"] >= 0.75 and scene["n"] >= 150
+    # the cross-validation over every recording agrees with the single split
+    assert chosen.card.metrics["grouped_cv_all_speakers"]["accuracy"] >= 0.75
+
+
+@pytest.mark.xfail(strict=True, reason="the paper's 2-layer CNN (now the fallback when YAMNet cannot run) reaches 0.593 "
+                   "on the same 42 held-out recordings; a quick distillation from the YAMNet model (20 epochs) selected 0.54 by validation loss (docs/notes/issue-3-scene-yamnet.md)")
+def test_paper_cnn_fallback_meets_the_issue_target():
     scene = json.loads((_folder("default-scene-urbansound") / "model_card.json").read_text())["metrics"]["test"]
     assert scene["accuracy"] >= 0.75
 
 
-def test_default_scene_model_confident_calls_are_usable():
-    """The 0.70 'unclassified' threshold must let some calibrated calls through (the old model: none)."""
-    thr = json.loads((_folder("default-scene-urbansound") / "model_card.json").read_text())["metrics"]["test_threshold_0.70"]
+@pytest.mark.parametrize("model", ["default-scene-urbansound", "default-scene-yamnet"])
+def test_scene_model_confident_calls_are_usable(model):
+    """The 0.70 'unclassified' threshold must let calibrated calls through, and those must be mostly right."""
+    thr = json.loads((_folder(model) / "model_card.json").read_text())["metrics"]["test_threshold_0.70"]
     assert thr["fires_rate"] < 0.9 and thr["kept_accuracy"] is not None and thr["kept_accuracy"] > 0.5
+    assert thr["kept_accuracy"] > thr["rejected_accuracy"]  # confidence means something

@@ -1,4 +1,8 @@
-"""The ``feature-ser`` kind: openSMILE functionals + a small linear/MLP head (default speech model).
+"""Feature kinds: a fixed front end + a small linear/MLP head stored as plain arrays.
+
+``feature-ser`` (default speech model): openSMILE functionals. ``feature-scene`` (default
+environment model): YAMNet embedding statistics (``speech_yamnet.embedding_statistics``), whose
+AudioSet pre-training carries what ~800 UrbanSound8K clips cannot teach a CNN from scratch.
 
 WHY: with ~700 labelled clips from two corpora, a CNN trained from scratch on log-mels learns the
 voices more than the emotions (0.52 accuracy on held-out speakers). The expert-designed eGeMAPS
@@ -9,7 +13,7 @@ speakers, so a regularised linear model on it generalises far better from so lit
 The folder holds no pickle: ``model.safetensors`` has plain arrays (standardiser ``mean``/``scale``,
 then either ``coef``/``intercept`` of a linear softmax model or ``w0,b0,w1,b1,...`` of an MLP with
 ReLU hidden layers); ``card.features`` names the openSMILE feature set(s) and level so inference
-computes exactly what training saw (``utterance_features`` is shared by both).
+computes exactly what training saw (the same front-end object serves both).
 """
 
 from __future__ import annotations
@@ -34,14 +38,48 @@ MIN_WINDOW_S = 1.0
 _SMILE_LOCK = threading.Lock()  # one openSMILE instance per feature set, shared; guard its native state
 
 
-class FeatureFrontEnd:
+FRONTENDS = ("opensmile", "yamnet")
+
+
+def FeatureFrontEnd(features: dict[str, Any] | None = None):  # noqa: N802 - a factory that reads like the class it returns
+    """The front end a card's ``features`` names: ``opensmile`` (default) or ``yamnet``."""
+    frontend = (features or {}).get("frontend") or "opensmile"
+    if frontend == "yamnet":
+        return YamnetFrontEnd(dict(features or {}))
+    if frontend != "opensmile":
+        raise ModelNotAvailable(f"unknown feature front end {frontend!r} (known: {', '.join(FRONTENDS)})")
+    return OpenSmileFrontEnd({**DEFAULT_FEATURES, **(features or {})})
+
+
+class YamnetFrontEnd:
+    """YAMNet patch embeddings -> mean, max and std (3072 values) per window."""
+
+    def __init__(self, features: dict[str, Any]) -> None:
+        from diary_app.analysis.speech_yamnet import EMBEDDING_SIZE, YamnetUnavailable, _embedding_index
+
+        try:
+            _embedding_index()
+        except YamnetUnavailable as exc:
+            raise ModelNotAvailable(f"this model needs YAMNet: {exc}") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelNotAvailable(f"YAMNet could not start: {exc}") from None
+        self.config = {"frontend": "yamnet", "statistics": ["mean", "max", "std"]}
+        self._size = EMBEDDING_SIZE
+
+    @property
+    def names(self) -> list[str]:
+        return [f"yamnet_{stat}_{i}" for stat in self.config["statistics"] for i in range(self._size)]
+
+    def __call__(self, wave16k: np.ndarray) -> np.ndarray:
+        from diary_app.analysis.speech_yamnet import embedding_statistics
+
+        return embedding_statistics(wave16k)
+
+
+class OpenSmileFrontEnd:
     """openSMILE feature sets -> one float32 vector per utterance (NaN/inf replaced by 0)."""
 
-    def __init__(self, features: dict[str, Any] | None = None) -> None:
-        cfg = dict(DEFAULT_FEATURES)
-        cfg.update(features or {})
-        if cfg.get("frontend") != "opensmile":
-            raise ModelNotAvailable(f"unknown feature front end {cfg.get('frontend')!r} (known: opensmile)")
+    def __init__(self, cfg: dict[str, Any]) -> None:
         try:
             import opensmile
         except ImportError:
@@ -116,7 +154,7 @@ class FeatureClassifier(ClassifierBase):
         self.card = card or ModelCard.load(self.path)
         self.name = self.card.name or self.path.name
         self.labels = list(self.card.labels)
-        self.device = "cpu"  # numpy + openSMILE; ``device`` is accepted for the common interface
+        self.device = "cpu"  # numpy + openSMILE/TFLite; ``device`` is accepted for the common interface
         self.sample_rate = SAMPLE_RATE
         weights = self.path / WEIGHTS_FILE
         if not weights.is_file():
@@ -133,7 +171,13 @@ class FeatureClassifier(ClassifierBase):
         n_out = head_logits(np.zeros((1, n_in)), self.arrays).shape[1] if n_in else 0
         if n_out != len(self.labels):
             raise ModelNotAvailable(f"{self.path}: the head has {n_out} outputs but the card lists {len(self.labels)} labels")
-        if self.card.task != "scene":
+        self.emotion_table = None
+        if self.card.task == "scene":
+            from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
+
+            self.emotion_table = load_emotion_table(self.card.emotion_table or DEFAULT_TABLE, self.path)
+            self.emotion_table.check_covers(self.labels, self.name)
+        else:
             self.check_label_map()
         self.load_s = time.perf_counter() - t0
 

@@ -20,7 +20,9 @@ KIND_LOGMEL_SER = "logmel-cnn-ser"
 KIND_SCENE_CNN = "logmel-cnn-scene"
 #: openSMILE functionals + linear/MLP head as plain arrays (``analysis.feature_classifier``)
 KIND_FEATURE_SER = "feature-ser"
-KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_FEATURE_SER)
+#: YAMNet embedding statistics + linear head, for environment sounds (same loader as feature-ser)
+KIND_FEATURE_SCENE = "feature-scene"
+KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_FEATURE_SER, KIND_FEATURE_SCENE)
 
 
 @dataclass

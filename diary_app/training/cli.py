@@ -1,7 +1,8 @@
-"""``diary-app train ser|ser-cnn|scene``: the paper's recipes as reproducible commands.
+"""``diary-app train ser|ser-cnn|ser-features|scene|scene-features``: the recipes as reproducible commands.
 
 Defaults are the paper's: Table 1 for ``ser`` (WavLM fine-tuning), Table 3 for ``scene``.
-``ser-cnn`` trains the compact log-mel CNN used as the shipped default speech-emotion model.
+``ser-features`` and ``scene-features`` train the shipped defaults (a fixed front end + linear head);
+``ser-cnn`` trains the compact log-mel CNN, the speech fallback without openSMILE.
 Heavy imports happen inside ``run`` so ``diary-app --help`` stays fast.
 """
 
@@ -40,9 +41,9 @@ def _common(p: argparse.ArgumentParser, epochs: int, batch: int, lr: float) -> N
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many optimiser steps (smoke tests)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     p.add_argument("--splits-dir", type=Path, default=None, help="also write the train/val/test manifests here")
-    p.add_argument("--split-lists", type=Path, default=None, metavar="DIR",
-                   help="use the committed split DIR/<out name>-{train,val,test}.csv instead of splitting --data "
-                        "(so a re-train is compared on the same held-out recordings)")
+    p.add_argument("--split-lists", type=Path, default=None, metavar="DIR[/PREFIX]",
+                   help="use the committed split DIR/<out name>-{train,val,test}.csv (or DIR/PREFIX-{...}.csv) instead of "
+                        "splitting --data (so a re-train is compared on the same held-out recordings)")
     p.add_argument("--name", default=None, help="model name in the card (default: the folder name)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
@@ -100,7 +101,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     feat.add_argument("--labels", default=None, help="comma-separated class list (default: neutral,happy,sad,angry,fear)")
     feat.add_argument("--label-map", default=None, help="extra source=target label pairs, e.g. boredom=neutral")
     feat.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
-    feat.set_defaults(_recipe="ser-features", test_fraction=0.25)
+    feat.set_defaults(_recipe="ser-features", test_fraction=0.25, frontend="opensmile", emotion_table=None)
+
+    sfeat = sub.add_parser("scene-features", help="YAMNet embeddings + logistic regression (default environment model)",
+                           description="Train the environment model on YAMNet embedding statistics (mean, max, std of the "
+                                       "1024-d patch embeddings) with a linear head; C chosen by recording-grouped CV.")
+    _common(sfeat, epochs=0, batch=0, lr=0.0)
+    sfeat.add_argument("--cv-folds", type=int, default=5, help="recording-grouped CV folds for choosing C")
+    sfeat.add_argument("--window-s", type=float, default=4.0, help="inference window length in seconds (UrbanSound8K clips are 4 s)")
+    sfeat.add_argument("--labels", default=None, help="comma-separated class list (default: all labels in the data)")
+    sfeat.add_argument("--emotion-table", default=None, help="scene->emotion CSV name in resources/ (default: by dataset)")
+    sfeat.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
+    sfeat.set_defaults(_recipe="scene-features", frontend="yamnet", feature_sets="", label_map=None)
 
     scene = sub.add_parser("scene", help="the paper's 2-layer scene CNN (Table 3)",
                            description="Train the paper's 2-layer log-mel CNN scene classifier (Table 3 defaults).")
@@ -133,6 +145,47 @@ def _card_texts(data: list[str]) -> tuple[str, str]:
     return training, licence
 
 
+def split_list_paths(split_lists: Path, out_name: str) -> dict[str, Path]:
+    """``DIR`` -> DIR/<out name>-{train,val,test}.csv; ``DIR/PREFIX`` -> DIR/PREFIX-{...}.csv
+    (so a new kind of model is scored on another model's held-out recordings)."""
+    base = Path(split_lists)
+    stem = base / out_name if base.is_dir() else base
+    return {part: stem.parent / f"{stem.name}-{part}.csv" for part in ("train", "val", "test")}
+
+
+def resolve_split(args: argparse.Namespace, mapper, examples):
+    """The committed split lists when ``--split-lists`` is given, else a fresh grouped split of ``examples``."""
+    from diary_app.training.splits import Split, grouped_split, write_split_csv
+
+    if args.split_lists:
+        from diary_app.training.datasets import read_manifest
+
+        paths = split_list_paths(args.split_lists, args.out.name)
+        missing = [str(p) for p in paths.values() if not p.is_file()]
+        if missing:
+            raise FileNotFoundError(f"split list(s) not found: {', '.join(missing)}")
+        split = Split(**{part: read_manifest(path, mapper).examples for part, path in paths.items()})
+        split.check_disjoint()
+    else:
+        split = grouped_split(examples, args.val_fraction, args.test_fraction, seed=args.seed)
+    print(split.describe())
+    if args.splits_dir:
+        for part in ("train", "val", "test"):
+            write_split_csv(getattr(split, part), Path(args.splits_dir) / f"{args.out.name}-{part}.csv")
+    return split
+
+
+def default_emotion_table(args: argparse.Namespace) -> str | None:
+    """``--emotion-table``, else the table that belongs to the dataset's label set."""
+    if args.emotion_table:
+        return args.emotion_table
+    if any("urbansound" in str(d).lower() for d in args.data):
+        return "scene_emotion_urbansound8k.csv"
+    if any("tau" in str(d).lower() or str(d).endswith("meta.csv") for d in args.data):
+        return "scene_emotion_tau2022.csv"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from diary_app.training.datasets import DatasetError
 
@@ -141,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
             from diary_app.training.train_ser_hf import run_from_args
 
             return run_from_args(args)
-        if args._recipe == "ser-features":
+        if args._recipe in ("ser-features", "scene-features"):
             from diary_app.training.train_features import run_from_args as run_features
 
             return run_features(args)
@@ -157,7 +210,6 @@ def _run_cnn(args: argparse.Namespace) -> int:
     from diary_app.analysis.features import LogMelConfig
     from diary_app.training.augment import AugmentConfig
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
-    from diary_app.training.splits import grouped_split, write_split_csv
     from diary_app.training.train_cnn import CnnTrainConfig, save_model, train_cnn
 
     is_scene = args._recipe == "scene"
@@ -165,20 +217,7 @@ def _run_cnn(args: argparse.Namespace) -> int:
     mapper = LabelMapper(identity=True) if is_scene else LabelMapper(parse_label_map(args.label_map), keep=set(labels))
     results = read_datasets(args.data, mapper)
     examples = [e for r in results for e in r.examples]
-    if args.split_lists:
-        from diary_app.training.datasets import read_manifest
-        from diary_app.training.splits import Split
-
-        parts = {part: read_manifest(Path(args.split_lists) / f"{args.out.name}-{part}.csv", mapper).examples
-                 for part in ("train", "val", "test")}
-        split = Split(**parts)
-        split.check_disjoint()
-    else:
-        split = grouped_split(examples, args.val_fraction, args.test_fraction, seed=args.seed)
-    print(split.describe())
-    if args.splits_dir:
-        for part in ("train", "val", "test"):
-            write_split_csv(getattr(split, part), Path(args.splits_dir) / f"{args.out.name}-{part}.csv")
+    split = resolve_split(args, mapper, examples)
     channels = tuple(int(c) for c in args.channels.split(","))
     arch_config = {"channels": channels, "dropout": args.dropout}
     band_norm = is_scene and args.normalize == "band"
@@ -199,13 +238,7 @@ def _run_cnn(args: argparse.Namespace) -> int:
     )
     model, report = train_cnn(split, cfg, labels)
     training, licence = _card_texts(args.data)
-    emotion_table = None
-    if is_scene:
-        emotion_table = args.emotion_table
-        if emotion_table is None and any("urbansound" in str(d).lower() for d in args.data):
-            emotion_table = "scene_emotion_urbansound8k.csv"
-        elif emotion_table is None and any("tau" in str(d).lower() or str(d).endswith("meta.csv") for d in args.data):
-            emotion_table = "scene_emotion_tau2022.csv"
+    emotion_table = default_emotion_table(args) if is_scene else None
     save_model(model, report, cfg, {
         "name": args.name or args.out.name, "training_data": training, "licence": licence,
         "retrain_command": _retrain_command(), "emotion_table": emotion_table,
