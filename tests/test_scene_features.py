@@ -105,7 +105,15 @@ def test_registry_prefers_the_yamnet_scene_model_and_falls_back_to_the_paper_cnn
     assert chosen is not None and chosen.card.kind == "feature-scene"
     monkeypatch.setattr(registry, "_yamnet_runs", lambda: False)  # e.g. no TFLite wheel for this platform
     fallback = registry.default_scene_model()
-    assert fallback is not None and fallback.card.kind == "logmel-cnn-scene"
+    assert fallback is not None and fallback.card.kind == "logmel-cnn-scene" and fallback.source == "shipped"
+    monkeypatch.undo()
+    # a scene model the user installed (e.g. trained on TAU with `diary-app train scene`) is the one they want
+    from helpers_models import build_tiny_cnn
+    from diary_app.paths import user_models_dir
+
+    build_tiny_cnn(user_models_dir() / "my-tau-scenes", name="my-tau-scenes")
+    mine = registry.default_scene_model()
+    assert mine is not None and mine.name == "my-tau-scenes" and mine.source == "user"
 
 
 def test_missing_yamnet_weights_give_a_clear_model_error(small_scene_model, monkeypatch):

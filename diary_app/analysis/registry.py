@@ -86,13 +86,6 @@ def find_model(name_or_path: str | Path) -> InstalledModel | None:
     return None
 
 
-def _pick(models: list[InstalledModel], kind: str) -> InstalledModel | None:
-    # user models first, then by name: deterministic and lets a user's model win
-    matches = [m for m in models if m.card.kind == kind]
-    matches.sort(key=lambda m: (m.source != SOURCE_USER, m.name))
-    return matches[0] if matches else None
-
-
 def _from_setting(value: str | None, role: str) -> InstalledModel | None:
     if not value:
         return None
@@ -106,9 +99,10 @@ def _from_setting(value: str | None, role: str) -> InstalledModel | None:
 
 
 def default_speech_model(settings=None) -> InstalledModel | None:
-    """``Settings.speech_model`` if set, else an ``hf-audio-classification`` model (WavLM & co.),
-    else the ``feature-ser`` model (eGeMAPS + linear head: 0.7 vs the CNN's 0.52 on held-out
-    speakers), else the ``logmel-cnn-ser`` fallback, else ``None``.
+    """``Settings.speech_model`` if set, else the best model by kind: an ``hf-audio-classification``
+    model (WavLM & co.), then ``feature-ser`` (eGeMAPS + linear head: 0.73 vs the CNN's 0.52 on
+    held-out speakers), then the ``logmel-cnn-ser`` fallback, else ``None``. Models the user
+    installed come before shipped ones (see ``_best``).
 
     A setting holding a hub id that is not a folder returns ``None`` here; use
     ``speech_model_ref`` to get the id for ``load_classifier``.
@@ -116,9 +110,16 @@ def default_speech_model(settings=None) -> InstalledModel | None:
     chosen = _from_setting(getattr(settings, "speech_model", None), "speech")
     if chosen is not None:
         return chosen
-    models = [m for m in list_models() if m.card.task != "scene"]
-    features = _pick(models, KIND_FEATURE_SER) if _opensmile_installed() else None
-    return _pick(models, KIND_HF_SER) or features or _pick(models, KIND_LOGMEL_SER)
+    kinds = [KIND_HF_SER] + ([KIND_FEATURE_SER] if _opensmile_installed() else []) + [KIND_LOGMEL_SER]
+    return _best([m for m in list_models() if m.card.task != "scene"], kinds)
+
+
+def _best(models: list[InstalledModel], kinds: list[str]) -> InstalledModel | None:
+    """A model the user installed wins over a shipped one (they added it to be used); within each
+    source the earlier kind in ``kinds`` wins, then the name (deterministic)."""
+    usable = [m for m in models if m.card.kind in kinds]
+    usable.sort(key=lambda m: (m.source != SOURCE_USER, kinds.index(m.card.kind), m.name))
+    return usable[0] if usable else None
 
 
 def _opensmile_installed() -> bool:
@@ -130,14 +131,13 @@ def _opensmile_installed() -> bool:
 
 def default_scene_model(settings=None) -> InstalledModel | None:
     """``Settings.scene_model`` if set, else a ``feature-scene`` model (YAMNet embeddings + linear
-    head: 0.79 vs the paper CNN's 0.59 on held-out recordings) when YAMNet can run, else the
-    first installed ``logmel-cnn-scene`` model (the paper's CNN)."""
+    head: 0.78 vs the paper CNN's 0.59 on held-out recordings) when YAMNet can run, else a
+    ``logmel-cnn-scene`` model (the paper's CNN). User-installed models first (see ``_best``)."""
     chosen = _from_setting(getattr(settings, "scene_model", None), "scene")
     if chosen is not None:
         return chosen
-    models = list_models()
-    features = _pick(models, KIND_FEATURE_SCENE) if _yamnet_runs() else None
-    return features or _pick(models, KIND_SCENE_CNN)
+    kinds = ([KIND_FEATURE_SCENE] if _yamnet_runs() else []) + [KIND_SCENE_CNN]
+    return _best(list_models(), kinds)
 
 
 def _yamnet_runs() -> bool:
