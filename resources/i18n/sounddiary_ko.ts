@@ -220,22 +220,22 @@
   <context>
     <name>FeedItem</name>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="103" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="104" />
       <source>(you)</source>
       <translation>(나)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="119" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="120" />
       <source>at {0}</source>
       <translation>{0}에서</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="122" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="123" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="143" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="144" />
       <source>Like</source>
       <translation>좋아요</translation>
     </message>
@@ -1259,84 +1259,89 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>학습 데이터: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="326" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
+      <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
+      <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/settings.py" line="331" />
       <source>Metrics: {0}</source>
       <translation>성능: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="329" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="334" />
       <source>Licence: {0}</source>
       <translation>라이선스: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="330" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
       <source>Folder: {0}</source>
       <translation>폴더: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="344" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="349" />
       <source>{0} is now the active model.</source>
       <translation>이제 {0} 모델을 사용합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="354" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="359" />
       <source>Remove model</source>
       <translation>모델 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="355" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="360" />
       <source>Delete the model {0} from this computer?</source>
       <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="363" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="368" />
       <source>Removed {0}.</source>
       <translation>{0}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="367" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
       <source>Choose a model folder</source>
       <translation>모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="377" />
       <source>Download a model</source>
       <translation>모델 내려받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="373" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="378" />
       <source>Hugging Face model id (an audio-classification checkpoint):</source>
       <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="384" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="389" />
       <source>Installing {0}…</source>
       <translation>{0} 설치 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="409" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="414" />
       <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
       <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="419" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="424" />
       <source>Map labels onto emotions</source>
       <translation>레이블을 감정에 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="420" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="425" />
       <source>These labels are not emotions Sound Diary knows: {0}.
 Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
       <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
 각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="431" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="436" />
       <source>You are offline: {0}</source>
       <translation>오프라인 상태입니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="433" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="438" />
       <source>Could not install {0}: {1}</source>
       <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>
@@ -1344,12 +1349,12 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>SignInPrompt</name>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="29" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="30" />
       <source>Sign in to use {0}. Friends see only what you mark public; private entries never leave this computer.</source>
       <translation>{0} 기능을 쓰려면 로그인하세요. 친구는 공개로 표시한 기록만 볼 수 있으며, 비공개 기록은 이 컴퓨터 밖으로 나가지 않습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="32" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="33" />
       <source>Sign in or create an account…</source>
       <translation>로그인 또는 계정 만들기…</translation>
     </message>

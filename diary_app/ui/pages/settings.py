@@ -322,6 +322,11 @@ class SettingsPage(QScrollArea):
             lines.append(self.tr("Label map: {0}").format(", ".join(f"{k} → {v}" for k, v in card.label_map.items())))
         if card.training_data:
             lines.append(self.tr("Training data: {0}").format(card.training_data))
+        test = (card.metrics or {}).get("test") or {}
+        if isinstance(test, dict) and "accuracy" in test:
+            # the number a user needs to judge a model: how often it was right on voices or places it never heard
+            lines.append(self.tr("Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)").format(
+                test["accuracy"], test.get("weighted_f1", 0.0), test.get("n", 0)))
         if card.metrics:
             lines.append(self.tr("Metrics: {0}").format(", ".join(f"{k} {v}" for k, v in card.metrics.items()
                                                                     if not isinstance(v, (dict, list)))))
