@@ -50,6 +50,10 @@ VARIANTS: dict[str, dict] = {
     "onnx-int8conv-1t": {"model": "wavlm_onnx_int8conv", "threads": 1},
     "cnn-2t": {"model": None, "threads": 2},
     "cnn-1t": {"model": None, "threads": 1},
+    # the shipped environment models (real weights): the default YAMNet model and the paper CNN fallback
+    "scene-yamnet-2t": {"model": None, "threads": 2, "scene": "default-scene-yamnet"},
+    "scene-yamnet-1t": {"model": None, "threads": 1, "scene": "default-scene-yamnet"},
+    "scene-papercnn-2t": {"model": None, "threads": 2, "scene": "default-scene-urbansound"},
 }
 
 
@@ -167,7 +171,7 @@ def child(variant: str, clip: Path, runs: int, work: Path) -> dict:
     from diary_app.settings import Settings
 
     speech = str(work / spec["model"]) if spec["model"] else None
-    analyzer = Analyzer(speech_model=speech, scene_model=str(work / "scene_cnn"), settings=Settings(),
+    analyzer = Analyzer(speech_model=speech, scene_model=spec.get("scene") or str(work / "scene_cnn"), settings=Settings(),
                         device="cpu", force_branch="speech" if speech else "environment")
     t = time.perf_counter()
     analyzer.load()
@@ -188,7 +192,7 @@ def child(variant: str, clip: Path, runs: int, work: Path) -> dict:
         "load_s": load_s, "median_s": statistics.median(walls), "min_s": min(walls),
         "rtf": statistics.median(walls) / res.duration_s, "cpu_median_s": statistics.median(cpus),
         "peak_rss_mb": _peak_rss_mb(),
-        "branch": res.branch, "backend": res.models.get("speech_backend", "torch" if speech else "cnn"),
+        "branch": res.branch, "backend": res.models.get("speech_backend", "torch" if speech else res.models.get("scene", "cnn")),
         "windows": len(res.timeline), "emotion": first.emotion,
     }
 
