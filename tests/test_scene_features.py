@@ -127,6 +127,10 @@ def test_missing_yamnet_weights_give_a_clear_model_error(small_scene_model, monk
     try:
         with pytest.raises(ModelNotAvailable, match="YAMNet"):
             load_classifier(out)
+        # and the default environment model falls back to the paper CNN instead of failing
+        from diary_app.analysis.registry import default_scene_model
+
+        assert default_scene_model().card.kind == "logmel-cnn-scene"
     finally:
         speech_yamnet._interpreter.cache_clear()
         speech_yamnet._embedding_index.cache_clear()

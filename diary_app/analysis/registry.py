@@ -141,10 +141,11 @@ def default_scene_model(settings=None) -> InstalledModel | None:
 
 
 def _yamnet_runs() -> bool:
-    """The feature-scene kind needs the TFLite runtime and YAMNet's weights; without them the CNN serves."""
-    from diary_app.analysis.speech_yamnet import yamnet_available
+    """The feature-scene kind needs the TFLite runtime, YAMNet's weights and a readable embedding
+    tensor (a runtime that stops keeping intermediate tensors would lose it); without them the CNN serves."""
+    from diary_app.analysis.speech_yamnet import embeddings_available
 
-    return yamnet_available()
+    return embeddings_available()
 
 
 # --- the common classifier interface -------------------------------------------------------

@@ -81,6 +81,15 @@ def yamnet_available() -> bool:
         return False
 
 
+def embeddings_available() -> bool:
+    """Whether ``embedding_statistics`` can run (the scene model's front end)."""
+    try:
+        _embedding_index()
+        return True
+    except (YamnetUnavailable, OSError, ValueError, RuntimeError):
+        return False
+
+
 def patch_starts(n_samples: int) -> list[int]:
     if n_samples <= PATCH_SAMPLES:
         return [0]
