@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,14 +104,15 @@ def test_registry_prefers_the_yamnet_scene_model_and_falls_back_to_the_paper_cnn
 
     chosen = registry.default_scene_model()
     assert chosen is not None and chosen.card.kind == "feature-scene"
-    monkeypatch.setattr(registry, "_yamnet_runs", lambda: False)  # e.g. no TFLite wheel for this platform
-    fallback = registry.default_scene_model()
+    with monkeypatch.context() as m:  # not monkeypatch.undo(): that would also undo the user-folder isolation
+        m.setattr(registry, "_yamnet_runs", lambda: False)  # e.g. no TFLite wheel for this platform
+        fallback = registry.default_scene_model()
     assert fallback is not None and fallback.card.kind == "logmel-cnn-scene" and fallback.source == "shipped"
-    monkeypatch.undo()
     # a scene model the user installed (e.g. trained on TAU with `diary-app train scene`) is the one they want
     from helpers_models import build_tiny_cnn
     from diary_app.paths import user_models_dir
 
+    assert str(user_models_dir()).startswith(os.environ["SOUND_DIARY_DATA_DIR"])  # never the real user's folder
     build_tiny_cnn(user_models_dir() / "my-tau-scenes", name="my-tau-scenes")
     mine = registry.default_scene_model()
     assert mine is not None and mine.name == "my-tau-scenes" and mine.source == "user"
@@ -134,3 +136,55 @@ def test_missing_yamnet_weights_give_a_clear_model_error(small_scene_model, monk
     finally:
         speech_yamnet._interpreter.cache_clear()
         speech_yamnet._embedding_index.cache_clear()
+
+
+def _write_manifest(tmp_path: Path, keep: set[str]) -> Path:
+    rows = [r for r in csv.DictReader(open(US8K / "manifest.csv")) if r["label"] in keep]
+    manifest = tmp_path / "manifest.csv"
+    with open(manifest, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        for r in rows:
+            w.writerow({**r, "path": str((US8K / r["path"]).resolve())})
+    return manifest
+
+
+def test_labels_option_narrows_the_classes_instead_of_crashing(tmp_path):
+    _needs_data()
+    from diary_app.cli import main
+
+    manifest = _write_manifest(tmp_path, {"dog_bark", "siren", "gun_shot"})
+    out = tmp_path / "two-classes"
+    rc = main(["train", "scene-features", "--data", str(manifest), "--out", str(out), "--labels", "dog_bark,siren",
+               "--max-clips", "90", "--cv-folds", "2", "--no-progress", "--emotion-table", "scene_emotion_urbansound8k.csv"])
+    assert rc == 0
+    card = json.loads((out / "model_card.json").read_text())
+    assert card["labels"] == ["dog_bark", "siren"] and card["metrics"]["test"]["n"] > 0
+
+
+def test_a_table_that_misses_a_label_is_refused_before_training(tmp_path, capsys):
+    _needs_data()
+    from diary_app.cli import main
+
+    manifest = _write_manifest(tmp_path, {"dog_bark", "siren"})
+    out = tmp_path / "no-table"
+    rc = main(["train", "scene-features", "--data", str(manifest), "--out", str(out), "--no-progress",
+               "--emotion-table", "scene_emotion_tau2022.csv"])  # TAU's places, not UrbanSound's events
+    err = capsys.readouterr().err
+    assert rc == 2 and "dog_bark" in err and "--emotion-table" in err and "Traceback" not in err
+    assert not out.exists()  # nothing half-written
+
+
+def test_a_card_asking_for_other_statistics_is_refused(small_scene_model, tmp_path):
+    import shutil
+
+    from diary_app.analysis.registry import ModelNotAvailable, load_classifier
+
+    out, _ = small_scene_model
+    copy = tmp_path / "future-card"
+    shutil.copytree(out, copy)
+    card = json.loads((copy / "model_card.json").read_text())
+    card["features"]["statistics"] = ["mean", "max", "std", "skew"]
+    (copy / "model_card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelNotAvailable, match="statistics"):
+        load_classifier(copy)

@@ -54,16 +54,21 @@ def FeatureFrontEnd(features: dict[str, Any] | None = None):  # noqa: N802 - a f
 class YamnetFrontEnd:
     """YAMNet patch embeddings -> mean, max and std (3072 values) per window."""
 
+    STATISTICS = ["mean", "max", "std"]
+
     def __init__(self, features: dict[str, Any]) -> None:
         from diary_app.analysis.speech_yamnet import EMBEDDING_SIZE, YamnetUnavailable, _embedding_index
 
+        wanted = features.get("statistics", self.STATISTICS)
+        if wanted != self.STATISTICS:  # a card from a newer version: refuse rather than feed the head wrong numbers
+            raise ModelNotAvailable(f"YAMNet statistics {wanted} are not supported (this version computes {self.STATISTICS})")
         try:
             _embedding_index()
         except YamnetUnavailable as exc:
             raise ModelNotAvailable(f"this model needs YAMNet: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelNotAvailable(f"YAMNet could not start: {exc}") from None
-        self.config = {"frontend": "yamnet", "statistics": ["mean", "max", "std"]}
+        self.config = {"frontend": "yamnet", "statistics": list(self.STATISTICS)}
         self._size = EMBEDDING_SIZE
 
     @property
@@ -173,10 +178,7 @@ class FeatureClassifier(ClassifierBase):
             raise ModelNotAvailable(f"{self.path}: the head has {n_out} outputs but the card lists {len(self.labels)} labels")
         self.emotion_table = None
         if self.card.task == "scene":
-            from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
-
-            self.emotion_table = load_emotion_table(self.card.emotion_table or DEFAULT_TABLE, self.path)
-            self.emotion_table.check_covers(self.labels, self.name)
+            self.emotion_table = self.load_scene_table()
         else:
             self.check_label_map()
         self.load_s = time.perf_counter() - t0

@@ -53,10 +53,7 @@ class LogMelClassifier(ClassifierBase):
         self._torch = torch
         self.emotion_table = None
         if self.card.kind == KIND_SCENE_CNN:
-            from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
-
-            self.emotion_table = load_emotion_table(self.card.emotion_table or DEFAULT_TABLE, self.path)
-            self.emotion_table.check_covers(self.labels, self.name)
+            self.emotion_table = self.load_scene_table()
         else:
             self.check_label_map()
         self.load_s = time.perf_counter() - t0

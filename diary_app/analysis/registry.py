@@ -141,11 +141,11 @@ def default_scene_model(settings=None) -> InstalledModel | None:
 
 
 def _yamnet_runs() -> bool:
-    """The feature-scene kind needs the TFLite runtime, YAMNet's weights and a readable embedding
-    tensor (a runtime that stops keeping intermediate tensors would lose it); without them the CNN serves."""
-    from diary_app.analysis.speech_yamnet import embeddings_available
+    """The feature-scene kind needs the TFLite runtime and YAMNet's weights; without them the CNN serves.
+    Checked without loading the interpreter: the settings page asks on the GUI thread."""
+    from diary_app.analysis.speech_yamnet import yamnet_installed
 
-    return embeddings_available()
+    return yamnet_installed()
 
 
 # --- the common classifier interface -------------------------------------------------------
@@ -195,6 +195,14 @@ class ClassifierBase:
                 "neutral, happy, sad, angry, surprise, fear; it is not fine-tuned for emotion, or its "
                 f"model card needs a 'label_map'"
             )
+
+    def load_scene_table(self):
+        """The card's scene->emotion table, checked to cover every label now rather than mid-analysis."""
+        from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
+
+        table = load_emotion_table(self.card.emotion_table or DEFAULT_TABLE, self.path)
+        table.check_covers(self.labels, self.name)
+        return table
 
     def to_emotions(self, probabilities: dict[str, float]) -> dict[str, float]:
         """Sum label probabilities into the six emotions; labels with no place are dropped and the

@@ -81,13 +81,13 @@ def yamnet_available() -> bool:
         return False
 
 
-def embeddings_available() -> bool:
-    """Whether ``embedding_statistics`` can run (the scene model's front end)."""
-    try:
-        _embedding_index()
-        return True
-    except (YamnetUnavailable, OSError, ValueError, RuntimeError):
-        return False
+def yamnet_installed() -> bool:
+    """The runtime and the weights are there, checked without loading anything (cheap enough for
+    the GUI thread, which asks when it lists the active models); ``yamnet_available`` really loads."""
+    import importlib.util
+
+    has_runtime = any(importlib.util.find_spec(m) is not None for m in ("ai_edge_litert", "tflite_runtime"))
+    return has_runtime and Path(MODEL_PATH).is_file()
 
 
 def patch_starts(n_samples: int) -> list[int]:

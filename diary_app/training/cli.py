@@ -186,6 +186,19 @@ def default_emotion_table(args: argparse.Namespace) -> str | None:
     return None
 
 
+def checked_emotion_table(args: argparse.Namespace, labels: list[str]) -> str | None:
+    """``default_emotion_table``, refused before any training when it misses a label: otherwise
+    the written model would only fail later, when the app tries to load it."""
+    from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
+
+    table = default_emotion_table(args)
+    try:
+        load_emotion_table(table or DEFAULT_TABLE).check_covers(labels, args.out.name)
+    except ValueError as exc:
+        raise ValueError(f"{exc}; or name another table with --emotion-table") from None
+    return table
+
+
 def run(args: argparse.Namespace) -> int:
     from diary_app.training.datasets import DatasetError
 
@@ -214,10 +227,16 @@ def _run_cnn(args: argparse.Namespace) -> int:
 
     is_scene = args._recipe == "scene"
     labels = [l.strip() for l in args.labels.split(",")] if args.labels else (None if is_scene else SER_CNN_LABELS)
-    mapper = LabelMapper(identity=True) if is_scene else LabelMapper(parse_label_map(args.label_map), keep=set(labels))
+    if is_scene:
+        mapper = LabelMapper(identity=True, keep=set(labels) if labels else None)
+    else:
+        mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))
     results = read_datasets(args.data, mapper)
     examples = [e for r in results for e in r.examples]
     split = resolve_split(args, mapper, examples)
+    emotion_table = None
+    if is_scene:  # refuse a table that misses a label now, not after the training
+        emotion_table = checked_emotion_table(args, labels or sorted({e.label for e in split.train + split.val + split.test}))
     channels = tuple(int(c) for c in args.channels.split(","))
     arch_config = {"channels": channels, "dropout": args.dropout}
     band_norm = is_scene and args.normalize == "band"
@@ -238,7 +257,6 @@ def _run_cnn(args: argparse.Namespace) -> int:
     )
     model, report = train_cnn(split, cfg, labels)
     training, licence = _card_texts(args.data)
-    emotion_table = default_emotion_table(args) if is_scene else None
     save_model(model, report, cfg, {
         "name": args.name or args.out.name, "training_data": training, "licence": licence,
         "retrain_command": _retrain_command(), "emotion_table": emotion_table,

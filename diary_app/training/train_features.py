@@ -292,14 +292,15 @@ def describe_recording_split(split: Split) -> str:
 
 
 def run_from_args(args) -> int:
-    from diary_app.training.cli import SER_CNN_LABELS, _card_texts, _retrain_command, default_emotion_table, resolve_split
+    from diary_app.training.cli import SER_CNN_LABELS, _card_texts, _retrain_command, checked_emotion_table, resolve_split
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
 
     scene = args._recipe == "scene-features"
-    if scene:
-        mapper = LabelMapper(identity=True)
+    wanted = [l.strip() for l in args.labels.split(",")] if args.labels else None
+    if scene:  # scene labels are kept as they are; --labels only narrows them
+        mapper = LabelMapper(identity=True, keep=set(wanted) if wanted else None)
     else:
-        labels = [l.strip() for l in args.labels.split(",")] if args.labels else list(SER_CNN_LABELS)
+        labels = wanted or list(SER_CNN_LABELS)
         mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))
     results = read_datasets(args.data, mapper)
     examples = [e for r in results for e in r.examples]
@@ -307,9 +308,10 @@ def run_from_args(args) -> int:
         rng = np.random.default_rng(args.seed)
         examples = [examples[i] for i in sorted(rng.choice(len(examples), min(args.max_clips, len(examples)), replace=False))]
     split = resolve_split(args, mapper, examples)
+    emotion_table = None
     if scene:
-        present = sorted({e.label for part in (split.train, split.val, split.test) for e in part})
-        labels = [l.strip() for l in args.labels.split(",")] if args.labels else present
+        labels = wanted or sorted({e.label for part in (split.train, split.val, split.test) for e in part})
+        emotion_table = checked_emotion_table(args, labels)  # before minutes of feature extraction
     cfg = FeatureTrainConfig(out=args.out, labels=labels, feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
                              frontend=args.frontend, task="scene" if scene else "speech-emotion",
                              cv_folds=args.cv_folds, seed=args.seed, window_s=args.window_s, progress=not args.no_progress)
@@ -324,7 +326,7 @@ def run_from_args(args) -> int:
     save_feature_model(arrays, report, cfg, {
         "name": args.name or args.out.name, "training_data": training, "licence": licence,
         "retrain_command": _retrain_command(), "split": describe_recording_split(split) if scene else describe_split(split),
-        "emotion_table": default_emotion_table(args) if scene else None,
+        "emotion_table": emotion_table,
         "description": ("Environment sounds from YAMNet embeddings (AudioSet pre-training) with a regularised linear classifier; "
                         "the default environment model. Its top class maps to an emotion through the scene->emotion table."
                         if scene else
