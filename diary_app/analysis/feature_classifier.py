@@ -38,14 +38,18 @@ MIN_WINDOW_S = 1.0
 _SMILE_LOCK = threading.Lock()  # one openSMILE instance per feature set, shared; guard its native state
 
 
-FRONTENDS = ("opensmile", "yamnet")
+FRONTENDS = ("opensmile", "yamnet", "whisper")
 
 
 def FeatureFrontEnd(features: dict[str, Any] | None = None):  # noqa: N802 - a factory that reads like the class it returns
-    """The front end a card's ``features`` names: ``opensmile`` (default) or ``yamnet``."""
+    """The front end a card's ``features`` names: ``opensmile`` (default), ``yamnet`` or ``whisper``."""
     frontend = (features or {}).get("frontend") or "opensmile"
     if frontend == "yamnet":
         return YamnetFrontEnd(dict(features or {}))
+    if frontend == "whisper":
+        from diary_app.analysis.whisper_encoder import WhisperFrontEnd
+
+        return WhisperFrontEnd(dict(features or {}))
     if frontend != "opensmile":
         raise ModelNotAvailable(f"unknown feature front end {frontend!r} (known: {', '.join(FRONTENDS)})")
     return OpenSmileFrontEnd({**DEFAULT_FEATURES, **(features or {})})

