@@ -439,6 +439,9 @@ def make_backup(diary: Diary, folder: str | Path, keep: int, progress: Progress 
     report = export_diary(diary, target, progress)
     for _when, old in backups_in(folder)[:-keep]:
         old.unlink(missing_ok=True)
+    for stale in folder.glob(f"{BACKUP_PREFIX}*.zip.part"):  # a backup the app was closed during
+        if stale.name != target.name + ".part":
+            stale.unlink(missing_ok=True)
     return report
 
 

@@ -18,7 +18,7 @@
   <context>
     <name>CalendarView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/calendar_view.py" line="131" />
+      <location filename="../../diary_app/ui/browse/calendar_view.py" line="132" />
       <source>{0}: %n entries</source>
       <translation>
         <numerusform>{0}: 기록 %n개</numerusform>
@@ -57,7 +57,17 @@
   <context>
     <name>EntryDelegate</name>
     <message>
-      <location filename="../../diary_app/ui/browse/list_view.py" line="56" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="54" />
+      <source>auto: {0}</source>
+      <translation>자동: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/list_view.py" line="55" />
+      <source>tagged by hand</source>
+      <translation>직접 태그함</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/list_view.py" line="59" />
       <source>public</source>
       <translation>공개</translation>
     </message>
@@ -65,137 +75,137 @@
   <context>
     <name>EntryDetail</name>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="87" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="88" />
       <source>◀ Back</source>
       <translation>◀ 뒤로</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="110" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="111" />
       <source>seconds</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="126" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="127" />
       <source>Use the automatic tag</source>
       <translation>자동 태그 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="132" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="133" />
       <source>A note about this moment</source>
       <translation>이 순간에 대한 메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="134" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="135" />
       <source>Public (friends may see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="136" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="137" />
       <source>No place</source>
       <translation>장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="138" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="139" />
       <source>Save changes</source>
       <translation>변경 내용 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="141" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="142" />
       <source>Delete…</source>
       <translation>삭제…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="145" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
       <source>Delete entry</source>
       <translation>기록 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="147" />
       <source>Delete this entry and its recording? This cannot be undone.</source>
       <translation>이 기록과 녹음을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="152" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
       <source>Recorded</source>
       <translation>녹음 시각</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="154" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
       <source>Emotion</source>
       <translation>감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="159" />
       <source>Note</source>
       <translation>메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="160" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="161" />
       <source>Place</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="193" />
       <source>This entry no longer exists.</source>
       <translation>이 기록은 더 이상 존재하지 않습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="206" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
       <source>speech</source>
       <translation>음성</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="208" />
       <source>environment: {0}</source>
       <translation>주변 소리: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="209" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="210" />
       <source>automatic: {0} {1} ({2} sure, {3})</source>
       <translation>자동: {0} {1} (확신도 {2}, {3})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="211" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="212" />
       <source>no automatic tag ({0})</source>
       <translation>자동 태그 없음 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="213" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="214" />
       <source>shown: {0} (corrected by hand)</source>
       <translation>표시: {0} (직접 수정함)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="225" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="226" />
       <source>no place saved</source>
       <translation>저장된 장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="235" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="236" />
       <source>The recording is missing: {0}</source>
       <translation>녹음 파일이 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="238" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="239" />
       <source>Loading the waveform…</source>
       <translation>파형을 불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="251" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="252" />
       <source>Cannot read the recording: {0}</source>
       <translation>녹음을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="293" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="294" />
       <source>Not saved: {0}</source>
       <translation>저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="296" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="297" />
       <source>Saved.</source>
       <translation>저장했습니다.</translation>
     </message>
@@ -203,14 +213,14 @@
   <context>
     <name>EntryListView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="103" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="106" />
       <source>%n entries match the filter</source>
       <translation>
         <numerusform>필터에 맞는 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="105" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="108" />
       <source>%n entries, newest first</source>
       <translation>
         <numerusform>기록 %n개, 최신순</numerusform>
@@ -317,22 +327,22 @@
   <context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="77" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="78" />
       <source>Show only {0} entries (several may be chosen)</source>
       <translation>{0} 기록만 보기 (여러 개 선택 가능)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="87" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="88" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="100" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="101" />
       <source>Search notes and places</source>
       <translation>메모와 장소 검색</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="106" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="107" />
       <source>Clear</source>
       <translation>지우기</translation>
     </message>
@@ -626,7 +636,7 @@
       <translation>위치를 찾는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/location_picker.py" line="155" />
+      <location filename="../../diary_app/ui/location_picker.py" line="158" />
       <source>Position found.</source>
       <translation>위치를 찾았습니다.</translation>
     </message>
@@ -1362,54 +1372,90 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>StatisticsView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="95" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <source>Mondays</source>
+      <extracomment>"on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate</extracomment>
+      <translation>월요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <source>Tuesdays</source>
+      <translation>화요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <source>Wednesdays</source>
+      <translation>수요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <source>Thursdays</source>
+      <translation>목요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <source>Fridays</source>
+      <translation>금요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <source>Saturdays</source>
+      <translation>토요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="30" />
+      <source>Sundays</source>
+      <translation>일요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="102" />
       <source>per month</source>
       <translation>월별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="96" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="103" />
       <source>per week</source>
       <translation>주별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="100" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="107" />
       <source>Emotions over time</source>
       <translation>시간에 따른 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="116" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="123" />
       <source>Entries per period</source>
       <translation>기간별 기록 수</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="119" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="126" />
       <source>Share of each emotion (%)</source>
       <translation>감정별 비율 (%)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="120" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="127" />
       <source>By hour of the day</source>
       <translation>시간대별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="121" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="128" />
       <source>By weekday</source>
       <translation>요일별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="172" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="179" />
       <source>Statistics unavailable: {0}</source>
       <translation>통계를 표시할 수 없습니다: {0}</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="183" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="190" />
       <source>%n entries</source>
       <translation>
         <numerusform>기록 %n개</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="222" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="229" />
       <source>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: most likely around {2}:00 and on {3}</source>
       <translation>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: 주로 {2}시 무렵, {3}에 많음</translation>
     </message>
@@ -1477,6 +1523,125 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/emotion_widgets.py" line="23" />
       <source>Untagged</source>
       <translation>태그 없음</translation>
+    </message>
+  </context>
+  <context>
+    <name>scenes</name>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="106" />
+      <source>airport</source>
+      <extracomment>code -&gt; name shown in its own language (never translated: a user must find their language) scene labels of the shipped models (TAU Urban Acoustic Scenes, UrbanSound8K), marked for lupdate</extracomment>
+      <translation>공항</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="107" />
+      <source>bus</source>
+      <translation>버스</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="108" />
+      <source>bus stop</source>
+      <translation>버스 정류장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="109" />
+      <source>tram</source>
+      <translation>트램</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="110" />
+      <source>metro</source>
+      <translation>지하철</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="111" />
+      <source>metro station</source>
+      <translation>지하철역</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="112" />
+      <source>park</source>
+      <translation>공원</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="113" />
+      <source>public square</source>
+      <translation>광장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="114" />
+      <source>shopping mall</source>
+      <translation>쇼핑몰</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="115" />
+      <source>pedestrian street</source>
+      <translation>보행자 거리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="116" />
+      <source>street traffic</source>
+      <translation>도로 교통</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="117" />
+      <source>street</source>
+      <translation>거리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="118" />
+      <source>air conditioner</source>
+      <translation>에어컨</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="119" />
+      <source>car horn</source>
+      <translation>자동차 경적</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="120" />
+      <source>children playing</source>
+      <translation>노는 아이들</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="121" />
+      <source>dog barking</source>
+      <translation>개 짖는 소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="122" />
+      <source>drilling</source>
+      <translation>드릴 소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="123" />
+      <source>engine idling</source>
+      <translation>엔진 공회전</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="124" />
+      <source>gunshot</source>
+      <translation>총소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="125" />
+      <source>jackhammer</source>
+      <translation>착암기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="126" />
+      <source>siren</source>
+      <translation>사이렌</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="127" />
+      <source>street music</source>
+      <translation>거리 음악</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="128" />
+      <source>unclassified</source>
+      <translation>분류되지 않음</translation>
     </message>
   </context>
 </TS>
