@@ -39,7 +39,7 @@ def test_export_then_import_through_the_page_with_progress_and_refresh(qtbot, fi
     with qtbot.waitSignal(box.finished, timeout=60_000) as sig:
         box.export_to(target)
         assert box.busy and not box.export_button.isEnabled() and not box.progress.isHidden()
-    assert sig.args[0] == "exported" and "30 entries" in sig.args[1] and target.is_file()
+    assert sig.args[0] == "exported" and "entries: 30" in sig.args[1] and target.is_file()
     assert box.export_button.isEnabled() and box.progress.isHidden()
 
     other = Diary(tmp_path / "other")
@@ -50,7 +50,7 @@ def test_export_then_import_through_the_page_with_progress_and_refresh(qtbot, fi
     qtbot.addWidget(box2)
     with qtbot.waitSignal(box2.finished, timeout=60_000) as sig:
         box2.import_from(target)
-    assert sig.args[0] == "imported" and "30 new entries added" in box2.status.text()
+    assert sig.args[0] == "imported" and "New entries added: 30;" in box2.status.text()
     assert other.count() == 30
     qtbot.waitUntil(lambda: len(created) == 30)  # the diary views refresh (debounced) from these
     other.close()
@@ -90,7 +90,7 @@ def test_automatic_backup_at_start_runs_off_the_gui_thread_only_when_due(qtbot, 
     qtbot.addWidget(window)
     holder = start_auto_backup(window, ctx, delay_ms=0)
     qtbot.waitUntil(lambda: len(backups_in(tmp_path / "auto")) == 1, timeout=60_000)
-    qtbot.waitUntil(lambda: "Backed up 30 entries" in window.statusBar().currentMessage(), timeout=10_000)
+    qtbot.waitUntil(lambda: "(entries: 30)" in window.statusBar().currentMessage(), timeout=10_000)
     assert holder.call is not None
     second = start_auto_backup(window, ctx, delay_ms=0)  # a week has not passed: nothing new
     qtbot.waitUntil(lambda: second.call is not None)

@@ -16,6 +16,168 @@
     </message>
   </context>
   <context>
+    <name>BackupBox</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="50" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="240" />
+      <source>Backup</source>
+      <extracomment>interval in days -&gt; label; "weekly" is the default a job finished: (kind, message) with kind in exported/imported/backed-up/failed</extracomment>
+      <translation>백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="57" />
+      <source>An export is one zip file with every recording (FLAC), all entries as JSON and a spreadsheet (CSV). Import merges an export into this diary by entry id.</source>
+      <translation>내보내기는 모든 녹음(FLAC), 모든 기록(JSON), 스프레드시트(CSV)를 담은 zip 파일 하나입니다. 가져오기는 내보낸 파일을 기록 ID 기준으로 이 일기에 합칩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="61" />
+      <source>Export…</source>
+      <translation>내보내기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="64" />
+      <source>Import…</source>
+      <translation>가져오기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="71" />
+      <source>Whole diary</source>
+      <translation>일기 전체</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="73" />
+      <source>Back up automatically</source>
+      <translation>자동으로 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every day</source>
+      <translation>매일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every week</source>
+      <translation>매주</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every month</source>
+      <translation>매월</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="83" />
+      <source>every {0} days</source>
+      <translation>{0}일마다</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="91" />
+      <source>keep </source>
+      <translation>보관 </translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="98" />
+      <source>Automatic backups</source>
+      <translation>자동 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="103" />
+      <source>Choose folder…</source>
+      <translation>폴더 선택…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="106" />
+      <source>Back up now</source>
+      <translation>지금 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="113" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="155" />
+      <source>Backup folder</source>
+      <translation>백업 폴더</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="114" />
+      <source>Choose a folder on another disk or a synced folder: a backup on the same disk does not survive a lost disk.</source>
+      <translation>다른 디스크나 동기화되는 폴더를 고르세요. 같은 디스크에 있는 백업은 디스크를 잃으면 함께 사라집니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="149" />
+      <source>No backup yet.</source>
+      <translation>아직 백업이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="151" />
+      <source>Last backup: {0}</source>
+      <translation>마지막 백업: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
+      <source>Export the diary</source>
+      <translation>일기 내보내기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="174" />
+      <source>Zip files (*.zip)</source>
+      <translation>Zip 파일 (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="173" />
+      <source>Import a diary export</source>
+      <translation>내보낸 일기 가져오기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="181" />
+      <source>Exporting…</source>
+      <translation>내보내는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="186" />
+      <source>Checking and importing…</source>
+      <translation>확인하고 가져오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="191" />
+      <source>Backing up…</source>
+      <translation>백업하는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="222" />
+      <source>Import done. New entries added: {0}; already in the diary and kept as they are: {1}.</source>
+      <translation>가져오기 완료. 새로 추가한 기록: {0}개, 이미 있어 그대로 둔 기록: {1}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="225" />
+      <source>Saved to {2} (entries: {0}, {1:.1f} MB).</source>
+      <translation>{2}에 저장했습니다 (기록 {0}개, {1:.1f} MB).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="227" />
+      <source>Entries without a recording on disk: {0}.</source>
+      <translation>디스크에 녹음이 없는 기록: {0}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="276" />
+      <source>Backup saved to {1} (entries: {0})</source>
+      <translation>{1}에 백업했습니다 (기록 {0}개)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="234" />
+      <source>Not imported: {0}. The diary was not changed.</source>
+      <translation>가져오지 못했습니다: {0}. 일기는 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="236" />
+      <source>Failed: {0}</source>
+      <translation>실패: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="283" />
+      <source>Automatic backup to {0} failed: {1}</source>
+      <translation>{0}(으)로 자동 백업하지 못했습니다: {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>CalendarView</name>
     <message numerus="yes">
       <location filename="../../diary_app/ui/browse/calendar_view.py" line="132" />
@@ -1049,309 +1211,309 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="111" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
       <source>Recording</source>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="119" />
       <source>System default</source>
       <translation>시스템 기본값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="122" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
       <source>{0} (not connected)</source>
       <translation>{0} (연결 안 됨)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="125" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="129" />
       <source>Input device</source>
       <translation>입력 장치</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="130" />
       <source>No microphone was found. Connect one to record.</source>
       <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="136" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="140" />
       <source> s</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="139" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
       <source>Maximum recording length</source>
       <translation>최대 녹음 길이</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="147" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="151" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
       <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
       <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="153" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="157" />
       <source>Scene confidence threshold</source>
       <translation>장소 신뢰도 기준값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="159" />
       <source>Remind me every day</source>
       <translation>매일 알림 받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="169" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="173" />
       <source>Daily reminder</source>
       <translation>매일 알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="177" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="181" />
       <source>Appearance</source>
       <translation>화면</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="185" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="189" />
       <source>Language</source>
       <translation>언어</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="186" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="190" />
       <source>The new language applies after a restart.</source>
       <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Follow the system</source>
       <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Light</source>
       <translation>밝게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Dark</source>
       <translation>어둡게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="198" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="202" />
       <source>Theme</source>
       <translation>테마</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="211" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="215" />
       <source>Privacy</source>
       <translation>개인정보</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="213" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
       <source>Allow Sound Diary to use the microphone</source>
       <translation>사운드 다이어리의 마이크 사용 허용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="221" />
       <source>Offer to save the place of a recording</source>
       <translation>녹음 장소 저장 제안</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="227" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="231" />
       <source>Analysis models</source>
       <translation>분석 모델</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Name</source>
       <translation>이름</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Task</source>
       <translation>용도</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Kind</source>
       <translation>종류</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Source</source>
       <translation>출처</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Active</source>
       <translation>사용 중</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="249" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="253" />
       <source>Use this model</source>
       <translation>이 모델 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="252" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="256" />
       <source>Remove</source>
       <translation>삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="255" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="259" />
       <source>Add from folder…</source>
       <translation>폴더에서 추가…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="258" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="262" />
       <source>Download from Hugging Face…</source>
       <translation>Hugging Face에서 내려받기…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
       <source>speech emotion</source>
       <translation>음성 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
       <source>scene</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
       <source>shipped</source>
       <translation>기본 제공</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
       <source>user</source>
       <translation>사용자</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
       <source>yes</source>
       <translation>예</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="288" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="292" />
       <source>none installed</source>
       <translation>설치된 모델 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="293" />
       <source>Speech model: {0} — Scene model: {1}</source>
       <translation>음성 모델: {0} — 장소 모델: {1}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="311" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="315" />
       <source>Select a model to see its model card.</source>
       <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="314" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="318" />
       <source>This model folder cannot be read: {0}</source>
       <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="320" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
       <source>Labels: {0}</source>
       <translation>레이블: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="322" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="326" />
       <source>Label map: {0}</source>
       <translation>레이블 대응: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
       <source>Training data: {0}</source>
       <translation>학습 데이터: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="332" />
       <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
       <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="331" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
       <source>Metrics: {0}</source>
       <translation>성능: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="334" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="338" />
       <source>Licence: {0}</source>
       <translation>라이선스: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="339" />
       <source>Folder: {0}</source>
       <translation>폴더: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="349" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="353" />
       <source>{0} is now the active model.</source>
       <translation>이제 {0} 모델을 사용합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="359" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="363" />
       <source>Remove model</source>
       <translation>모델 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="360" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="364" />
       <source>Delete the model {0} from this computer?</source>
       <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="368" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
       <source>Removed {0}.</source>
       <translation>{0}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="376" />
       <source>Choose a model folder</source>
       <translation>모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="377" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="381" />
       <source>Download a model</source>
       <translation>모델 내려받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="378" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="382" />
       <source>Hugging Face model id (an audio-classification checkpoint):</source>
       <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="389" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="393" />
       <source>Installing {0}…</source>
       <translation>{0} 설치 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="414" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="418" />
       <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
       <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="424" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="428" />
       <source>Map labels onto emotions</source>
       <translation>레이블을 감정에 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="425" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="429" />
       <source>These labels are not emotions Sound Diary knows: {0}.
 Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
       <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
 각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="436" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="440" />
       <source>You are offline: {0}</source>
       <translation>오프라인 상태입니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="438" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="442" />
       <source>Could not install {0}: {1}</source>
       <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>

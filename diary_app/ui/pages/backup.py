@@ -219,12 +219,12 @@ class BackupBox(QGroupBox):
     def _done(self, kind: str, report) -> None:
         self._finish()
         if kind == "imported":
-            text = self.tr("{0} new entries added, {1} already in the diary (kept as they are).").format(
+            text = self.tr("Import done. New entries added: {0}; already in the diary and kept as they are: {1}.").format(
                 report.added, report.already_present)
         else:
-            text = self.tr("Saved {0} entries ({1:.1f} MB) to {2}.").format(report.entries, report.bytes / 1e6, report.path)
+            text = self.tr("Saved to {2} (entries: {0}, {1:.1f} MB).").format(report.entries, report.bytes / 1e6, report.path)
             if report.missing_audio:
-                text += " " + self.tr("{0} entries had no recording on disk.").format(len(report.missing_audio))
+                text += " " + self.tr("Entries without a recording on disk: {0}.").format(len(report.missing_audio))
         self.status.setText(text)
         self.finished.emit(kind, text)
 
@@ -273,7 +273,7 @@ def start_auto_backup(window, ctx: AppContext, delay_ms: int = 5000) -> _AutoBac
 def _auto_done(window, report) -> None:
     if report is None:
         return  # not due
-    message = QCoreApplication.translate("BackupBox", "Backed up {0} entries to {1}").format(report.entries, report.path)
+    message = QCoreApplication.translate("BackupBox", "Backup saved to {1} (entries: {0})").format(report.entries, report.path)
     log.info(message)
     if hasattr(window, "statusBar"):
         window.statusBar().showMessage(message, 15_000)
