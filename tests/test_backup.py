@@ -175,7 +175,7 @@ def test_automatic_backups_run_when_due_and_keep_the_newest(tmp_path):
     assert auto_backup_if_due(diary, folder, 7, keep=2, now=NOW) is None  # empty diary: nothing to keep
     fill_demo_diary(diary, 8, 2, with_audio=1, seed=5, now=NOW)
     made = []
-    for day in range(0, 30):
+    for day in range(30):
         r = auto_backup_if_due(diary, folder, 7, keep=2, now=NOW + timedelta(days=day))
         if r is not None:
             made.append(day)
@@ -193,7 +193,7 @@ def test_automatic_backups_run_when_due_and_keep_the_newest(tmp_path):
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "diary_app", *args, "--data-dir", str(data_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_cli_export_and_import(demo, tmp_path):

@@ -9,12 +9,12 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from diary_app.settings import Settings  # noqa: E402
-from diary_app.store import Diary  # noqa: E402
-from diary_app.store.backup import backups_in  # noqa: E402
-from diary_app.store.demo import fill_demo_diary  # noqa: E402
-from diary_app.ui.context import AppContext  # noqa: E402
-from diary_app.ui.pages.backup import BackupBox, start_auto_backup  # noqa: E402
+from diary_app.settings import Settings
+from diary_app.store import Diary
+from diary_app.store.backup import backups_in
+from diary_app.store.demo import fill_demo_diary
+from diary_app.ui.context import AppContext
+from diary_app.ui.pages.backup import BackupBox, start_auto_backup
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 

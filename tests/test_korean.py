@@ -3,6 +3,7 @@ no English left in emotion names, filter chips, legends, the detail, weekday/mon
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -12,13 +13,19 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QLocale  # noqa: E402
-from PySide6.QtGui import QImage, QPainter  # noqa: E402
-from PySide6.QtWidgets import QLabel, QStyleOptionViewItem, QToolButton  # noqa: E402
+from browse_helpers import add_known
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QLabel, QStyleOptionViewItem, QToolButton
 
-from browse_helpers import add_known  # noqa: E402
-from diary_app.store import Diary  # noqa: E402
-from diary_app.ui.i18n import install_translator, locale_datetime, month_name, scene_name, weekday_name  # noqa: E402
+from diary_app.store import Diary
+from diary_app.ui.i18n import (
+    install_translator,
+    locale_datetime,
+    month_name,
+    scene_name,
+    weekday_name,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 # 2026-11-30 is a Monday
@@ -40,7 +47,7 @@ print("OK" if check.ok else "NOT OK", check.describe(), "boxes=" + "".join(check
 
 def _font_check(*args: str) -> str:
     proc = subprocess.run([sys.executable, "-c", FONT_CHECK, *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=60, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+                          timeout=60, check=False, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -51,7 +58,7 @@ def test_shipped_font_covers_korean_and_hangul_renders_not_as_boxes(tmp_path):
     # without the shipped font the check must fail (on this machine, with no CJK font, as boxes)
     out = _font_check("empty", str(tmp_path))
     assert out.startswith("NOT OK") and "no font loaded" in out
-    has_cjk = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True).stdout.strip()
+    has_cjk = subprocess.run(["fc-list", ":lang=ko"], capture_output=True, text=True, check=False).stdout.strip()
     if not has_cjk:
         assert "boxes=소리일기" in out
 
@@ -100,7 +107,7 @@ class RecordingPainter(QPainter):
         super().__init__(image)
         self.texts: list[str] = []
 
-    def drawText(self, *args):  # noqa: N802
+    def drawText(self, *args):
         self.texts.append(next(a for a in args if isinstance(a, str)))
         return super().drawText(*args)
 
