@@ -210,3 +210,35 @@ def test_cli_export_and_import(demo, tmp_path):
     junk.write_text("no")
     r = _cli("import", str(junk), data_dir=tmp_path / "new")
     assert r.returncode == 1 and "not a zip file" in r.stderr and "not changed" in r.stderr
+
+
+def test_an_export_while_the_diary_changes_holds_the_diary_as_it_was_and_still_imports(tmp_path, monkeypatch):
+    """The automatic backup runs while the user works: deleting entries mid-export must not skip others."""
+    from diary_app.store import backup
+
+    monkeypatch.setattr(backup, "EXPORT_BATCH", 7)  # many fetches, as with a diary of thousands
+    diary = Diary(tmp_path / "busy")
+    fill_demo_diary(diary, 120, 20, with_audio=3, seed=21, now=NOW)
+    before = _snapshot(diary)
+    order = [str(e.id) for e in iter_entries(diary)]
+    deleted = []
+
+    def progress(done: int, _total: int) -> None:
+        if done == 60:  # one entry already in the zip, one not yet written
+            for victim in (order[10], order[90]):
+                diary.delete(victim)
+                deleted.append(victim)
+
+    report = export_diary(diary, tmp_path / "busy.zip", progress)
+    assert report.entries == 120 and report.missing_audio == [order[90]]
+    with zipfile.ZipFile(tmp_path / "busy.zip") as zf:
+        ids = [e["id"] for e in json.loads(zf.read("entries.json"))["entries"]]
+    assert ids == order  # none skipped, none repeated
+    restored = Diary(tmp_path / "restored")
+    result = import_diary(restored, tmp_path / "busy.zip")
+    assert result.skipped_without_audio == [__import__("uuid").UUID(order[90])]
+    assert result.added == 119
+    expected = {k: v for k, v in before.items() if k != order[90]}
+    assert _snapshot(restored) == expected
+    diary.close()
+    restored.close()

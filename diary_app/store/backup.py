@@ -19,7 +19,9 @@ Import is all or nothing: every recording is first copied to a staging folder in
 and checked against its SHA-256; only when the whole file checks out are the recordings moved into
 the audio folder and the rows inserted in one transaction (``Diary.add_entries``). A corrupt or
 foreign file therefore changes nothing. Entries whose id the diary already has are kept as they
-are in the diary (merge by id, never a duplicate).
+are in the diary (merge by id, never a duplicate). An entry exported without a recording (its
+audio was lost before the export; ``"audio": null``) is reported and skipped, because the diary
+keeps no entry without audio.
 
 No Qt here: the CLI, the Settings page and the automatic backup at start all call these functions
 (the GUI on a worker thread).
@@ -43,6 +45,8 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from sqlmodel import Session, col, select
 
 from diary_app.store.diary import AUDIO_SUFFIX, Diary, EntryNotFound
 from diary_app.store.models import AnalysisState, Entry, SyncState
@@ -87,18 +91,25 @@ class ImportReport:
     seconds: float
     added_ids: list[uuid.UUID] = field(default_factory=list)
     dry_run: bool = False
+    #: entries the export holds without a recording (it was lost before the export): not imported
+    skipped_without_audio: list[uuid.UUID] = field(default_factory=list)
 
 
 # -- reading the diary ----------------------------------------------------------------------------
-def iter_entries(diary: Diary, page_size: int = 1000) -> Iterator[Entry]:
-    """Every entry, oldest first, through the diary's paged query (constant memory per page)."""
-    offset = 0
-    while True:
-        page = diary.query(limit=page_size, offset=offset, newest_first=False)
-        yield from page.items
-        offset += len(page.items)
-        if not page.has_more or not page.items:
-            return
+#: rows fetched per round trip while streaming the export
+EXPORT_BATCH = 500
+
+
+def iter_entries(diary: Diary, batch: int | None = None) -> Iterator[Entry]:
+    """Every entry, oldest first, from ONE statement: SQLite (WAL) reads it from one snapshot.
+
+    Why not the paged ``Diary.query``: an entry deleted or added while a backup runs (the automatic
+    one runs while the user works) shifts offset pages, and one entry would be skipped or repeated.
+    One streaming statement sees the diary as it was when the export began, in constant memory.
+    """
+    stmt = select(Entry).order_by(col(Entry.created_at), col(Entry.id)).execution_options(yield_per=batch or EXPORT_BATCH)
+    with Session(diary.engine, expire_on_commit=False) as s:
+        yield from s.exec(stmt)
 
 
 def entry_columns() -> list[str]:
@@ -216,8 +227,11 @@ def export_diary(diary: Diary, target: str | Path, progress: Progress | None = N
                 data = entry_to_dict(entry)
                 audio = diary.audio_path(entry)
                 arcname = f"{AUDIO_DIR}/{entry.id}{AUDIO_SUFFIX}"
-                if audio.is_file():
+                try:
                     digest, size = _copy_into_zip(zf, audio, arcname)
+                except FileNotFoundError:  # lost, or deleted while the export ran (the row is from before)
+                    digest = None
+                if digest is not None:
                     data.update(audio=arcname, audio_sha256=digest, audio_bytes=size)
                     audio_n += 1
                 else:
@@ -245,13 +259,14 @@ def export_diary(diary: Diary, target: str | Path, progress: Progress | None = N
 def _copy_into_zip(zf: zipfile.ZipFile, source: Path, arcname: str) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    info = zipfile.ZipInfo(arcname, date_time=time.gmtime(source.stat().st_mtime)[:6])
-    info.compress_type = zipfile.ZIP_STORED  # FLAC is compressed already
-    with open(source, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
-        while chunk := src.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-            dst.write(chunk)
+    with open(source, "rb") as src:  # opened first: a missing file never leaves a half member in the zip
+        info = zipfile.ZipInfo(arcname, date_time=time.gmtime(os.fstat(src.fileno()).st_mtime)[:6])
+        info.compress_type = zipfile.ZIP_STORED  # FLAC is compressed already
+        with zf.open(info, "w", force_zip64=True) as dst:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                dst.write(chunk)
     return digest.hexdigest(), size
 
 
@@ -310,6 +325,7 @@ def import_diary(diary: Diary, source: str | Path, progress: Progress | None = N
     with zf:
         raw_entries = read_manifest(zf)
         entries: list[tuple[Entry, str, str]] = []
+        without_audio: list[uuid.UUID] = []
         seen: set[uuid.UUID] = set()
         for i, data in enumerate(raw_entries):
             entry = entry_from_dict(data, where=f"entry {i + 1} of {len(raw_entries)}")
@@ -317,8 +333,12 @@ def import_diary(diary: Diary, source: str | Path, progress: Progress | None = N
                 raise BackupError(f"entry {i + 1}: id {entry.id} appears twice in the file")
             seen.add(entry.id)
             arcname, digest = data.get("audio"), data.get("audio_sha256")
+            if arcname is None and "audio" in data:
+                # exported without one (lost before the export): the diary keeps no entry without audio
+                without_audio.append(entry.id)
+                continue
             if not isinstance(arcname, str) or not isinstance(digest, str):
-                raise BackupError(f"entry {i + 1} ({entry.id}) has no recording in the file")
+                raise BackupError(f"entry {i + 1} ({entry.id}) names no recording and no SHA-256 for it")
             entries.append((entry, arcname, digest))
         new = [t for t in entries if not _has(diary, t[0].id)]
         added_ids = [e.id for e, _, _ in new]  # before the insert expires the instances
@@ -334,8 +354,9 @@ def import_diary(diary: Diary, source: str | Path, progress: Progress | None = N
                 _commit(diary, staged)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return ImportReport(entries_in_file=len(entries), added=len(new), already_present=len(entries) - len(new),
-                        seconds=time.perf_counter() - t0, added_ids=added_ids, dry_run=dry_run)
+    return ImportReport(entries_in_file=len(entries) + len(without_audio), added=len(new),
+                        already_present=len(entries) - len(new), seconds=time.perf_counter() - t0,
+                        added_ids=added_ids, dry_run=dry_run, skipped_without_audio=without_audio)
 
 
 def _has(diary: Diary, entry_id: uuid.UUID) -> bool:

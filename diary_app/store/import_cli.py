@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
         diary.close()
     if report.added:
         print(file=sys.stderr)
+    if report.skipped_without_audio:
+        print(f"warning: {len(report.skipped_without_audio)} entries in the file have no recording and were not "
+              "imported (the export was made after their audio was lost)", file=sys.stderr)
     verb = "would add" if report.dry_run else "added"
     print(f"{args.file}: {report.entries_in_file} entries; {verb} {report.added}, "
           f"{report.already_present} already in the diary (kept as they are) ({report.seconds:.1f} s)")

@@ -19,7 +19,7 @@
     <name>BackupBox</name>
     <message>
       <location filename="../../diary_app/ui/pages/backup.py" line="50" />
-      <location filename="../../diary_app/ui/pages/backup.py" line="240" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="243" />
       <source>Backup</source>
       <extracomment>interval in days -&gt; label; "weekly" is the default a job finished: (kind, message) with kind in exported/imported/backed-up/failed</extracomment>
       <translation>백업</translation>
@@ -148,31 +148,36 @@
     </message>
     <message>
       <location filename="../../diary_app/ui/pages/backup.py" line="225" />
+      <source>Entries in the file without a recording, not imported: {0}.</source>
+      <translation>녹음이 없어 가져오지 않은 기록: {0}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="228" />
       <source>Saved to {2} (entries: {0}, {1:.1f} MB).</source>
       <translation>{2}에 저장했습니다 (기록 {0}개, {1:.1f} MB).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="227" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="230" />
       <source>Entries without a recording on disk: {0}.</source>
       <translation>디스크에 녹음이 없는 기록: {0}개.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="276" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="279" />
       <source>Backup saved to {1} (entries: {0})</source>
       <translation>{1}에 백업했습니다 (기록 {0}개)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="234" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="237" />
       <source>Not imported: {0}. The diary was not changed.</source>
       <translation>가져오지 못했습니다: {0}. 일기는 바뀌지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="236" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="239" />
       <source>Failed: {0}</source>
       <translation>실패: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="283" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="286" />
       <source>Automatic backup to {0} failed: {1}</source>
       <translation>{0}(으)로 자동 백업하지 못했습니다: {1}</translation>
     </message>
@@ -1100,105 +1105,105 @@
   <context>
     <name>ReviewPanel</name>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="70" />
+      <location filename="../../diary_app/ui/review_panel.py" line="71" />
       <source>Retry analysis</source>
       <translation>다시 분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="81" />
+      <location filename="../../diary_app/ui/review_panel.py" line="82" />
       <source>A note about this moment (optional)</source>
       <translation>이 순간에 대한 메모 (선택)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="83" />
+      <location filename="../../diary_app/ui/review_panel.py" line="84" />
       <source>Public (friends can see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="85" />
+      <location filename="../../diary_app/ui/review_panel.py" line="86" />
       <source>Save location</source>
       <translation>위치 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="95" />
+      <location filename="../../diary_app/ui/review_panel.py" line="96" />
       <source>Save</source>
       <translation>저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="99" />
+      <location filename="../../diary_app/ui/review_panel.py" line="100" />
       <source>Discard</source>
       <translation>버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="108" />
+      <location filename="../../diary_app/ui/review_panel.py" line="109" />
       <source>Automatic tag</source>
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="121" />
+      <location filename="../../diary_app/ui/review_panel.py" line="122" />
       <source>Your tag (pick another if it does not fit)</source>
       <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="160" />
+      <location filename="../../diary_app/ui/review_panel.py" line="161" />
       <source>Recorded {0} at {1} · {2} s</source>
       <translation>{0} {1}에 녹음 · {2}초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="183" />
-      <location filename="../../diary_app/ui/review_panel.py" line="228" />
+      <location filename="../../diary_app/ui/review_panel.py" line="184" />
+      <location filename="../../diary_app/ui/review_panel.py" line="229" />
       <source>Analysing…</source>
       <translation>분석 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="185" />
+      <location filename="../../diary_app/ui/review_panel.py" line="186" />
       <source>The tag appears here in a moment. You can already write a note.</source>
       <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="193" />
+      <location filename="../../diary_app/ui/review_panel.py" line="194" />
       <source>Analysis failed: {0}
 The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>분석에 실패했습니다: {0}
 기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="206" />
+      <location filename="../../diary_app/ui/review_panel.py" line="207" />
       <source>Confidence: {0} %</source>
       <translation>신뢰도: {0} %</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="208" />
+      <location filename="../../diary_app/ui/review_panel.py" line="209" />
       <source>From the voice in the recording (speech emotion)</source>
       <translation>녹음 속 목소리에서 (음성 감정)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="211" />
+      <location filename="../../diary_app/ui/review_panel.py" line="212" />
       <source>From the surroundings: the scene sounds like “{0}”</source>
       <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="218" />
+      <location filename="../../diary_app/ui/review_panel.py" line="219" />
       <source>Also possible: {0}</source>
       <translation>다른 가능성: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="226" />
+      <location filename="../../diary_app/ui/review_panel.py" line="227" />
       <source>Waiting for the analysis…</source>
       <translation>분석을 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="227" />
+      <location filename="../../diary_app/ui/review_panel.py" line="228" />
       <source>Loading the models (first time only)…</source>
       <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="274" />
+      <location filename="../../diary_app/ui/review_panel.py" line="275" />
       <source>Discard recording</source>
       <translation>녹음 버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="275" />
+      <location filename="../../diary_app/ui/review_panel.py" line="276" />
       <source>Delete this recording and its entry? This cannot be undone.</source>
       <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>

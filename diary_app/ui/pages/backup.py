@@ -221,6 +221,9 @@ class BackupBox(QGroupBox):
         if kind == "imported":
             text = self.tr("Import done. New entries added: {0}; already in the diary and kept as they are: {1}.").format(
                 report.added, report.already_present)
+            if report.skipped_without_audio:
+                text += " " + self.tr("Entries in the file without a recording, not imported: {0}.").format(
+                    len(report.skipped_without_audio))
         else:
             text = self.tr("Saved to {2} (entries: {0}, {1:.1f} MB).").format(report.entries, report.bytes / 1e6, report.path)
             if report.missing_audio:
