@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+import uuid
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -236,7 +237,7 @@ def test_an_export_while_the_diary_changes_holds_the_diary_as_it_was_and_still_i
     assert ids == order  # none skipped, none repeated
     restored = Diary(tmp_path / "restored")
     result = import_diary(restored, tmp_path / "busy.zip")
-    assert result.skipped_without_audio == [__import__("uuid").UUID(order[90])]
+    assert result.skipped_without_audio == [uuid.UUID(order[90])]
     assert result.added == 119
     expected = {k: v for k, v in before.items() if k != order[90]}
     assert _snapshot(restored) == expected
