@@ -186,7 +186,7 @@ class BackupBox(QGroupBox):
                     self.tr("Checking and importing…"))
 
     def backup_now(self) -> None:
-        diary, folder, keep = self.ctx.diary, backup_folder(self.settings), int(self.settings.backup_keep)
+        diary, folder, keep = self.ctx.diary, backup_folder(self.settings), max(1, int(self.settings.backup_keep))
         self._start(lambda progress: store_backup.make_backup(diary, folder, keep, progress), "backed-up",
                     self.tr("Backing up…"))
 
@@ -263,7 +263,7 @@ def start_auto_backup(window, ctx: AppContext, delay_ms: int = 5000) -> _AutoBac
         if not settings.backup_enabled:
             return
         diary, folder = ctx.diary, backup_folder(settings)
-        interval, keep = float(settings.backup_interval_days), int(settings.backup_keep)
+        interval, keep = max(0.0, float(settings.backup_interval_days)), max(1, int(settings.backup_keep))
         call = BackgroundCall(lambda _progress: store_backup.auto_backup_if_due(diary, folder, interval, keep))
         call.signals.done.connect(lambda report: _auto_done(window, report))
         call.signals.failed.connect(lambda exc: _auto_failed(window, folder, exc))
