@@ -20,11 +20,18 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "models": ("diary_app.analysis.models_cli", "list, add or remove analysis models"),
     "sync-server": ("diary_app.sync.server.cli", "run the friends sync server"),
     "demo-data": ("diary_app.store.demo_cli", "fill a diary with realistic generated entries"),
+    "export": ("diary_app.store.export_cli", "write the whole diary (recordings, JSON, CSV) to a zip"),
+    "import": ("diary_app.store.import_cli", "restore or merge a diary export zip (by entry id)"),
 }
+
+#: shown under the command list: a user must learn here how the window is opened
+EPILOG = ("Run diary-app with no command to open the app window. The commands above never open it: "
+          "they work in the terminal (no screen needed) and exit.")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="diary-app", description="Sound Diary: an audio emotion diary.")
+    parser = argparse.ArgumentParser(prog="diary-app", description="Sound Diary: an audio emotion diary.",
+                                     epilog=EPILOG)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--selftest", action="store_true", help="check models, diary and map without a screen, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -112,6 +112,7 @@ class Selftest:
             self.step("diary", self.check_diary)
             self.step("map", self.check_map)
             self.step("gui", self.check_gui)
+            self.step("korean font", self.check_korean_font)
         finally:
             if self.diary is not None:
                 self.diary.close()
@@ -333,6 +334,25 @@ class Selftest:
         if missing:
             detail += f"; not in this build: {', '.join(missing)}"
         return detail
+
+    def check_korean_font(self) -> str:
+        """A translation that loads is not enough: without a Hangul font every syllable is a box."""
+        try:
+            import PySide6.QtWidgets  # noqa: F401
+        except ImportError as exc:
+            raise Skip(f"Qt widgets not available ({exc})") from None
+        app = _qapp()
+        from diary_app.ui.fonts import korean_rendering
+        from diary_app.ui.i18n import install_translator
+
+        install_translator("ko", app)
+        try:
+            check = korean_rendering(app.font())
+        finally:
+            install_translator("en", app)
+        if not check.ok:
+            raise RuntimeError(check.describe())
+        return check.describe()
 
 
 def _qapp():

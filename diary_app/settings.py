@@ -27,6 +27,11 @@ class Settings:
     mic_consent: bool = False
     location_consent: bool = False
     recent_places: list[dict] = field(default_factory=list)
+    # automatic backups (store/backup.py): a dated zip every interval, the newest ``backup_keep`` kept
+    backup_enabled: bool = True
+    backup_folder: str | None = None  # None = <data folder>/backups (pick another disk in Settings)
+    backup_interval_days: int = 7
+    backup_keep: int = 2
 
     @classmethod
     def path(cls) -> Path:

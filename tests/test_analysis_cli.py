@@ -32,7 +32,8 @@ def test_json_for_one_speech_file(models, speech_clip, capsys):
     assert main(["analyze", str(speech_clip), "--json", *_args(models)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, dict) and data["branch"] == "speech"
-    result = AnalysisResult.from_dict(data)
+    assert data["path"] == str(speech_clip)  # the input path, as given
+    result = AnalysisResult.from_dict({k: v for k, v in data.items() if k != "path"})
     assert sum(result.emotion_probabilities.values()) == pytest.approx(1.0)
     assert result.models["speech"] == "wavlm"
 
@@ -42,7 +43,7 @@ def test_environment_branch_and_threshold_from_the_command_line(models, siren_cl
     data = json.loads(capsys.readouterr().out)
     assert data["branch"] == "environment" and data["scene"] == "tram" and data["emotion"] == "angry"
     assert data["confidence"] > 0.7
-    assert main(["analyze", str(siren_clip), "--json", "--branch", "environment", "--threshold", "1.01", *_args(models)]) == 0
+    assert main(["analyze", str(siren_clip), "--json", "--branch", "environment", "--threshold", "1", *_args(models)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["scene"] == "unclassified" and data["emotion"] == "surprise"
 
@@ -56,8 +57,12 @@ def test_bad_file_is_reported_and_the_others_still_run(models, speech_clip, sire
     captured = capsys.readouterr()
     assert rc == 1
     data = json.loads(captured.out)
-    assert isinstance(data, list) and len(data) == 2  # both good files analysed
-    assert data[0]["evidence"]["source"] == str(speech_clip) and data[1]["evidence"]["source"] == str(siren_clip)
+    assert isinstance(data, list) and len(data) == 4  # one object per input, in input order
+    assert [d["path"] for d in data] == [str(speech_clip), str(bad), str(empty), str(siren_clip)]
+    assert data[0]["evidence"]["source"] == str(speech_clip) and data[3]["evidence"]["source"] == str(siren_clip)
+    assert "error" not in data[0] and "error" not in data[3] and "emotion" in data[3]
+    assert set(data[1]) == {"path", "error"} and "broken.wav" in data[1]["error"]["message"]
+    assert data[2]["error"]["kind"] == "empty" and "emotion" not in data[2]
     errors = [l for l in captured.err.splitlines() if l.startswith("error:")]
     assert len(errors) == 2 and "broken.wav" in errors[0] and "empty.flac" in errors[1]
     assert "Traceback" not in captured.err
@@ -86,5 +91,43 @@ def test_real_entry_point_in_a_subprocess(models, engine_clip, tmp_path):
     )
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
-    assert len(data) == 1 and data[0]["branch"] in ("speech", "environment")
+    assert len(data) == 2 and data[0]["branch"] in ("speech", "environment")
+    assert data[0]["path"] == str(engine_clip)
+    assert data[1]["path"] == str(tmp_path / "missing.wav") and data[1]["error"]["kind"] == "missing"
     assert "missing.wav" in proc.stderr and "file not found" in proc.stderr
+
+
+def test_three_inputs_with_one_failure_give_three_objects(models, speech_clip, siren_clip, tmp_path, capsys):
+    missing = tmp_path / "gone.flac"
+    rc = main(["analyze", str(speech_clip), str(missing), str(siren_clip), "--json", *_args(models)])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 1 and len(data) == 3
+    assert [("error" in d, d["path"]) for d in data] == [(False, str(speech_clip)), (True, str(missing)), (False, str(siren_clip))]
+
+
+def test_a_single_failing_file_still_prints_its_error_object(tmp_path, models, capsys):
+    rc = main(["analyze", str(tmp_path / "nope.wav"), "--json", *_args(models)])
+    data = json.loads(capsys.readouterr().out)
+    assert rc == 1 and data["path"] == str(tmp_path / "nope.wav") and data["error"]["message"]
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "abc"])
+def test_threshold_outside_zero_to_one_is_refused(value, speech_clip, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", str(speech_clip), "--threshold", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--threshold" in err and "0 to 1" in err
+
+
+def test_help_says_no_command_opens_the_app_and_no_command_does(monkeypatch, capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "with no command to open the app window" in out and "never open it" in out
+    assert "export" in out and "import" in out
+    opened = []
+    import diary_app.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "run_gui", lambda: opened.append(True) or 0)
+    assert main([]) == 0 and opened == [True]

@@ -65,7 +65,7 @@ def test_frozen_selftest_passes(bundle, tmp_path):
     print(f"\nfrozen selftest: {seconds:.1f} s\n{proc.stdout}")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     assert "(frozen," in proc.stdout
-    for step in ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui"):
+    for step in ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui", "korean font"):
         assert step in proc.stdout
     assert proc.stdout.strip().splitlines()[-1].startswith("selftest: PASS")
     # the user's data goes to the data folder, never into the bundle

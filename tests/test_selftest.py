@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui")
+STEPS = ("environment", "models", "analyse speech", "analyse noise", "diary", "map", "gui", "korean font")
 SCENES = ["park", "bus", "metro"]
 
 
@@ -58,6 +58,7 @@ def test_selftest_passes_and_names_each_step(tiny_scene_model):
     # QtWebEngine is installed in this venv, so the map must really render, not skip
     assert lines["map"].startswith("PASS") and "Leaflet loaded" in lines["map"], out
     assert lines["gui"].startswith("PASS") and "settings" in lines["gui"], out
+    assert lines["korean font"].startswith("PASS") and "NanumGothic covers Korean" in lines["korean font"], out
     assert out.strip().splitlines()[-1].startswith("selftest: PASS")
 
 

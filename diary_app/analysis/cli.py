@@ -13,14 +13,32 @@ import sys
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="audio files (wav, flac, ogg, mp3)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per file (a JSON list for several files)")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object per file (a JSON list for several files, in input order); each "
+                             "has the input \"path\", and a file that failed has an \"error\" object instead of results")
     parser.add_argument("--speech-model", metavar="X", help="speech-emotion model: installed name, folder or hub id")
     parser.add_argument("--scene-model", metavar="Y", help="scene model: installed name or folder")
-    parser.add_argument("--threshold", type=float, default=None,
+    parser.add_argument("--threshold", type=_fraction, default=None,
                         help="scene confidence below which the scene is 'unclassified' (default: settings, 0.70)")
     parser.add_argument("--branch", choices=("auto", "speech", "environment"), default="auto",
                         help="skip speech detection and force one branch (default: auto)")
     parser.add_argument("--device", default=None, help="torch device, e.g. cpu or cuda (default: cuda if available)")
+
+
+def _fraction(text: str) -> float:
+    """A confidence threshold: a number from 0 to 1 (argparse turns the ValueError into a usage error)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a confidence from 0 to 1, e.g. 0.7") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is outside 0-1; give a confidence from 0 to 1, e.g. 0.7")
+    return value
+
+
+def error_object(path: str, exc: BaseException, kind: str) -> dict:
+    """What ``--json`` prints in place of a file that failed: its path and why, never a silent gap."""
+    return {"path": str(path), "error": {"kind": kind, "type": type(exc).__name__, "message": str(exc)}}
 
 
 def summary(result) -> str:
@@ -67,15 +85,18 @@ def run(args: argparse.Namespace) -> int:
         except AudioLoadError as exc:
             failed += 1
             _error(progress, f"error: {exc}")
+            results.append(error_object(path, exc, exc.reason))
         except ModelNotAvailable as exc:
             failed += 1
             _error(progress, f"error: {path}: {exc}")
+            results.append(error_object(path, exc, "model-not-available"))
         except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others
             failed += 1
             _error(progress, f"error: {path}: {type(exc).__name__}: {exc}")
+            results.append(error_object(path, exc, "analysis-failed"))
         else:
             if args.json:
-                results.append(result.to_dict())
+                results.append({"path": str(path), **result.to_dict()})
             else:
                 _out(progress, f"{path}\n{summary(result)}")
         if progress is not None:
@@ -83,9 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if progress is not None:
         progress.close()
     if args.json:
-        payload = results if len(files) > 1 else (results[0] if results else None)
-        if payload is not None:
-            print(json.dumps(payload, indent=2, ensure_ascii=False))
+        # one object per input, in input order, failures included (an error object in their place)
+        payload = results if len(files) > 1 else results[0]
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     if failed:
         print(f"{failed} of {len(files)} file(s) failed", file=sys.stderr)
         return 1

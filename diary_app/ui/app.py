@@ -27,6 +27,9 @@ def run_gui(argv: list[str] | None = None) -> int:
     from diary_app.ui.i18n import apply_theme, install_translator
     from diary_app.ui.main_window import MainWindow
 
+    from diary_app.ui.fonts import load_app_fonts
+
+    load_app_fonts()  # the shipped Hangul font, before any widget: Korean must never be boxes
     settings = Settings.load()
     install_translator(settings.language, app)  # before any widget exists, so all text is translated
     apply_theme(settings.theme, app)
@@ -45,6 +48,9 @@ def run_gui(argv: list[str] | None = None) -> int:
     window = MainWindow(ctx)
     window.show()
     maybe_show_first_run(settings, window)
+    from diary_app.ui.pages.backup import start_auto_backup
+
+    start_auto_backup(window, ctx)  # on a worker thread, only when the last backup is older than the interval
     _start_record_duties(window, app)
     return app.exec()
 

@@ -140,14 +140,17 @@ class LocationPicker(QWidget):
             self._source.errorOccurred.connect(
                 lambda _e: self._no_position(self.tr("The position could not be found; pick a place instead.")))
         self.info.setText(self.tr("Finding your position…"))
+        self.locate_button.setEnabled(False)  # one request at a time; every outcome enables it again
         self._source.requestUpdate(15_000)
 
     def _no_position(self, message: str) -> None:
-        self.locate_button.setEnabled(False)
+        # a failure is often passing (no fix yet, permission asked, Wi-Fi off): the user may try again
+        self.locate_button.setEnabled(True)
         self.info.setText(message)
         self.status.emit(message)
 
     def _on_position(self, info) -> None:
+        self.locate_button.setEnabled(True)
         coord = info.coordinate()
         if coord.isValid():
             self.lat.setValue(coord.latitude())

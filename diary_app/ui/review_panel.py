@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from diary_app.store import AnalysisState, Entry, EntryNotFound
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
+from diary_app.ui.i18n import scene_name
 from diary_app.ui.location_picker import LocationPicker, Place, remember_place
 
 
@@ -207,7 +208,7 @@ class ReviewPanel(QFrame):
         if entry.branch == "speech":
             self.source_label.setText(self.tr("From the voice in the recording (speech emotion)"))
         elif entry.branch == "environment":
-            scene = (entry.scene or "unclassified").replace("_", " ")
+            scene = scene_name(entry.scene or "unclassified")
             self.source_label.setText(self.tr("From the surroundings: the scene sounds like \u201c{0}\u201d").format(scene))
         else:
             self.source_label.clear()

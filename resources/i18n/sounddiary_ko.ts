@@ -16,9 +16,176 @@
     </message>
   </context>
   <context>
+    <name>BackupBox</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="50" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="243" />
+      <source>Backup</source>
+      <extracomment>interval in days -&gt; label; "weekly" is the default a job finished: (kind, message) with kind in exported/imported/backed-up/failed</extracomment>
+      <translation>백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="57" />
+      <source>An export is one zip file with every recording (FLAC), all entries as JSON and a spreadsheet (CSV). Import merges an export into this diary by entry id.</source>
+      <translation>내보내기는 모든 녹음(FLAC), 모든 기록(JSON), 스프레드시트(CSV)를 담은 zip 파일 하나입니다. 가져오기는 내보낸 파일을 기록 ID 기준으로 이 일기에 합칩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="61" />
+      <source>Export…</source>
+      <translation>내보내기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="64" />
+      <source>Import…</source>
+      <translation>가져오기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="71" />
+      <source>Whole diary</source>
+      <translation>일기 전체</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="73" />
+      <source>Back up automatically</source>
+      <translation>자동으로 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every day</source>
+      <translation>매일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every week</source>
+      <translation>매주</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="79" />
+      <source>every month</source>
+      <translation>매월</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="83" />
+      <source>every {0} days</source>
+      <translation>{0}일마다</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="91" />
+      <source>keep </source>
+      <translation>보관 </translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="98" />
+      <source>Automatic backups</source>
+      <translation>자동 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="103" />
+      <source>Choose folder…</source>
+      <translation>폴더 선택…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="106" />
+      <source>Back up now</source>
+      <translation>지금 백업</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="113" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="155" />
+      <source>Backup folder</source>
+      <translation>백업 폴더</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="114" />
+      <source>Choose a folder on another disk or a synced folder: a backup on the same disk does not survive a lost disk.</source>
+      <translation>다른 디스크나 동기화되는 폴더를 고르세요. 같은 디스크에 있는 백업은 디스크를 잃으면 함께 사라집니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="149" />
+      <source>No backup yet.</source>
+      <translation>아직 백업이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="151" />
+      <source>Last backup: {0}</source>
+      <translation>마지막 백업: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
+      <source>Export the diary</source>
+      <translation>일기 내보내기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="174" />
+      <source>Zip files (*.zip)</source>
+      <translation>Zip 파일 (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="173" />
+      <source>Import a diary export</source>
+      <translation>내보낸 일기 가져오기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="181" />
+      <source>Exporting…</source>
+      <translation>내보내는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="186" />
+      <source>Checking and importing…</source>
+      <translation>확인하고 가져오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="191" />
+      <source>Backing up…</source>
+      <translation>백업하는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="222" />
+      <source>Import done. New entries added: {0}; already in the diary and kept as they are: {1}.</source>
+      <translation>가져오기 완료. 새로 추가한 기록: {0}개, 이미 있어 그대로 둔 기록: {1}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="225" />
+      <source>Entries in the file without a recording, not imported: {0}.</source>
+      <translation>녹음이 없어 가져오지 않은 기록: {0}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="228" />
+      <source>Saved to {2} (entries: {0}, {1:.1f} MB).</source>
+      <translation>{2}에 저장했습니다 (기록 {0}개, {1:.1f} MB).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="230" />
+      <source>Entries without a recording on disk: {0}.</source>
+      <translation>디스크에 녹음이 없는 기록: {0}개.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="279" />
+      <source>Backup saved to {1} (entries: {0})</source>
+      <translation>{1}에 백업했습니다 (기록 {0}개)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="237" />
+      <source>Not imported: {0}. The diary was not changed.</source>
+      <translation>가져오지 못했습니다: {0}. 일기는 바뀌지 않았습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="239" />
+      <source>Failed: {0}</source>
+      <translation>실패: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/backup.py" line="286" />
+      <source>Automatic backup to {0} failed: {1}</source>
+      <translation>{0}(으)로 자동 백업하지 못했습니다: {1}</translation>
+    </message>
+  </context>
+  <context>
     <name>CalendarView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/calendar_view.py" line="131" />
+      <location filename="../../diary_app/ui/browse/calendar_view.py" line="132" />
       <source>{0}: %n entries</source>
       <translation>
         <numerusform>{0}: 기록 %n개</numerusform>
@@ -57,7 +224,17 @@
   <context>
     <name>EntryDelegate</name>
     <message>
-      <location filename="../../diary_app/ui/browse/list_view.py" line="56" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="54" />
+      <source>auto: {0}</source>
+      <translation>자동: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/list_view.py" line="55" />
+      <source>tagged by hand</source>
+      <translation>직접 태그함</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/list_view.py" line="59" />
       <source>public</source>
       <translation>공개</translation>
     </message>
@@ -65,137 +242,137 @@
   <context>
     <name>EntryDetail</name>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="87" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="88" />
       <source>◀ Back</source>
       <translation>◀ 뒤로</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="110" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="111" />
       <source>seconds</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="126" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="127" />
       <source>Use the automatic tag</source>
       <translation>자동 태그 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="132" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="133" />
       <source>A note about this moment</source>
       <translation>이 순간에 대한 메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="134" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="135" />
       <source>Public (friends may see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="136" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="137" />
       <source>No place</source>
       <translation>장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="138" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="139" />
       <source>Save changes</source>
       <translation>변경 내용 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="141" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="142" />
       <source>Delete…</source>
       <translation>삭제…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="145" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
       <source>Delete entry</source>
       <translation>기록 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="147" />
       <source>Delete this entry and its recording? This cannot be undone.</source>
       <translation>이 기록과 녹음을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="152" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
       <source>Recorded</source>
       <translation>녹음 시각</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="154" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
       <source>Emotion</source>
       <translation>감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="159" />
       <source>Note</source>
       <translation>메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="160" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="161" />
       <source>Place</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="193" />
       <source>This entry no longer exists.</source>
       <translation>이 기록은 더 이상 존재하지 않습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="206" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
       <source>speech</source>
       <translation>음성</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="208" />
       <source>environment: {0}</source>
       <translation>주변 소리: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="209" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="210" />
       <source>automatic: {0} {1} ({2} sure, {3})</source>
       <translation>자동: {0} {1} (확신도 {2}, {3})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="211" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="212" />
       <source>no automatic tag ({0})</source>
       <translation>자동 태그 없음 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="213" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="214" />
       <source>shown: {0} (corrected by hand)</source>
       <translation>표시: {0} (직접 수정함)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="225" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="226" />
       <source>no place saved</source>
       <translation>저장된 장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="235" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="236" />
       <source>The recording is missing: {0}</source>
       <translation>녹음 파일이 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="238" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="239" />
       <source>Loading the waveform…</source>
       <translation>파형을 불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="251" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="252" />
       <source>Cannot read the recording: {0}</source>
       <translation>녹음을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="293" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="294" />
       <source>Not saved: {0}</source>
       <translation>저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="296" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="297" />
       <source>Saved.</source>
       <translation>저장했습니다.</translation>
     </message>
@@ -203,14 +380,14 @@
   <context>
     <name>EntryListView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="103" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="106" />
       <source>%n entries match the filter</source>
       <translation>
         <numerusform>필터에 맞는 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="105" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="108" />
       <source>%n entries, newest first</source>
       <translation>
         <numerusform>기록 %n개, 최신순</numerusform>
@@ -317,22 +494,22 @@
   <context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="77" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="78" />
       <source>Show only {0} entries (several may be chosen)</source>
       <translation>{0} 기록만 보기 (여러 개 선택 가능)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="87" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="88" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="100" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="101" />
       <source>Search notes and places</source>
       <translation>메모와 장소 검색</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="106" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="107" />
       <source>Clear</source>
       <translation>지우기</translation>
     </message>
@@ -626,7 +803,7 @@
       <translation>위치를 찾는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/location_picker.py" line="155" />
+      <location filename="../../diary_app/ui/location_picker.py" line="158" />
       <source>Position found.</source>
       <translation>위치를 찾았습니다.</translation>
     </message>
@@ -928,105 +1105,105 @@
   <context>
     <name>ReviewPanel</name>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="70" />
+      <location filename="../../diary_app/ui/review_panel.py" line="71" />
       <source>Retry analysis</source>
       <translation>다시 분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="81" />
+      <location filename="../../diary_app/ui/review_panel.py" line="82" />
       <source>A note about this moment (optional)</source>
       <translation>이 순간에 대한 메모 (선택)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="83" />
+      <location filename="../../diary_app/ui/review_panel.py" line="84" />
       <source>Public (friends can see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="85" />
+      <location filename="../../diary_app/ui/review_panel.py" line="86" />
       <source>Save location</source>
       <translation>위치 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="95" />
+      <location filename="../../diary_app/ui/review_panel.py" line="96" />
       <source>Save</source>
       <translation>저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="99" />
+      <location filename="../../diary_app/ui/review_panel.py" line="100" />
       <source>Discard</source>
       <translation>버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="108" />
+      <location filename="../../diary_app/ui/review_panel.py" line="109" />
       <source>Automatic tag</source>
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="121" />
+      <location filename="../../diary_app/ui/review_panel.py" line="122" />
       <source>Your tag (pick another if it does not fit)</source>
       <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="160" />
+      <location filename="../../diary_app/ui/review_panel.py" line="161" />
       <source>Recorded {0} at {1} · {2} s</source>
       <translation>{0} {1}에 녹음 · {2}초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="183" />
-      <location filename="../../diary_app/ui/review_panel.py" line="228" />
+      <location filename="../../diary_app/ui/review_panel.py" line="184" />
+      <location filename="../../diary_app/ui/review_panel.py" line="229" />
       <source>Analysing…</source>
       <translation>분석 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="185" />
+      <location filename="../../diary_app/ui/review_panel.py" line="186" />
       <source>The tag appears here in a moment. You can already write a note.</source>
       <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="193" />
+      <location filename="../../diary_app/ui/review_panel.py" line="194" />
       <source>Analysis failed: {0}
 The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>분석에 실패했습니다: {0}
 기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="206" />
+      <location filename="../../diary_app/ui/review_panel.py" line="207" />
       <source>Confidence: {0} %</source>
       <translation>신뢰도: {0} %</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="208" />
+      <location filename="../../diary_app/ui/review_panel.py" line="209" />
       <source>From the voice in the recording (speech emotion)</source>
       <translation>녹음 속 목소리에서 (음성 감정)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="211" />
+      <location filename="../../diary_app/ui/review_panel.py" line="212" />
       <source>From the surroundings: the scene sounds like “{0}”</source>
       <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="218" />
+      <location filename="../../diary_app/ui/review_panel.py" line="219" />
       <source>Also possible: {0}</source>
       <translation>다른 가능성: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="226" />
+      <location filename="../../diary_app/ui/review_panel.py" line="227" />
       <source>Waiting for the analysis…</source>
       <translation>분석을 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="227" />
+      <location filename="../../diary_app/ui/review_panel.py" line="228" />
       <source>Loading the models (first time only)…</source>
       <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="274" />
+      <location filename="../../diary_app/ui/review_panel.py" line="275" />
       <source>Discard recording</source>
       <translation>녹음 버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="275" />
+      <location filename="../../diary_app/ui/review_panel.py" line="276" />
       <source>Delete this recording and its entry? This cannot be undone.</source>
       <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
@@ -1039,309 +1216,309 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="111" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
       <source>Recording</source>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="119" />
       <source>System default</source>
       <translation>시스템 기본값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="122" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
       <source>{0} (not connected)</source>
       <translation>{0} (연결 안 됨)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="125" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="129" />
       <source>Input device</source>
       <translation>입력 장치</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="130" />
       <source>No microphone was found. Connect one to record.</source>
       <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="136" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="140" />
       <source> s</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="139" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
       <source>Maximum recording length</source>
       <translation>최대 녹음 길이</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="147" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="151" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
       <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
       <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="153" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="157" />
       <source>Scene confidence threshold</source>
       <translation>장소 신뢰도 기준값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="159" />
       <source>Remind me every day</source>
       <translation>매일 알림 받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="169" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="173" />
       <source>Daily reminder</source>
       <translation>매일 알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="177" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="181" />
       <source>Appearance</source>
       <translation>화면</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="185" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="189" />
       <source>Language</source>
       <translation>언어</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="186" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="190" />
       <source>The new language applies after a restart.</source>
       <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Follow the system</source>
       <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Light</source>
       <translation>밝게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="193" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
       <source>Dark</source>
       <translation>어둡게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="198" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="202" />
       <source>Theme</source>
       <translation>테마</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="211" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="215" />
       <source>Privacy</source>
       <translation>개인정보</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="213" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
       <source>Allow Sound Diary to use the microphone</source>
       <translation>사운드 다이어리의 마이크 사용 허용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="221" />
       <source>Offer to save the place of a recording</source>
       <translation>녹음 장소 저장 제안</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="227" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="231" />
       <source>Analysis models</source>
       <translation>분석 모델</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Name</source>
       <translation>이름</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Task</source>
       <translation>용도</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Kind</source>
       <translation>종류</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Source</source>
       <translation>출처</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="236" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
       <source>Active</source>
       <translation>사용 중</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="249" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="253" />
       <source>Use this model</source>
       <translation>이 모델 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="252" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="256" />
       <source>Remove</source>
       <translation>삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="255" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="259" />
       <source>Add from folder…</source>
       <translation>폴더에서 추가…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="258" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="262" />
       <source>Download from Hugging Face…</source>
       <translation>Hugging Face에서 내려받기…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
       <source>speech emotion</source>
       <translation>음성 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="280" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
       <source>scene</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
       <source>shipped</source>
       <translation>기본 제공</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="281" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
       <source>user</source>
       <translation>사용자</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
       <source>yes</source>
       <translation>예</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="288" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="292" />
       <source>none installed</source>
       <translation>설치된 모델 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="293" />
       <source>Speech model: {0} — Scene model: {1}</source>
       <translation>음성 모델: {0} — 장소 모델: {1}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="311" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="315" />
       <source>Select a model to see its model card.</source>
       <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="314" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="318" />
       <source>This model folder cannot be read: {0}</source>
       <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="320" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
       <source>Labels: {0}</source>
       <translation>레이블: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="322" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="326" />
       <source>Label map: {0}</source>
       <translation>레이블 대응: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
       <source>Training data: {0}</source>
       <translation>학습 데이터: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="332" />
       <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
       <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="331" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
       <source>Metrics: {0}</source>
       <translation>성능: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="334" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="338" />
       <source>Licence: {0}</source>
       <translation>라이선스: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="339" />
       <source>Folder: {0}</source>
       <translation>폴더: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="349" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="353" />
       <source>{0} is now the active model.</source>
       <translation>이제 {0} 모델을 사용합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="359" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="363" />
       <source>Remove model</source>
       <translation>모델 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="360" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="364" />
       <source>Delete the model {0} from this computer?</source>
       <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="368" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
       <source>Removed {0}.</source>
       <translation>{0}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="376" />
       <source>Choose a model folder</source>
       <translation>모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="377" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="381" />
       <source>Download a model</source>
       <translation>모델 내려받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="378" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="382" />
       <source>Hugging Face model id (an audio-classification checkpoint):</source>
       <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="389" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="393" />
       <source>Installing {0}…</source>
       <translation>{0} 설치 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="414" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="418" />
       <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
       <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="424" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="428" />
       <source>Map labels onto emotions</source>
       <translation>레이블을 감정에 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="425" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="429" />
       <source>These labels are not emotions Sound Diary knows: {0}.
 Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
       <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
 각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="436" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="440" />
       <source>You are offline: {0}</source>
       <translation>오프라인 상태입니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="438" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="442" />
       <source>Could not install {0}: {1}</source>
       <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>
@@ -1362,54 +1539,90 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>StatisticsView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="95" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <source>Mondays</source>
+      <extracomment>"on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate</extracomment>
+      <translation>월요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <source>Tuesdays</source>
+      <translation>화요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <source>Wednesdays</source>
+      <translation>수요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <source>Thursdays</source>
+      <translation>목요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <source>Fridays</source>
+      <translation>금요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <source>Saturdays</source>
+      <translation>토요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="30" />
+      <source>Sundays</source>
+      <translation>일요일</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="102" />
       <source>per month</source>
       <translation>월별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="96" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="103" />
       <source>per week</source>
       <translation>주별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="100" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="107" />
       <source>Emotions over time</source>
       <translation>시간에 따른 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="116" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="123" />
       <source>Entries per period</source>
       <translation>기간별 기록 수</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="119" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="126" />
       <source>Share of each emotion (%)</source>
       <translation>감정별 비율 (%)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="120" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="127" />
       <source>By hour of the day</source>
       <translation>시간대별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="121" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="128" />
       <source>By weekday</source>
       <translation>요일별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="172" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="179" />
       <source>Statistics unavailable: {0}</source>
       <translation>통계를 표시할 수 없습니다: {0}</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="183" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="190" />
       <source>%n entries</source>
       <translation>
         <numerusform>기록 %n개</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="222" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="229" />
       <source>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: most likely around {2}:00 and on {3}</source>
       <translation>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: 주로 {2}시 무렵, {3}에 많음</translation>
     </message>
@@ -1477,6 +1690,125 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/emotion_widgets.py" line="23" />
       <source>Untagged</source>
       <translation>태그 없음</translation>
+    </message>
+  </context>
+  <context>
+    <name>scenes</name>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="106" />
+      <source>airport</source>
+      <extracomment>code -&gt; name shown in its own language (never translated: a user must find their language) scene labels of the shipped models (TAU Urban Acoustic Scenes, UrbanSound8K), marked for lupdate</extracomment>
+      <translation>공항</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="107" />
+      <source>bus</source>
+      <translation>버스</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="108" />
+      <source>bus stop</source>
+      <translation>버스 정류장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="109" />
+      <source>tram</source>
+      <translation>트램</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="110" />
+      <source>metro</source>
+      <translation>지하철</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="111" />
+      <source>metro station</source>
+      <translation>지하철역</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="112" />
+      <source>park</source>
+      <translation>공원</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="113" />
+      <source>public square</source>
+      <translation>광장</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="114" />
+      <source>shopping mall</source>
+      <translation>쇼핑몰</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="115" />
+      <source>pedestrian street</source>
+      <translation>보행자 거리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="116" />
+      <source>street traffic</source>
+      <translation>도로 교통</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="117" />
+      <source>street</source>
+      <translation>거리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="118" />
+      <source>air conditioner</source>
+      <translation>에어컨</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="119" />
+      <source>car horn</source>
+      <translation>자동차 경적</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="120" />
+      <source>children playing</source>
+      <translation>노는 아이들</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="121" />
+      <source>dog barking</source>
+      <translation>개 짖는 소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="122" />
+      <source>drilling</source>
+      <translation>드릴 소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="123" />
+      <source>engine idling</source>
+      <translation>엔진 공회전</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="124" />
+      <source>gunshot</source>
+      <translation>총소리</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="125" />
+      <source>jackhammer</source>
+      <translation>착암기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="126" />
+      <source>siren</source>
+      <translation>사이렌</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="127" />
+      <source>street music</source>
+      <translation>거리 음악</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/i18n.py" line="128" />
+      <source>unclassified</source>
+      <translation>분류되지 않음</translation>
     </message>
   </context>
 </TS>

@@ -19,6 +19,7 @@ from diary_app.store.stats import counts_by_day, dominant, local_tz
 from diary_app.ui.browse.entry_list_model import EntryListModel
 from diary_app.ui.browse.filters import BrowseFilter, drawable
 from diary_app.ui.browse.list_view import EntryListView
+from diary_app.ui.i18n import locale_datetime
 
 
 class EmotionCalendar(QCalendarWidget):
@@ -128,7 +129,7 @@ class CalendarView(QWidget):
         counts = self.calendar.counts.get(day, Counter())
         summary = ", ".join(f"{drawable(EMOTION_ICONS.get(e, ''), self.day_label.font(), e)} {n}" for e, n in counts.most_common())
         n = self.day_model.rowCount()
-        self.day_label.setText(self.tr("{0}: %n entries", "", n).format(day.strftime("%A %Y-%m-%d")) + (f"  {summary}" if summary else ""))
+        self.day_label.setText(self.tr("{0}: %n entries", "", n).format(locale_datetime(day, "dddd yyyy-MM-dd")) + (f"  {summary}" if summary else ""))
         self.day_chosen.emit(day)
 
     def refresh(self) -> None:

@@ -29,8 +29,9 @@ from diary_app.store import Diary, Entry, EntryNotFound
 from diary_app.store.stats import local_tz
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.browse.entry_list_model import format_duration
-from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker
+from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_name
 from diary_app.ui.location_picker import LocationPicker, Place
+from diary_app.ui.i18n import locale_datetime, scene_name
 
 ENVELOPE_POINTS = 1500
 
@@ -199,18 +200,18 @@ class EntryDetail(QWidget):
 
     def _fill(self, e: Entry) -> None:
         local = e.created_at.astimezone(self.tz)
-        self.title.setText(f"{EMOTION_ICONS.get(e.emotion, '')} {local:%A %Y-%m-%d %H:%M}")
+        self.title.setText(f"{EMOTION_ICONS.get(e.emotion, '')} {locale_datetime(local, 'dddd yyyy-MM-dd HH:mm')}")
         self.chip.set_emotion(e.emotion, e.confidence if not e.corrected else None)
         self.when_label.setText(f"{local:%Y-%m-%d %H:%M:%S} · {format_duration(e.duration_s)}")
         if e.auto_emotion:
             where = self.tr("speech") if e.branch == "speech" else (
-                self.tr("environment: {0}").format(e.scene) if e.scene else (e.branch or ""))
+                self.tr("environment: {0}").format(scene_name(e.scene)) if e.scene else (e.branch or ""))
             conf = f"{e.confidence:.0%}" if e.confidence is not None else "?"
-            text = self.tr("automatic: {0} {1} ({2} sure, {3})").format(EMOTION_ICONS.get(e.auto_emotion, ""), e.auto_emotion, conf, where)
+            text = self.tr("automatic: {0} {1} ({2} sure, {3})").format(EMOTION_ICONS.get(e.auto_emotion, ""), emotion_name(e.auto_emotion), conf, where)
         else:
             text = self.tr("no automatic tag ({0})").format(e.analysis_state.value if hasattr(e.analysis_state, "value") else e.analysis_state)
         if e.corrected or (e.user_emotion and not e.auto_emotion):
-            text += " · " + self.tr("shown: {0} (corrected by hand)").format(e.emotion)
+            text += " · " + self.tr("shown: {0} (corrected by hand)").format(emotion_name(e.emotion))
         self.auto_label.setText(text)
         self.auto_button.setEnabled(e.user_emotion is not None and e.auto_emotion is not None)
         self.picker.set_emotion(e.emotion)

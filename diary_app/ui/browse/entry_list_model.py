@@ -18,6 +18,7 @@ from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.store import Diary, Entry, EntryQuery
 from diary_app.store.stats import entry_page, local_tz
 from diary_app.ui.browse.filters import BrowseFilter
+from diary_app.ui.emotion_widgets import emotion_name
 
 PAGE_SIZE = 100
 MAX_PAGES = 40
@@ -124,7 +125,7 @@ class EntryListModel(QAbstractListModel):
             return e.emotion
         if role == Qt.ItemDataRole.DisplayRole:
             local = e.created_at.astimezone(self.tz)
-            parts = [f"{EMOTION_ICONS.get(e.emotion, '')} {e.emotion}", local.strftime("%Y-%m-%d %H:%M")]
+            parts = [f"{EMOTION_ICONS.get(e.emotion, '')} {emotion_name(e.emotion)}", local.strftime("%Y-%m-%d %H:%M")]
             if e.place_name:
                 parts.append(e.place_name)
             parts.append(format_duration(e.duration_s))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
 from diary_app.store import EntryQuery
 from diary_app.store.stats import day_start, local_tz
+from diary_app.ui.emotion_widgets import emotion_name
 
 
 def drawable(text: str, font, fallback: str = "?") -> str:
@@ -73,8 +74,8 @@ class FilterBar(QWidget):
         for emotion in (*EMOTIONS, UNTAGGED):
             b = QToolButton()
             b.setCheckable(True)
-            b.setText(f"{drawable(EMOTION_ICONS[emotion], b.font(), '')} {self.tr(emotion)}".strip())
-            b.setToolTip(self.tr("Show only {0} entries (several may be chosen)").format(self.tr(emotion)))
+            b.setText(f"{drawable(EMOTION_ICONS[emotion], b.font(), '')} {emotion_name(emotion)}".strip())
+            b.setToolTip(self.tr("Show only {0} entries (several may be chosen)").format(emotion_name(emotion)))
             color = QColor(EMOTION_COLORS[emotion])
             b.setStyleSheet(
                 f"QToolButton {{ border: 1px solid {color.name()}; border-radius: 8px; padding: 2px 6px; }}"

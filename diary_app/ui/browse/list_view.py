@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QLabel, QListView, QStyle, QStyledItemDelegate, QS
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.ui.browse.entry_list_model import EntryIdRole, EntryListModel, EntryRole, format_duration
 from diary_app.ui.browse.filters import BrowseFilter, drawable
+from diary_app.ui.emotion_widgets import emotion_name
+from diary_app.ui.i18n import locale_datetime
 
 ROW_HEIGHT = 50
 
@@ -43,13 +45,14 @@ class EntryDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         local = entry.created_at.astimezone(tz) if tz else entry.created_at.astimezone()
-        head = f"{entry.emotion}   {local.strftime('%a %Y-%m-%d %H:%M')}   {format_duration(entry.duration_s)}"
+        head = f"{emotion_name(entry.emotion)}   {locale_datetime(local)}   {format_duration(entry.duration_s)}"
         x = r.left() + 52
         painter.drawText(QRect(x, r.top() + 4, r.width() - x - 8, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, head)
         painter.setFont(option.font)
         right = []
         if entry.user_emotion is not None and entry.user_emotion != entry.auto_emotion:
-            right.append("✎ " + (f"auto: {entry.auto_emotion}" if entry.auto_emotion else "tagged by hand"))
+            right.append("✎ " + (self.tr("auto: {0}").format(emotion_name(entry.auto_emotion)) if entry.auto_emotion
+                                 else self.tr("tagged by hand")))
         if entry.place_name or entry.has_location:
             right.append("◎ " + (entry.place_name or f"{entry.latitude:.3f}, {entry.longitude:.3f}"))
         if entry.is_public:

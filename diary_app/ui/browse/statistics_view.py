@@ -11,17 +11,24 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTIONS, UNTAGGED
 from diary_app.store import Diary
 from diary_app.store import stats
 from diary_app.store.stats import local_tz
+from diary_app.ui.emotion_widgets import emotion_name
+from diary_app.ui.i18n import weekday_name
 
 ORDER = (*EMOTIONS, UNTAGGED)
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+#: "on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate
+WEEKDAY_NAMES = (
+    QT_TRANSLATE_NOOP("StatisticsView", "Mondays"), QT_TRANSLATE_NOOP("StatisticsView", "Tuesdays"),
+    QT_TRANSLATE_NOOP("StatisticsView", "Wednesdays"), QT_TRANSLATE_NOOP("StatisticsView", "Thursdays"),
+    QT_TRANSLATE_NOOP("StatisticsView", "Fridays"), QT_TRANSLATE_NOOP("StatisticsView", "Saturdays"),
+    QT_TRANSLATE_NOOP("StatisticsView", "Sundays"),
+)
 
 
 @dataclass
@@ -101,7 +108,7 @@ class StatisticsView(QWidget):
         legend.addWidget(self.period)
         legend.addStretch(1)
         for e in ORDER:
-            legend.addWidget(QLabel(f"<span style='color:{EMOTION_COLORS[e]}; font-size:16px'>■</span> {self.tr(e)}"))
+            legend.addWidget(QLabel(f"<span style='color:{EMOTION_COLORS[e]}; font-size:16px'>■</span> {emotion_name(e)}"))
         legend.addSpacing(12)
         legend.addWidget(self.summary)
 
@@ -119,8 +126,8 @@ class StatisticsView(QWidget):
         self.share_plot = make(self.tr("Share of each emotion (%)"))
         self.hour_plot = make(self.tr("By hour of the day"))
         self.weekday_plot = make(self.tr("By weekday"))
-        self.weekday_plot.getAxis("bottom").setTicks([[(i, self.tr(d)) for i, d in enumerate(WEEKDAYS)]])
-        self.share_plot.getAxis("bottom").setTicks([[(i, self.tr(e)) for i, e in enumerate(ORDER)]])
+        self.weekday_plot.getAxis("bottom").setTicks([[(i, weekday_name(i)) for i in range(7)]])
+        self.share_plot.getAxis("bottom").setTicks([[(i, emotion_name(e)) for i, e in enumerate(ORDER)]])
         grid = QGridLayout()
         grid.addWidget(self.time_plot, 0, 0, 1, 2)
         grid.addWidget(self.share_plot, 1, 0)
@@ -220,5 +227,5 @@ class StatisticsView(QWidget):
             h = int(np.argmax(per_hour))
             d = int(np.argmax(per_day))
             lines.append(self.tr("<b style='color:{0}'>{1}</b>: most likely around {2}:00 and on {3}").format(
-                EMOTION_COLORS[e], self.tr(e), h, self.tr(WEEKDAY_NAMES[d])))
+                EMOTION_COLORS[e], emotion_name(e), h, self.tr(WEEKDAY_NAMES[d])))
         return "<br>".join(lines)

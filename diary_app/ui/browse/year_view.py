@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS
 from diary_app.store import Diary
 from diary_app.store.stats import counts_by_month_of_year, dominant, local_tz
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from diary_app.ui.emotion_widgets import emotion_name
+from diary_app.ui.i18n import month_name
 
 
 class YearPixels(QWidget):
@@ -61,7 +61,7 @@ class YearPixels(QWidget):
         today = date.today()
         for m in range(1, 13):
             p.setPen(QColor("#555555"))
-            p.drawText(QRect(0, self.TOP + (m - 1) * c, self.LEFT - 4, c), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.tr(MONTHS[m - 1]))
+            p.drawText(QRect(0, self.TOP + (m - 1) * c, self.LEFT - 4, c), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, month_name(m))
             for d in range(1, 32):
                 try:
                     day = date(self.year, m, d)
@@ -114,7 +114,7 @@ class YearView(QWidget):
         top.addWidget(next_b)
         top.addStretch(1)
         for e in EMOTIONS:
-            chip = QLabel(f"<span style='color:{EMOTION_COLORS[e]}'>■</span> {self.tr(e)}")
+            chip = QLabel(f"<span style='color:{EMOTION_COLORS[e]}'>■</span> {emotion_name(e)}")
             top.addWidget(chip)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -98,6 +98,10 @@ class SettingsPage(QScrollArea):
         layout.addWidget(self._analysis_group())
         layout.addWidget(self._appearance_group())
         layout.addWidget(self._privacy_group())
+        from diary_app.ui.pages.backup import BackupBox  # here: backup.py borrows BackgroundCall from this module
+
+        self.backup_box = BackupBox(ctx)
+        layout.addWidget(self.backup_box)
         layout.addWidget(self._models_group(), 1)
         self.refresh_models()
 
