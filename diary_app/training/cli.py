@@ -261,10 +261,8 @@ def _run_whisper(args: argparse.Namespace) -> int:
     import numpy as np
 
     from diary_app.emotions import EMOTIONS
-    from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
-    from diary_app.training.train_whisper_ser import (
-        WhisperSerConfig, corpus_languages, report_json, save_whisper_model, train_whisper_ser,
-    )
+    from diary_app.training.datasets import LabelMapper, corpus_languages, parse_label_map, read_datasets
+    from diary_app.training.train_whisper_ser import WhisperSerConfig, report_json, save_whisper_model, train_whisper_ser
 
     labels = [lab.strip() for lab in args.labels.split(",")] if args.labels else list(EMOTIONS)
     mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))

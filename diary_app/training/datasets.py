@@ -177,3 +177,19 @@ def read_datasets(specs: list[str | Path], mapper: LabelMapper, verbose: bool = 
             print(f"{spec}: {res.summary()}")
         results.append(res)
     return results
+
+
+def corpus_languages(manifests: list[Path]) -> dict[str, str]:
+    """Corpus folder name -> the ``language`` column of its manifest (for per-language reports)."""
+    out = {}
+    for m in manifests:
+        m = Path(m)
+        csv_path = m / "manifest.csv" if m.is_dir() else m
+        try:
+            with open(csv_path, newline="", encoding="utf-8") as fh:
+                row = next(csv.DictReader(fh), None)
+        except OSError:
+            continue
+        if row and row.get("language"):
+            out[csv_path.parent.name] = row["language"]
+    return out

@@ -160,12 +160,25 @@ def evaluate_model(model_dir: str | Path, data: list[str], out_dir: str | Path |
     }
     report.extra["model"] = str(model_dir)
     report.extra["data"] = [str(d) for d in data]
-    per_source = {}
-    for src in sorted({e.source for e in examples}):
-        m = np.array([e.source == src for e in examples])
-        r = compute_metrics(np.array(y_true)[m], np.array(y_pred)[m], eval_labels)
-        per_source[src] = {"n": r.n, "accuracy": r.accuracy, "weighted_f1": r.weighted_f1}
+    from diary_app.training.datasets import corpus_languages
+
+    languages = corpus_languages([Path(d) for d in data])
+    per_source, per_language = {}, {}
+    for key, of in (("source", lambda e: e.source), ("language", lambda e: languages.get(e.source, "?"))):
+        for value in sorted({of(e) for e in examples}):
+            m = np.array([of(e) == value for e in examples])
+            r = compute_metrics(np.array(y_true)[m], np.array(y_pred)[m], eval_labels)
+            row = {"n": r.n, "accuracy": r.accuracy, "weighted_f1": r.weighted_f1}
+            if key == "source":
+                row.update(language=languages.get(value, "?"), confusion=r.confusion)
+                per_source[value] = row
+            else:
+                per_language[value] = row
     report.extra["per_source"] = per_source
+    report.extra["per_language"] = per_language
+    if len(per_source) > 1:
+        report.extra["macro_accuracy_over_corpora"] = float(np.mean([r["accuracy"] for r in per_source.values()]))
+        report.extra["macro_weighted_f1_over_corpora"] = float(np.mean([r["weighted_f1"] for r in per_source.values()]))
     if out_dir is not None:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,19 @@ def run(args: argparse.Namespace) -> int:
             fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
             print(f"\nconfidence < 0.70: {thr['fires_rate']:.1%} of clips (accuracy kept {fmt(thr['kept_accuracy'])}, "
                   f"rejected {fmt(thr['rejected_accuracy'])})")
-        for src, r in report.extra.get("per_source", {}).items():
-            print(f"{src}: accuracy {r['accuracy']:.4f}, weighted F1 {r['weighted_f1']:.4f} ({r['n']} clips)")
+        per_source = report.extra.get("per_source", {})
+        if per_source:
+            print("\nper corpus:")
+        for src, r in per_source.items():
+            print(f"  {src} ({r.get('language', '?')}): accuracy {r['accuracy']:.4f}, weighted F1 {r['weighted_f1']:.4f} "
+                  f"({r['n']} clips)")
+            if len(per_source) > 1 and r.get("confusion"):
+                print("    confusion (rows true, columns predicted: " + ", ".join(report.labels) + "): "
+                      + " | ".join(" ".join(str(v) for v in row) for row in r["confusion"]))
+        if len(report.extra.get("per_language", {})) > 1:
+            print("per language: " + ", ".join(f"{lang} {r['accuracy']:.3f}" for lang, r in report.extra["per_language"].items()))
+        if "macro_accuracy_over_corpora" in report.extra:
+            print(f"macro over corpora: accuracy {report.extra['macro_accuracy_over_corpora']:.4f}, "
+                  f"weighted F1 {report.extra['macro_weighted_f1_over_corpora']:.4f}")
     print(f"saved {out / 'metrics.json'}, {out / 'confusion.png'}")
     return 0

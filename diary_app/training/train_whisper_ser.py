@@ -25,7 +25,6 @@ another head setting costs seconds, not the encoder pass.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import time
@@ -421,22 +420,6 @@ def render_whisper_card(card: Any) -> str:
               "- The personal layer (learning from your corrections) adapts it to one voice.", "",
               "## Retrain", "", f"```\n{card.retrain_command}\n```", ""]
     return "\n".join(lines)
-
-
-def corpus_languages(manifests: list[Path]) -> dict[str, str]:
-    """Corpus folder name -> the ``language`` column of its manifest (for per-language reports)."""
-    out = {}
-    for m in manifests:
-        m = Path(m)
-        csv_path = m / "manifest.csv" if m.is_dir() else m
-        try:
-            with open(csv_path, newline="", encoding="utf-8") as fh:
-                row = next(csv.DictReader(fh), None)
-        except OSError:
-            continue
-        if row and row.get("language"):
-            out[csv_path.parent.name] = row["language"]
-    return out
 
 
 def report_json(report: WhisperSerReport) -> str:
