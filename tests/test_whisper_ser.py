@@ -87,22 +87,34 @@ def tiny_hf(tmp_path_factory) -> Path:
     return _tiny_whisper(tmp_path_factory.mktemp("tiny_whisper"))
 
 
-def test_ctranslate2_conversion_reproduces_the_encoder(tiny_hf, tmp_path):
-    """The CTranslate2 reader + converter give the transformers encoder's hidden states back (fp16 weights)."""
+def test_ctranslate2_conversion_reproduces_the_encoder(tiny_hf, tmp_path, monkeypatch):
+    """The CTranslate2 reader + converter give the transformers encoder's hidden states back (fp16 weights),
+    in PyTorch exactly and through the ONNX Runtime export to ~1e-3."""
     from transformers import WhisperModel
 
-    from diary_app.analysis.whisper_encoder import WhisperEncoder, find_source, load_encoder
+    from diary_app.analysis import whisper_encoder as we
 
     hf_encoder = WhisperModel.from_pretrained(tiny_hf).get_encoder()
     ct2 = _write_ct2(hf_encoder, tmp_path / "ct2")
-    source = find_source(str(ct2))
+    source = we.find_source(str(ct2))
     assert source.kind == "ctranslate2" and len(source.sha256) == 64
-    converted = load_encoder(str(ct2))
-    reference = WhisperEncoder(hf_encoder.half().float(), source)  # the same fp16-rounded weights
+    reference = we.WhisperEncoder(hf_encoder.half().float(), source)  # the same fp16-rounded weights, PyTorch
     wave = np.random.default_rng(0).standard_normal(16000 * 2).astype(np.float32) * 0.1
-    a, b = converted.hidden_states(wave), reference.hidden_states(wave)
-    assert a.shape == (3, 100, 32)
-    np.testing.assert_allclose(a, b, atol=1e-4)
+    expected = reference.hidden_states(wave)
+    assert expected.shape == (3, 100, 32)
+    monkeypatch.setattr(we, "_LOADED", {})
+    monkeypatch.setenv("SOUND_DIARY_WHISPER_BACKEND", "torch")
+    converted = we.load_encoder(str(ct2))
+    assert converted.backend == "torch"
+    np.testing.assert_allclose(converted.hidden_states(wave), expected, atol=1e-4)
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setattr(we, "_LOADED", {})
+    monkeypatch.setenv("SOUND_DIARY_WHISPER_BACKEND", "onnx")
+    fast = we.load_encoder(str(ct2))
+    assert fast.backend == "onnxruntime"
+    np.testing.assert_allclose(fast.hidden_states(wave), expected, atol=2e-3)
+    short = np.random.default_rng(1).standard_normal(5000).astype(np.float32) * 0.1  # other lengths: dynamic axes
+    assert fast.hidden_states(short).shape == reference.hidden_states(short).shape
     # the conversion is cached by the file's hash: a second load reads the safetensors, not model.bin
     from diary_app.analysis.whisper_encoder import encoder_cache_dir
 

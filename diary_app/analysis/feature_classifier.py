@@ -173,6 +173,8 @@ class FeatureClassifier(ClassifierBase):
             if key not in self.arrays:
                 raise ModelNotAvailable(f"{self.path}: {WEIGHTS_FILE} has no {key!r} array (standardiser)")
         self.frontend = FeatureFrontEnd(self.card.features)
+        #: what runs the front end (the pipeline reports it): the Whisper encoder's runtime, else numpy
+        self.backend = str(getattr(getattr(self.frontend, "encoder", None), "backend", "numpy"))
         n_in = self.arrays["mean"].shape[0]
         n_feat = len(self.frontend.names)
         if n_in != n_feat:
