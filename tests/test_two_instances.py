@@ -123,3 +123,47 @@ def test_a_killed_owner_does_not_block_recovery(tmp_path):
     diary = Diary(root)
     assert diary.recover().deferred_to == []
     diary.close()
+
+
+def _gui(data: Path, **popen) -> subprocess.Popen:
+    env = dict(_child_env(), SOUND_DIARY_DATA_DIR=str(data), SOUND_DIARY_CONFIG_DIR=str(data / "config"),
+               QT_QPA_PLATFORM="offscreen", QTWEBENGINE_DISABLE_SANDBOX="1", SOUND_DIARY_ANALYSIS_IN_PROCESS="1")
+    return subprocess.Popen([sys.executable, "-m", "diary_app"], env=env, cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
+
+
+def _wait_for_lock_of(data: Path, pid: int, timeout_s: float = 60) -> None:
+    lock = data / "gui.lock"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if lock.read_text().split("\n")[0].strip() == str(pid):
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"process {pid} never took {lock}")
+
+
+def test_a_second_start_hands_over_to_the_first_and_exits(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    first = _gui(data)
+    third = None
+    try:
+        _wait_for_lock_of(data, first.pid)
+        second = _gui(data)
+        out, _ = second.communicate(timeout=60)
+        assert second.returncode == 0, out
+        assert "already running" in out and "brought to the front" in out
+        assert first.poll() is None, "the first instance keeps running"
+        first.kill()  # a crash: its lock file stays behind, with a dead pid in it
+        first.wait(timeout=10)
+        third = _gui(data)
+        _wait_for_lock_of(data, third.pid)  # the stale lock is taken over: the app starts
+        assert third.poll() is None
+    finally:
+        for proc in (first, third):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
