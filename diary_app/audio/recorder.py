@@ -250,6 +250,7 @@ class Recorder:
         if not self._recording:
             raise RecorderError("not recording")
         reason = self.end_reason or END_USER  # before _stopping: it tells "input ended" from "stopped"
+        error = self.error_message() if reason == END_DEVICE_ERROR else None
         self._stopping = True
         self._close_stream()
         self._queue.put(None)
@@ -271,11 +272,10 @@ class Recorder:
         disk_full = any(is_disk_full(f, self.path.parent) for f in failures)
         if failures and reason == END_USER:
             reason = END_DEVICE_ERROR
-        error = None
         if disk_full:
             error = "the disk is full"
-        elif reason == END_DEVICE_ERROR:
-            error = self.error_message() or (_reason(failures[0]) if failures else None)
+        elif failures and error is None:
+            error = _reason(failures[0])
         if failures:  # the header is final only after a clean close: make it match the disk
             from diary_app.audio.recovery import repair_wav
 

@@ -326,6 +326,8 @@ class Diary:
                 if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
                     raise ValueError(f"not a place on Earth: {latitude}, {longitude}")
                 changes.update(latitude=float(latitude), longitude=float(longitude), place_name=place_name or None)
+        if not changes:
+            return self.get(entry_id)  # nothing to save: no write, no notification
         return self._update(entry_id, _drop_unchanged=("is_public",), **changes)
 
     def set_analysis(self, entry_id: uuid.UUID | str, result: Any) -> Entry:
