@@ -4,6 +4,8 @@ If the database is lost or damaged, ``Diary.recover()`` rebuilds every entry fro
 this file, so a rebuild keeps notes, tags, places and the public flag (without it, 300 of 300
 entries came back empty). It is written atomically (temporary file, fsync, rename) after every
 committed change of these fields, so it is never half-written and never newer than the database.
+It is not fsynced: the database itself runs with ``synchronous=NORMAL`` (a power cut may lose the
+last commits too), and the rename keeps the old copy or the new one, never a torn one.
 
 This is the per-recording safety copy for *rebuilding* the live diary; it is not a backup or an
 export (``store/backup*`` and ``diary-app export`` make those from the database).
@@ -53,8 +55,6 @@ def write(audio: Path, entry: Entry) -> None:
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(to_dict(entry), fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         try:
