@@ -272,7 +272,31 @@ def open_backup(root: str | Path, backup: str | Path) -> tuple[Diary, RecoveryRe
     shutil.copyfile(backup, tmp)
     os.replace(tmp, db_path(root))
     diary = Diary(root)
-    return diary, diary.recover()
+    report = diary.recover()
+    refresh_from_sidecars(diary)
+    return diary, report
+
+
+def refresh_from_sidecars(diary: Diary) -> int:
+    """Edits made after a backup: where a sidecar is newer than its row, take the user's fields
+    from it (one ``Diary.edit`` each). Returns how many entries were brought up to date."""
+    from diary_app.store import sidecar
+
+    updated = 0
+    offset = 0
+    while True:
+        page = diary.query(limit=500, offset=offset, newest_first=False)
+        for entry in page.items:
+            fresh = sidecar.entry_from_audio(diary.audio_path(entry), entry.id, entry.created_at, entry.duration_s)
+            if sidecar.read(diary.audio_path(entry)) is None or fresh.updated_at <= entry.updated_at:
+                continue
+            location = (fresh.latitude, fresh.longitude, fresh.place_name) if fresh.has_location else None
+            diary.edit(entry.id, user_emotion=fresh.user_emotion, note=fresh.note, is_public=fresh.is_public,
+                       location=location)
+            updated += 1
+        if not page.has_more:
+            return updated
+        offset += len(page.items)
 
 
 def open_read_only(root: str | Path) -> Diary:
