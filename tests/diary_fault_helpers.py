@@ -85,11 +85,15 @@ def fill_disk(folder: Path, leave_bytes: int = 0) -> Path:
     """Fill the disk holding ``folder`` until ``leave_bytes`` are left; delete the file to free it."""
     filler = folder / "filler.bin"
     block = b"\0" * (1 << 16)
-    with open(filler, "ab") as fh:
+    with open(filler, "ab", buffering=0) as fh:
         try:
             while True:
                 fh.write(block)
-                fh.flush()
+        except OSError:
+            pass
+        try:  # the last partial block
+            while fh.write(b"\0" * 4096):
+                pass
         except OSError:
             pass
     if leave_bytes:

@@ -270,7 +270,7 @@ class Recorder:
             failures.append(exc)
         assert self.id and self.path and self.sidecar and self.started_at
         disk_full = any(is_disk_full(f, self.path.parent) for f in failures)
-        if failures and reason == END_USER:
+        if failures:  # whatever else happened, the disk is why the audio ends here
             reason = END_DEVICE_ERROR
         if disk_full:
             error = "the disk is full"
@@ -280,7 +280,7 @@ class Recorder:
             from diary_app.audio.recovery import repair_wav
 
             try:  # make the header agree with what is on disk, so the audio can be read
-                duration = min(duration, repair_wav(self.path) / SAMPLE_RATE)
+                duration = repair_wav(self.path) / SAMPLE_RATE  # the audio that did reach the disk
             except OSError:
                 pass
         return RecordingResult(self.id, self.path, self.sidecar, self.started_at, duration,
