@@ -59,7 +59,7 @@ def test_rebuild_choice_sets_the_damaged_file_aside_and_keeps_edits(tmp_path):
     before = fill_with_edits(diary, 30, tmp_path / "src")
     diary.close()
     (root / "diary.sqlite3").write_bytes(b"\x13\x37" * 5000)  # damaged
-    diary, report = rebuild_from_recordings(root)
+    diary, _report = rebuild_from_recordings(root)
     assert {e.id: user_fields(e) for e in diary.query(limit=100).items} == before
     kept = list(root.glob("diary.sqlite3.damaged-*"))
     assert [p.read_bytes()[:4] for p in kept if not p.name.endswith(("-wal", "-shm"))] == [b"\x13\x37\x13\x37"]

@@ -15,7 +15,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 
 from diary_app.audio.recovery import find_unfinished_recordings, import_recording
 from diary_app.store import Diary

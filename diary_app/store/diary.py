@@ -475,6 +475,8 @@ class Diary:
             return list(s.exec(select(Entry).where(Entry.analysis_state == AnalysisState.PENDING)).all())
 
     def entries_to_sync(self) -> list[Entry]:
+        if self.read_only:
+            return []  # nothing may change here, so nothing is sent (its state could not be kept)
         states = [SyncState.QUEUED, SyncState.UNSHARE_QUEUED, SyncState.FAILED]
         with Session(self.engine, expire_on_commit=False) as s:
             return list(s.exec(select(Entry).where(col(Entry.sync_state).in_(states))).all())
