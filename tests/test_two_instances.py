@@ -34,14 +34,17 @@ def test_two_processes_recording_on_one_diary_lose_nothing(speech_clip, tmp_path
     Diary(root).close()  # the diary exists before both start, as after a first run
     cmd = [sys.executable, str(ROOT / "tests" / "two_instance_child.py"), str(root), str(PER_PROCESS),
            str(speech_clip), str(RESTART_EVERY)]
-    children = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 env=_child_env(), cwd=ROOT) for _ in range(2)]
+    logs = [(tmp_path / f"child{i}.out", tmp_path / f"child{i}.err") for i in range(2)]
+    children = []
+    for out_path, err_path in logs:  # files, not pipes: a full pipe can never block a child
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            children.append(subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=_child_env(), cwd=ROOT))
     outputs = []
     try:
-        for child in children:
-            out, err = child.communicate(timeout=120)
-            outputs.append(out)
-            assert child.returncode == 0, err[-3000:]
+        for child, (out_path, err_path) in zip(children, logs):
+            child.wait(timeout=240)
+            assert child.returncode == 0, err_path.read_text()[-3000:]
+            outputs.append(out_path.read_text())
     finally:
         for child in children:
             if child.poll() is None:

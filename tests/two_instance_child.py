@@ -11,6 +11,7 @@ other is in the middle of recording and saving. Prints ``started <id>``, ``saved
 
 from __future__ import annotations
 
+import faulthandler
 import sys
 import time
 from functools import partial
@@ -39,6 +40,7 @@ def start_up(root: Path) -> Diary:
 
 
 def main() -> None:
+    faulthandler.dump_traceback_later(180, exit=True)  # a hang shows where it hangs, then ends
     root, count, clip, restart_every = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     diary = start_up(root)
     for i in range(count):
