@@ -74,7 +74,7 @@ def db_path(root: str | Path) -> Path:
     return Path(root) / DB_NAME
 
 
-def _count_recordings(root: Path) -> int:
+def count_recordings(root: Path) -> int:
     try:
         return sum(1 for _ in (root / "audio").glob(f"*{AUDIO_SUFFIX}"))
     except OSError:
@@ -119,8 +119,10 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     raise last
 
 
-def _sqlite_problem(path: Path) -> tuple[Damage, str] | None:
-    """(damage, error) when SQLite cannot read the file as a diary, else None."""
+def _sqlite_problem(path: Path, thorough: bool = True) -> tuple[Damage, str] | None:
+    """(damage, error) when SQLite cannot read the file as a diary, else None. ``thorough`` runs
+    ``PRAGMA quick_check`` (reads every page: ~0.6 s for 100k entries); without it only the
+    schema and the first row are read (what the app needs to decide at start)."""
     try:
         conn = _connect_read_only(path)
     except sqlite3.DatabaseError as exc:
@@ -129,9 +131,10 @@ def _sqlite_problem(path: Path) -> tuple[Damage, str] | None:
             return Damage.UNREADABLE, text
         return (Damage.NOT_A_DATABASE if "not a database" in text else Damage.CORRUPT), text
     try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        if [r[0] for r in rows] != ["ok"]:
-            return Damage.CORRUPT, "; ".join(str(r[0]) for r in rows[:3])
+        if thorough:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                return Damage.CORRUPT, "; ".join(str(r[0]) for r in rows[:3])
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "entry" not in tables:
             return Damage.NOT_A_DATABASE, f"a database without diary entries (tables: {', '.join(sorted(tables)[:5])})"
@@ -139,6 +142,8 @@ def _sqlite_problem(path: Path) -> tuple[Damage, str] | None:
             row = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
             if row and int(row[0]) > CURRENT_VERSION:
                 return Damage.SCHEMA_TOO_NEW, f"schema {row[0]} > {CURRENT_VERSION}"
+        if "entry" in tables:
+            conn.execute("SELECT * FROM entry ORDER BY created_at DESC LIMIT 50").fetchall()
     except sqlite3.DatabaseError as exc:
         text = str(exc)
         return (Damage.NOT_A_DATABASE if "not a database" in text else Damage.CORRUPT), text
@@ -167,11 +172,11 @@ def find_backups(root: str | Path, extra_folders: tuple[Path, ...] = ()) -> list
     return [p for _, p in sorted(found, key=lambda t: t[0], reverse=True)]
 
 
-def check_diary(root: str | Path, backup_folders: tuple[Path, ...] = ()) -> DiaryCheck:
-    """Classify the diary at ``root`` without changing anything."""
+def check_diary(root: str | Path, backup_folders: tuple[Path, ...] = (), thorough: bool = True) -> DiaryCheck:
+    """Classify the diary at ``root`` without changing anything (``thorough``: see ``_sqlite_problem``;
+    the app checks quickly at start and thoroughly only when the diary then fails to open)."""
     root = Path(root)
     path = db_path(root)
-    recordings = _count_recordings(root)
 
     def damaged(kind: Damage, message: str, detail: str) -> DiaryCheck:
         writable = root.is_dir() and _writable(root)
@@ -184,12 +189,13 @@ def check_diary(root: str | Path, backup_folders: tuple[Path, ...] = ()) -> Diar
         if kind is Damage.CORRUPT:
             options.append(Option.READ_ONLY)  # what can still be read, without touching it
         options.append(Option.QUIT)
-        return DiaryCheck(root, kind, message, detail, options, backups[0] if backups else None, recordings)
+        return DiaryCheck(root, kind, message, detail, options, backups[0] if backups else None,
+                          count_recordings(root))
 
     if not path.exists():
         if root.exists() and not _writable(root):
             return DiaryCheck(root, Damage.READ_ONLY, f"The diary folder {root} cannot be written, so no diary can "
-                              "be made in it.", "", [Option.QUIT], None, recordings)
+                              "be made in it.", "", [Option.QUIT], None, count_recordings(root))
         return DiaryCheck(root, Damage.OK, "")
     try:
         size = path.stat().st_size
@@ -197,7 +203,7 @@ def check_diary(root: str | Path, backup_folders: tuple[Path, ...] = ()) -> Diar
             head = fh.read(100)
     except OSError as exc:
         return DiaryCheck(root, Damage.UNREADABLE, f"The diary database {path} cannot be read.", str(exc),
-                          [Option.QUIT], None, recordings)
+                          [Option.QUIT], None, count_recordings(root))
     if size == 0:
         pass  # SQLite treats an empty file as a new database
     elif not head.startswith(SQLITE_MAGIC[: min(len(head), len(SQLITE_MAGIC))]):
@@ -210,22 +216,22 @@ def check_diary(root: str | Path, backup_folders: tuple[Path, ...] = ()) -> Diar
         return damaged(Damage.TRUNCATED, f"The diary database {path.name} is incomplete: only {size} bytes were "
                        "written (was the computer switched off while saving?).", f"{size} bytes")
     else:
-        problem = _sqlite_problem(path)
+        problem = _sqlite_problem(path, thorough)
         if problem is not None:
             kind, detail = problem
             if kind is Damage.SCHEMA_TOO_NEW:
                 return DiaryCheck(root, kind, "This diary was written by a newer Sound Diary; update the app to "
-                                  "open it.", detail, [Option.QUIT], None, recordings)
+                                  "open it.", detail, [Option.QUIT], None, count_recordings(root))
             if kind is Damage.UNREADABLE:
                 return DiaryCheck(root, kind, f"The diary database {path.name} cannot be read.", detail,
-                                  [Option.QUIT], None, recordings)
+                                  [Option.QUIT], None, count_recordings(root))
             if kind is Damage.NOT_A_DATABASE:
                 return damaged(kind, f"The diary database {path.name} is not a Sound Diary database.", detail)
             return damaged(kind, f"The diary database {path.name} is damaged.", detail)
     if not _writable(root) or not os.access(path, os.W_OK) or not _file_writable(path):
         return DiaryCheck(root, Damage.READ_ONLY, f"The diary folder {root} is read-only: the diary can be opened "
                           "to look at, but nothing new can be saved.", "", [Option.READ_ONLY, Option.QUIT], None,
-                          recordings)
+                          count_recordings(root))
     return DiaryCheck(root, Damage.OK, "")
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from diary_app.store import Diary, RecoveryReport
-from diary_app.store.health import Damage, DiaryCheck, Option, apply, check_diary
+from diary_app.store.health import Damage, DiaryCheck, Option, apply, check_diary, count_recordings
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +108,19 @@ def open_diary_for_gui(root: str | Path, ask: Ask | None = None,
     ask = ask or (lambda c: ask_with_dialog(c, parent))
     root = Path(root)
     for _ in range(5):  # a choice that fails is reported and asked again; never a loop forever
-        check = check_diary(root)
+        check = check_diary(root, thorough=False)  # quick: a big diary is not read page by page
         if check.ok:
             try:
                 diary = Diary(root)
                 return diary, diary.recover()
-            except Exception as exc:  # something check_diary did not foresee: still a dialog
+            except Exception as exc:
                 log.exception("opening the diary failed")
-                check = DiaryCheck(root, Damage.CORRUPT, _tr("The diary could not be opened."), f"{type(exc).__name__}: {exc}",
-                                   [Option.REBUILD, Option.QUIT] if root.is_dir() else [Option.QUIT])
+                check = check_diary(root)  # now thoroughly: which damage, which choices
+                if check.ok:  # something the check did not foresee: still a dialog
+                    check = DiaryCheck(root, Damage.CORRUPT, _tr("The diary could not be opened."),
+                                       f"{type(exc).__name__}: {exc}",
+                                       [Option.REBUILD, Option.QUIT] if root.is_dir() else [Option.QUIT],
+                                       recordings=count_recordings(root))
         option = ask(check)
         try:
             return apply(check, option)
