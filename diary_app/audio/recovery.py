@@ -92,15 +92,10 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
 
 
 def _pid_alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+    """Another live process (this one's own recordings are never "in flight" at start)."""
+    from diary_app.store.owners import pid_alive
+
+    return pid != os.getpid() and pid_alive(pid)
 
 
 def find_unfinished_recordings(root: str | Path | None = None) -> list[UnfinishedRecording]:

@@ -4,8 +4,8 @@ Each process that opens a diary for writing holds an exclusive ``flock`` on its 
 ``<diary>/.owners/<pid>.lock`` for as long as it lives (the kernel drops the lock when the process
 dies, also on SIGKILL, so a stale file is recognised for certain: its lock can be taken). The
 file is made under a temporary name, locked and only then renamed into place, so another process
-never sees an unlocked file of a live owner. Where ``fcntl`` is missing (Windows) the pid in the
-name is checked with ``os.kill(pid, 0)`` instead.
+never sees an unlocked file of a live owner. On Windows ``msvcrt.locking`` takes the place of
+``flock`` (written in place: an open file cannot be renamed there); untested on Windows.
 
 ``Diary.recover()`` asks ``other_live_owners()`` first: while another live process has the folder
 open, an audio file without a row, a ``.part`` or a ``.trash`` file may be that process's save or
@@ -22,10 +22,11 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
 OWNERS_DIR = ".owners"
 
-_lock = threading.Lock()
+_registry_lock = threading.Lock()
 #: resolved owners folder -> (open file descriptor holding the flock, number of Diary objects)
 _held: dict[Path, list[int]] = {}
 
@@ -38,7 +39,7 @@ def claim(root: str | Path) -> bool:
     """Mark this process as an owner of the diary at ``root``; False if the folder is read-only."""
     folder = _folder(Path(root))
     key = folder.resolve()
-    with _lock:
+    with _registry_lock:
         if key in _held:
             _held[key][1] += 1
             return True
@@ -46,12 +47,12 @@ def claim(root: str | Path) -> bool:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             final = folder / f"{os.getpid()}.lock"
-            tmp = folder / f"{os.getpid()}.lock.tmp"
+            tmp = folder / f"{os.getpid()}.lock.tmp" if fcntl is not None else final
             fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.write(fd, f"{os.getpid()}\n".encode())
-            os.replace(tmp, final)
+            _lock(fd)
+            if tmp != final:
+                os.replace(tmp, final)
         except OSError:
             if fd >= 0:
                 os.close(fd)
@@ -62,7 +63,7 @@ def claim(root: str | Path) -> bool:
 
 def release(root: str | Path) -> None:
     key = _folder(Path(root)).resolve()
-    with _lock:
+    with _registry_lock:
         held = _held.get(key)
         if held is None:
             return
@@ -77,29 +78,59 @@ def release(root: str | Path) -> None:
         os.close(held[0])
 
 
+def _lock(fd: int) -> None:
+    """Exclusive, non-blocking; raises OSError when another process holds it."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    else:  # pragma: no cover - Windows: lock the first byte
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:  # pragma: no cover - Windows
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
 def _is_held(path: Path, pid: int) -> bool:
-    if fcntl is None:  # pragma: no cover - Windows
-        return _pid_alive(pid)
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDWR if fcntl is None else os.O_RDONLY)
     except FileNotFoundError:
         return False
     except OSError:
         return True  # cannot tell: assume a live owner (the safe side)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
+        _lock(fd)
+    except OSError:  # BlockingIOError on POSIX, PermissionError on Windows: a live owner
         return True
     else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        _unlock(fd)
         return False
     finally:
         os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: object) -> bool:
+    """Whether a process with this pid runs (never signals it; ``os.kill(pid, 0)`` would end it
+    on Windows)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        try:
+            ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return bool(ok) and code.value == 259  # STILL_ACTIVE
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -131,7 +162,3 @@ def other_live_owners(root: str | Path) -> list[int]:
             except OSError:
                 pass
     return sorted(alive)
-
-
-def pid_is_other_live_owner(root: str | Path, pid: object) -> bool:
-    return isinstance(pid, int) and pid in other_live_owners(root)
