@@ -63,7 +63,10 @@ def _click_when_shown(option: Option, seen: list) -> None:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file's bytes; SQLite's own ``-shm`` index (made by any reader of a WAL database) aside,
+    and an empty ``-wal`` counts as no ``-wal``."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.endswith("-shm") and not (p.name.endswith("-wal") and p.stat().st_size == 0)}
 
 
 EXPECTED = {"garbage": Damage.NOT_A_DATABASE, "half_header": Damage.TRUNCATED, "text_file": Damage.TEXT_FILE,
@@ -202,3 +205,18 @@ def test_the_app_starts_into_the_dialog_instead_of_a_traceback(tmp_path):
     assert alive, f"the app ended at start:\n{out[-3000:]}"
     assert "Traceback" not in out, out[-3000:]
     assert (data / "diary.sqlite3").exists(), "nothing deleted without asking"
+
+
+def test_a_diary_from_a_newer_release_is_refused_with_only_quit(qtbot, tmp_path):
+    root = tmp_path / "diary"
+    _diary_with_entries(root, tmp_path / "src", count=2)
+    conn = sqlite3.connect(root / "diary.sqlite3")
+    conn.execute("UPDATE schema_version SET version = 99")
+    conn.commit()
+    conn.close()
+    files = _snapshot(root)
+    seen: list = []
+    _click_when_shown(Option.QUIT, seen)
+    assert open_diary_for_gui(root) == (None, None)
+    assert "newer Sound Diary" in seen[0][0] and seen[0][2] == [Option.QUIT]
+    assert _snapshot(root) == files
