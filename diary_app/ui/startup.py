@@ -21,45 +21,41 @@ from diary_app.store.health import Damage, DiaryCheck, Option, apply, check_diar
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DiaryProblemDialog", text)
-
-
 def headline(check: DiaryCheck) -> str:
     return {
-        Damage.NOT_A_DATABASE: _tr("Your diary's database is damaged: it no longer holds a database."),
-        Damage.TEXT_FILE: _tr("Your diary's database has been replaced by a text file."),
-        Damage.TRUNCATED: _tr("Your diary's database is incomplete (it was only partly written)."),
-        Damage.CORRUPT: _tr("Your diary's database is damaged."),
-        Damage.READ_ONLY: _tr("Your diary is on a disk or in a folder that cannot be written."),
-        Damage.SCHEMA_TOO_NEW: _tr("This diary was written by a newer Sound Diary. Update the app to open it."),
-        Damage.UNREADABLE: _tr("Your diary's database cannot be read."),
+        Damage.NOT_A_DATABASE: QCoreApplication.translate("DiaryProblemDialog", "Your diary's database is damaged: it no longer holds a database."),
+        Damage.TEXT_FILE: QCoreApplication.translate("DiaryProblemDialog", "Your diary's database has been replaced by a text file."),
+        Damage.TRUNCATED: QCoreApplication.translate("DiaryProblemDialog", "Your diary's database is incomplete (it was only partly written)."),
+        Damage.CORRUPT: QCoreApplication.translate("DiaryProblemDialog", "Your diary's database is damaged."),
+        Damage.READ_ONLY: QCoreApplication.translate("DiaryProblemDialog", "Your diary is on a disk or in a folder that cannot be written."),
+        Damage.SCHEMA_TOO_NEW: QCoreApplication.translate("DiaryProblemDialog", "This diary was written by a newer Sound Diary. Update the app to open it."),
+        Damage.UNREADABLE: QCoreApplication.translate("DiaryProblemDialog", "Your diary's database cannot be read."),
     }.get(check.damage, check.message)
 
 
 def button_text(option: Option, check: DiaryCheck) -> str:
     if option is Option.OPEN_BACKUP:
-        return _tr("Open the last good backup")
+        return QCoreApplication.translate("DiaryProblemDialog", "Open the last good backup")
     if option is Option.REBUILD:
-        return _tr("Rebuild from the recordings")
+        return QCoreApplication.translate("DiaryProblemDialog", "Rebuild from the recordings")
     if option is Option.READ_ONLY:
-        return _tr("Open read-only")
-    return _tr("Quit")
+        return QCoreApplication.translate("DiaryProblemDialog", "Open read-only")
+    return QCoreApplication.translate("DiaryProblemDialog", "Quit")
 
 
 def explanation(check: DiaryCheck) -> str:
     lines = [check.message]
     for option in check.options:
         if option is Option.OPEN_BACKUP and check.backup is not None:
-            lines.append(_tr("• Open the last good backup: {0}; recordings made since come back from their "
+            lines.append(QCoreApplication.translate("DiaryProblemDialog", "• Open the last good backup: {0}; recordings made since come back from their "
                              "audio.").format(check.backup.name))
         elif option is Option.REBUILD:
-            lines.append(_tr("• Rebuild from the recordings: a new diary is made from the {0} recording(s) in "
+            lines.append(QCoreApplication.translate("DiaryProblemDialog", "• Rebuild from the recordings: a new diary is made from the {0} recording(s) in "
                              "the audio folder, with their notes, tags and places.").format(check.recordings))
         elif option is Option.READ_ONLY:
-            lines.append(_tr("• Open read-only: look at and play what can be read; nothing can be saved."))
+            lines.append(QCoreApplication.translate("DiaryProblemDialog", "• Open read-only: look at and play what can be read; nothing can be saved."))
     if Option.REBUILD in check.options or Option.OPEN_BACKUP in check.options:
-        lines.append(_tr("Nothing is deleted: the damaged file is kept beside it as \"diary.sqlite3.damaged-…\"."))
+        lines.append(QCoreApplication.translate("DiaryProblemDialog", "Nothing is deleted: the damaged file is kept beside it as \"diary.sqlite3.damaged-…\"."))
     return "\n\n".join(lines)
 
 
@@ -117,7 +113,7 @@ def open_diary_for_gui(root: str | Path, ask: Ask | None = None,
                 log.exception("opening the diary failed")
                 check = check_diary(root)  # now thoroughly: which damage, which choices
                 if check.ok:  # something the check did not foresee: still a dialog
-                    check = DiaryCheck(root, Damage.CORRUPT, _tr("The diary could not be opened."),
+                    check = DiaryCheck(root, Damage.CORRUPT, QCoreApplication.translate("DiaryProblemDialog", "The diary could not be opened."),
                                        f"{type(exc).__name__}: {exc}",
                                        [Option.REBUILD, Option.QUIT] if root.is_dir() else [Option.QUIT],
                                        recordings=count_recordings(root))
@@ -126,7 +122,7 @@ def open_diary_for_gui(root: str | Path, ask: Ask | None = None,
             return apply(check, option)
         except Exception as exc:
             log.exception("%s failed", option.value)
-            QMessageBox.warning(parent, "Sound Diary", _tr("That did not work: {0}").format(exc))
+            QMessageBox.warning(parent, "Sound Diary", QCoreApplication.translate("DiaryProblemDialog", "That did not work: {0}").format(exc))
     return None, None
 
 
@@ -143,11 +139,11 @@ def recovery_messages(diary: Diary, report: RecoveryReport | None) -> list[str]:
             except Exception:
                 continue
         more = "" if len(report.missing_audio) <= 5 else " …"
-        out.append(_tr("{0} entry(ies) lost their recording: the audio file was deleted outside Sound Diary "
+        out.append(QCoreApplication.translate("DiaryProblemDialog", "{0} entry(ies) lost their recording: the audio file was deleted outside Sound Diary "
                        "({1}{2}). Their notes and tags are kept, but they cannot be played.")
                    .format(len(report.missing_audio), ", ".join(dates), more))
     if report.reimported:
-        out.append(_tr("{0} recording(s) without a diary entry were added back ({1} with their notes and tags).")
+        out.append(QCoreApplication.translate("DiaryProblemDialog", "{0} recording(s) without a diary entry were added back ({1} with their notes and tags).")
                    .format(len(report.reimported), report.restored_from_sidecar))
     return out
 
