@@ -67,6 +67,7 @@ class RecordingResult:
     device: str | None
     end_reason: str
     error: str | None = None
+    disk_full: bool = False  # the disk filled up: what was recorded until then is kept
 
     @property
     def frames(self) -> int:
@@ -182,6 +183,10 @@ class Recorder:
 
     def error_message(self) -> str | None:
         if self.writer_error is not None:
+            from diary_app.store.errors import is_disk_full
+
+            if is_disk_full(self.writer_error, self.path.parent if self.path else None):
+                return "the disk is full"
             return f"the recording could not be written to disk ({self.writer_error})"
         err = getattr(self._stream, "error", None)
         if err is not None:
@@ -201,7 +206,7 @@ class Recorder:
         try:
             folder = recordings_dir(self.folder)
         except OSError as exc:
-            raise RecorderError(f"cannot create the recordings folder ({exc})") from exc
+            raise RecorderError(f"cannot create the recordings folder ({_reason(exc)})") from exc
         self.id = uuid.uuid4()
         self.path = folder / f"{self.id}.wav"
         self.sidecar = folder / f"{self.id}.json"
@@ -225,7 +230,7 @@ class Recorder:
             self._fsync_fd = os.open(self.path, os.O_RDONLY)
         except Exception as exc:  # disk full, read-only folder: say so, leave nothing half-made
             self._abort()
-            raise RecorderError(f"cannot write the recording to {folder} ({exc})") from exc
+            raise RecorderError(f"cannot write the recording to {folder} ({_reason(exc)})") from exc
         self._writer = threading.Thread(target=self._write_loop, name="recorder-writer", daemon=True)
         self._writer.start()
         self._recording = True
@@ -238,23 +243,48 @@ class Recorder:
         return self.path
 
     def stop(self) -> RecordingResult:
-        """Finish the file (whatever was recorded is kept, also after a device error)."""
+        """Finish the file (whatever was recorded is kept, also after a device error or a full
+        disk: the frames already in the file are its audio, and the status file is only a hint)."""
+        from diary_app.store.errors import is_disk_full
+
         if not self._recording:
             raise RecorderError("not recording")
-        reason = self.end_reason or END_USER
+        reason = self.end_reason or END_USER  # before _stopping: it tells "input ended" from "stopped"
         error = self.error_message() if reason == END_DEVICE_ERROR else None
         self._stopping = True
         self._close_stream()
         self._queue.put(None)
         if self._writer is not None:
             self._writer.join()
-        self._close_file()
+        failures: list[BaseException] = [self.writer_error] if self.writer_error is not None else []
+        try:
+            self._close_file()
+        except Exception as exc:  # libsndfile writes the header at close: fails on a full disk
+            failures.append(exc)
+            self._file = None
         self._recording = False
         duration = self.frames_written / SAMPLE_RATE
-        self._write_sidecar({"state": "finished", "duration_s": duration, "end_reason": reason})
+        try:
+            self._write_sidecar({"state": "finished", "duration_s": duration, "end_reason": reason})
+        except OSError as exc:  # the old sidecar stays: the recording is offered again at the next start
+            failures.append(exc)
         assert self.id and self.path and self.sidecar and self.started_at
+        disk_full = any(is_disk_full(f, self.path.parent) for f in failures)
+        if failures:  # whatever else happened, the disk is why the audio ends here
+            reason = END_DEVICE_ERROR
+        if disk_full:
+            error = "the disk is full"
+        elif failures and error is None:
+            error = _reason(failures[0])
+        if failures:  # the header is final only after a clean close: make it match the disk
+            from diary_app.audio.recovery import repair_wav
+
+            try:  # make the header agree with what is on disk, so the audio can be read
+                duration = repair_wav(self.path) / SAMPLE_RATE  # the audio that did reach the disk
+            except OSError:
+                pass
         return RecordingResult(self.id, self.path, self.sidecar, self.started_at, duration,
-                               self.device, reason, error)
+                               self.device, reason, error, disk_full)
 
     def _abort(self) -> None:
         """Undo a start that failed before any audio arrived."""
@@ -267,7 +297,10 @@ class Recorder:
         self._recording = False
         for p in (self.path, self.sidecar):
             if p is not None:
-                p.unlink(missing_ok=True)
+                try:
+                    p.unlink(missing_ok=True)
+                except OSError:  # a read-only folder: there is nothing of ours to remove
+                    pass
 
     def _close_stream(self) -> None:
         stream = self._stream  # kept afterwards: ``end_reason`` reads its ``error`` / ``ended``
@@ -280,15 +313,17 @@ class Recorder:
                 pass
 
     def _close_file(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        if self._fsync_fd is not None:
-            try:
-                os.fsync(self._fsync_fd)
-            finally:
-                os.close(self._fsync_fd)
-                self._fsync_fd = None
+        try:
+            if self._file is not None:
+                file, self._file = self._file, None
+                file.close()
+        finally:
+            if self._fsync_fd is not None:
+                fd, self._fsync_fd = self._fsync_fd, None
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
 
     def _write_sidecar(self, extra: dict) -> None:
         assert self.sidecar is not None and self.started_at is not None
@@ -299,9 +334,17 @@ class Recorder:
                 data["device"] = json.loads(self.sidecar.read_text(encoding="utf-8")).get("device")
             except (OSError, json.JSONDecodeError):
                 pass
-        tmp = self.sidecar.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, self.sidecar)
+        # the pid in the name: another instance's clean-up leaves this file alone
+        tmp = self.sidecar.with_name(f"{self.sidecar.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.sidecar)
+        except OSError:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise
 
     # -- threads -------------------------------------------------------------------------------
     def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
@@ -366,3 +409,14 @@ class Recorder:
             except Exception as exc:  # disk full, folder removed: stop cleanly, keep what is on disk
                 self.writer_error = exc
                 done = True
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a user: "the disk is full", "the folder is read-only", or the error."""
+    from diary_app.store.errors import is_disk_full, is_read_only
+
+    if is_disk_full(exc):
+        return "the disk is full"
+    if is_read_only(exc):
+        return "the folder is read-only"
+    return str(exc)

@@ -92,26 +92,26 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
 
 
 def _pid_alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
+    """Another live process (this one's own recordings are never "in flight" at start)."""
+    from diary_app.store.owners import pid_alive
+
+    return pid != os.getpid() and pid_alive(pid)
 
 
 def find_unfinished_recordings(root: str | Path | None = None) -> list[UnfinishedRecording]:
     """Recordings on disk that never became diary entries, oldest first (headers repaired).
 
-    Sidecars whose audio is gone (the entry was saved) are removed on the way; a recording that
-    another running instance of the app is still making is left alone.
+    Sidecars whose audio is gone (the entry was saved) are removed on the way. A recording of
+    another live process is left alone whatever its state: "recording" is still being made, and
+    "finished" is being saved by that process right now (importing it here as well raced its
+    save: the same recording twice, or its save failing).
     """
     folder = recordings_dir(root)
-    for tmp in folder.glob("*.json.tmp"):
-        tmp.unlink(missing_ok=True)
+    for tmp in folder.glob("*.tmp"):  # ``<id>.json.<pid>.tmp`` (older releases: ``<id>.json.tmp``)
+        parts = tmp.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 4 and parts[-2].isdigit() else None
+        if not _pid_alive(pid):
+            _unlink_quietly(tmp)
     found: list[UnfinishedRecording] = []
     for wav in folder.glob("*.wav"):
         try:
@@ -120,7 +120,7 @@ def find_unfinished_recordings(root: str | Path | None = None) -> list[Unfinishe
             continue
         sidecar = wav.with_suffix(".json")
         meta = _read_sidecar(sidecar)
-        if meta.get("state") == "recording" and _pid_alive(meta.get("pid")):
+        if _pid_alive(meta.get("pid")):
             continue
         frames = repair_wav(wav)
         rate = int(meta.get("samplerate") or 16_000)
@@ -131,9 +131,17 @@ def find_unfinished_recordings(root: str | Path | None = None) -> list[Unfinishe
         found.append(UnfinishedRecording(rec_id, wav, sidecar, started, meta.get("device"),
                                          str(meta.get("state") or "recording"), frames / rate))
     for sidecar in folder.glob("*.json"):
-        if not sidecar.with_suffix(".wav").exists():
-            sidecar.unlink(missing_ok=True)
+        # a live process writes its sidecar just before it creates the WAV: not a leftover
+        if not sidecar.with_suffix(".wav").exists() and not _pid_alive(_read_sidecar(sidecar).get("pid")):
+            _unlink_quietly(sidecar)
     return sorted(found, key=lambda r: r.started_at)
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a read-only folder: leave it for a later start
+        pass
 
 
 def import_recording(diary: Any, recording: UnfinishedRecording | RecordingResult) -> Any | None:

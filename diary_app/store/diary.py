@@ -4,7 +4,13 @@ Invariants, so that a recording is never lost and nothing is left behind:
 - a row is inserted only after its audio file is in place (no row without audio);
 - delete moves the audio to ``*.trash`` before the row goes, so a crash never resurrects it;
 - ``recover()`` at start re-imports audio that has no row (crash between move and insert) as a
-  pending entry instead of deleting it, and removes leftover ``*.trash`` files.
+  pending entry instead of deleting it, and removes leftover ``*.trash`` files; it touches none of
+  these files while another live process has the diary open (``owners.py``: they may be its save
+  or delete in progress);
+- every committed change of what the user typed is copied to ``audio/<uuid>.json``
+  (``sidecar.py``), so a diary rebuilt from its audio keeps notes, tags and places;
+- a failed write raises ``DiskFull`` / ``DiaryWriteError`` with a sentence, never a raw
+  ``OperationalError``; a diary opened ``read_only`` refuses changes with ``DiaryReadOnly``.
 """
 
 from __future__ import annotations
@@ -24,11 +30,26 @@ from sqlalchemy import event, func, or_
 from sqlmodel import Session, col, create_engine, select
 
 from diary_app.emotions import EMOTIONS, UNTAGGED
-from diary_app.store.migrations import migrate
+from diary_app.store import owners, sidecar
+from diary_app.store.errors import DiaryReadOnly, as_write_error
+from diary_app.store.migrations import SchemaTooNew, current_version, migrate
+from diary_app.store.migrations import CURRENT_VERSION as SCHEMA_VERSION
 from diary_app.store.models import AnalysisState, Entry, SyncState, utcnow
+
+log = logging.getLogger(__name__)
 
 AUDIO_SUFFIX = ".flac"
 TRASH_SUFFIX = ".trash"
+DB_NAME = "diary.sqlite3"
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+#: ``Diary.edit`` leaves a field alone when it gets this (``None`` is a real value there)
+UNCHANGED: Any = _Unchanged()
 
 
 class EntryNotFound(KeyError):
@@ -74,22 +95,41 @@ class RecoveryReport:
     trash_restored: int = 0
     parts_removed: int = 0
     missing_audio: list[uuid.UUID] = field(default_factory=list)
+    restored_from_sidecar: int = 0  # reimported entries whose note/tags/place came back
+    #: other live processes had the diary open, so no file was touched (their saves in progress)
+    deferred_to: list[int] = field(default_factory=list)
 
 
 class Diary:
     """Typed API over the diary folder. Thread-safe for separate calls (one session each)."""
 
-    def __init__(self, root: str | Path | None = None) -> None:
+    def __init__(self, root: str | Path | None = None, *, read_only: bool = False) -> None:
+        """Open (or create) the diary at ``root``. ``read_only`` opens an existing diary without
+        writing anything (a damaged diary, a read-only disk): every change raises ``DiaryReadOnly``."""
         from diary_app.paths import data_dir
 
         self.root = Path(root) if root is not None else data_dir()
         self.audio_folder = self.root / "audio"
+        self.db_path = self.root / DB_NAME
+        self.read_only = read_only
+        self._listeners: list[Callable[[str, uuid.UUID], None]] = []
+        self._owner = False
+        if read_only:
+            self.engine = _read_only_engine(self.db_path)
+            version = current_version(self.engine)
+            if version > SCHEMA_VERSION:
+                self.engine.dispose()
+                raise SchemaTooNew(version, SCHEMA_VERSION)
+            return
         self.audio_folder.mkdir(parents=True, exist_ok=True)
-        self.db_path = self.root / "diary.sqlite3"
         self.engine = create_engine(f"sqlite:///{self.db_path}", connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
-        self._listeners: list[Callable[[str, uuid.UUID], None]] = []
+        try:
+            migrate(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
+        self._owner = owners.claim(self.root)
 
     # -- change notification (the GUI adapts this to a Qt signal) -------------------------
     def add_listener(self, callback: Callable[[str, uuid.UUID], None]) -> None:
@@ -125,7 +165,9 @@ class Diary:
         """Take ownership of an audio file and add a pending entry for it.
 
         Non-FLAC input is converted to FLAC. ``move=False`` copies instead (imports, tests).
+        A full disk raises ``DiskFull``; the source is then left where it was.
         """
+        self._check_writable()
         source = Path(audio_source)
         if not source.is_file() or source.stat().st_size == 0:
             raise FileNotFoundError(f"no audio to save at {source}")
@@ -136,16 +178,23 @@ class Diary:
         with Session(self.engine) as s:
             if s.get(Entry, entry_id) is not None:
                 raise EntryExists(str(entry_id))
-        tmp = target.with_suffix(".part")
+        # the writer's pid in the name: recover() in another process knows whose file it is
+        tmp = target.with_name(f"{entry_id}.{os.getpid()}.part")
+        kept = "The recording was kept and will be added when there is space again."
+        if source.suffix.lower() == AUDIO_SUFFIX:
+            _check_flac(source)  # a bad file is the caller's error, not the disk's
         try:
             if source.suffix.lower() == AUDIO_SUFFIX:
-                _check_flac(source)
                 shutil.copyfile(source, tmp)
             else:
                 _convert_to_flac(source, tmp)
             _fsync(tmp)
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # the source is untouched; nothing is lost
+        except BaseException as exc:
+            _unlink_quietly(tmp)  # the source is untouched; nothing is lost
+            if isinstance(exc, Exception):
+                typed = as_write_error(exc, "saving the recording", self.audio_folder, kept)
+                if typed is not None:
+                    raise typed from exc
             raise
         os.replace(tmp, target)
         if duration_s is None:
@@ -156,22 +205,52 @@ class Diary:
             with Session(self.engine, expire_on_commit=False) as s:
                 s.add(entry)
                 s.commit()
-        except BaseException:
-            target.unlink(missing_ok=True)  # no audio without a row; the source still exists
+        except BaseException as exc:
+            if not self._has_row(entry_id):  # never take the audio from a row that does exist
+                _unlink_quietly(target)  # no audio without a row; the source still exists
+            if isinstance(exc, Exception):
+                typed = as_write_error(exc, "saving the recording", self.root, kept)
+                if typed is not None:
+                    raise typed from exc
             raise
+        self._write_sidecar(entry)
         if move and source.resolve() != target.resolve():
             source.unlink(missing_ok=True)
         self._notify("created", entry.id)
         return entry
 
-    def add_entries(self, entries: Iterable[Entry]) -> int:
+    def _has_row(self, entry_id: uuid.UUID) -> bool:
+        try:
+            with Session(self.engine) as s:
+                return s.get(Entry, entry_id) is not None
+        except Exception:
+            return True  # cannot tell: keep the file (an orphan is re-imported, a loss is not)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise DiaryReadOnly(30, "This diary is open read-only: changes cannot be saved.")
+
+    def _write_sidecar(self, entry: Entry) -> None:
+        """Copy what the user typed beside the audio; a failure is logged (the row is committed)."""
+        try:
+            sidecar.write(self.audio_path(entry.id), entry)
+        except OSError as exc:
+            log.warning("could not write the metadata copy of %s: %s", entry.id, exc)
+
+    def add_entries(self, entries: Iterable[Entry], *, write_sidecars: bool = True) -> int:
         """Bulk insert of ready-made rows (demo data, benchmarks, imports). Audio must exist."""
+        self._check_writable()
         n = 0
-        with Session(self.engine) as s:
+        added: list[Entry] = []
+        with Session(self.engine, expire_on_commit=False) as s:
             for e in entries:
                 s.add(e)
+                added.append(e)
                 n += 1
             s.commit()
+        if write_sidecars:
+            for e in added:
+                self._write_sidecar(e)
         return n
 
     def get(self, entry_id: uuid.UUID | str) -> Entry:
@@ -183,22 +262,73 @@ class Diary:
         return entry
 
     # -- updates -----------------------------------------------------------------------------
-    def _update(self, entry_id: uuid.UUID | str, **changes: Any) -> Entry:
+    def _update(self, entry_id: uuid.UUID | str, _drop_unchanged: tuple[str, ...] = (), **changes: Any) -> Entry:
+        """All ``changes`` in one transaction, then one notification (never a half-applied edit)."""
+        self._check_writable()
         entry_id = _as_uuid(entry_id)
-        with Session(self.engine, expire_on_commit=False) as s:
-            entry = s.get(Entry, entry_id)
-            if entry is None:
-                raise EntryNotFound(str(entry_id))
-            for k, v in changes.items():
-                setattr(entry, k, v)
-            entry.emotion = entry.user_emotion or entry.auto_emotion or UNTAGGED
-            if "is_public" in changes or (entry.is_public and entry.sync_state == SyncState.SYNCED and _touches_shared(changes)):
-                entry.sync_state = _next_sync_state(entry)
-            entry.updated_at = utcnow()
-            s.add(entry)
-            s.commit()
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                entry = s.get(Entry, entry_id)
+                if entry is None:
+                    raise EntryNotFound(str(entry_id))
+                for k in _drop_unchanged:
+                    if k in changes and getattr(entry, k) == changes[k]:
+                        del changes[k]
+                for k, v in changes.items():
+                    setattr(entry, k, v)
+                entry.emotion = entry.user_emotion or entry.auto_emotion or UNTAGGED
+                if "is_public" in changes or (entry.is_public and entry.sync_state == SyncState.SYNCED and _touches_shared(changes)):
+                    entry.sync_state = _next_sync_state(entry)
+                entry.updated_at = utcnow()
+                s.add(entry)
+                s.commit()
+        except Exception as exc:
+            typed = as_write_error(exc, "saving the change", self.root, "The entry was left as it was.")
+            if typed is None:
+                raise
+            raise typed from exc
+        if sidecar.WATCHED & set(changes):
+            self._write_sidecar(entry)
         self._notify("updated", entry.id)
         return entry
+
+    def edit(
+        self,
+        entry_id: uuid.UUID | str,
+        *,
+        user_emotion: str | None = UNCHANGED,
+        note: str = UNCHANGED,
+        is_public: bool = UNCHANGED,
+        location: tuple[float, float, str | None] | None = UNCHANGED,
+    ) -> Entry:
+        """Apply one Save of the user (tag, note, privacy, place) as one transaction and one
+        ``updated`` notification, so a sync pass never sees a half-applied edit (e.g. the entry
+        already public while the place the user removed in the same Save is still there).
+
+        ``user_emotion=None`` returns to the automatic tag; ``location=None`` removes the place,
+        ``(lat, lon, name)`` sets it; a field left at ``UNCHANGED`` is not touched. Everything is
+        validated before anything is written.
+        """
+        changes: dict[str, Any] = {}
+        if user_emotion is not UNCHANGED:
+            if user_emotion is not None and user_emotion not in EMOTIONS:
+                raise ValueError(f"unknown emotion {user_emotion!r}; choose one of {', '.join(EMOTIONS)}")
+            changes["user_emotion"] = user_emotion
+        if note is not UNCHANGED:
+            changes["note"] = str(note)
+        if is_public is not UNCHANGED:
+            changes["is_public"] = bool(is_public)
+        if location is not UNCHANGED:
+            if location is None:
+                changes.update(latitude=None, longitude=None, place_name=None)
+            else:
+                latitude, longitude, place_name = location
+                if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                    raise ValueError(f"not a place on Earth: {latitude}, {longitude}")
+                changes.update(latitude=float(latitude), longitude=float(longitude), place_name=place_name or None)
+        if not changes:
+            return self.get(entry_id)  # nothing to save: no write, no notification
+        return self._update(entry_id, _drop_unchanged=("is_public",), **changes)
 
     def set_analysis(self, entry_id: uuid.UUID | str, result: Any) -> Entry:
         """Store an ``AnalysisResult`` (or its ``to_dict()``)."""
@@ -242,6 +372,7 @@ class Diary:
         return self._update(entry_id, latitude=None, longitude=None, place_name=None)
 
     def set_sync_state(self, entry_id: uuid.UUID | str, state: SyncState, error: str | None = None) -> Entry:
+        self._check_writable()
         entry_id = _as_uuid(entry_id)
         with Session(self.engine, expire_on_commit=False) as s:
             entry = s.get(Entry, entry_id)
@@ -254,20 +385,30 @@ class Diary:
 
     # -- delete ------------------------------------------------------------------------------
     def delete(self, entry_id: uuid.UUID | str) -> None:
+        """Delete an entry and its audio; on a full disk ``DiskFull`` and the entry stays whole."""
+        self._check_writable()
         entry_id = _as_uuid(entry_id)
         audio = self.audio_path(entry_id)
         trash = audio.with_suffix(TRASH_SUFFIX)
         if audio.exists():
             os.replace(audio, trash)
-        with Session(self.engine) as s:
-            entry = s.get(Entry, entry_id)
-            if entry is None:
-                if trash.exists():
-                    os.replace(trash, audio)
-                raise EntryNotFound(str(entry_id))
-            s.delete(entry)
-            s.commit()
+        try:
+            with Session(self.engine) as s:
+                entry = s.get(Entry, entry_id)
+                if entry is None:
+                    raise EntryNotFound(str(entry_id))
+                s.delete(entry)
+                s.commit()
+        except BaseException as exc:
+            if trash.exists():
+                os.replace(trash, audio)  # the row is still there: so is its audio
+            if isinstance(exc, Exception) and not isinstance(exc, EntryNotFound):
+                typed = as_write_error(exc, "deleting the entry", self.root, "The entry was kept as it was.")
+                if typed is not None:
+                    raise typed from exc
+            raise
         trash.unlink(missing_ok=True)
+        _unlink_quietly(sidecar.sidecar_path(audio))
         self._notify("deleted", entry_id)
 
     # -- queries -----------------------------------------------------------------------------
@@ -334,16 +475,32 @@ class Diary:
             return list(s.exec(select(Entry).where(Entry.analysis_state == AnalysisState.PENDING)).all())
 
     def entries_to_sync(self) -> list[Entry]:
+        if self.read_only:
+            return []  # nothing may change here, so nothing is sent (its state could not be kept)
         states = [SyncState.QUEUED, SyncState.UNSHARE_QUEUED, SyncState.FAILED]
         with Session(self.engine, expire_on_commit=False) as s:
             return list(s.exec(select(Entry).where(col(Entry.sync_state).in_(states))).all())
 
     # -- crash recovery ----------------------------------------------------------------------
     def recover(self) -> RecoveryReport:
-        """Run at start: finish what a crash interrupted without losing audio."""
+        """Run at start: finish what a crash interrupted without losing audio.
+
+        An audio file without a row becomes an entry again, with its note, tags and place when
+        its sidecar survived (this is also how a lost database is rebuilt). While another live
+        process has this diary open nothing is touched (``deferred_to`` names it): its files in
+        flight are not leftovers.
+        """
         report = RecoveryReport()
+        if self.read_only:
+            return report
+        report.deferred_to = owners.other_live_owners(self.root)
+        if report.deferred_to:
+            log.info("recovery deferred: the diary is open in process(es) %s", report.deferred_to)
+            return report
         with Session(self.engine) as s:
             known = {str(i) for i in s.exec(select(Entry.id)).all()}
+        for tmp in self.audio_folder.glob("*.tmp"):  # a sidecar write that never finished
+            _unlink_quietly(tmp)
         for trash in self.audio_folder.glob(f"*{TRASH_SUFFIX}"):
             audio = trash.with_suffix(AUDIO_SUFFIX)
             if trash.stem in known and not audio.exists():
@@ -362,18 +519,67 @@ class Diary:
                 except ValueError:
                     continue
                 created = datetime.fromtimestamp(audio.stat().st_mtime, timezone.utc)
-                entry = Entry(id=entry_id, created_at=created, updated_at=utcnow(), duration_s=_duration(audio), audio_file=audio.name)
-                with Session(self.engine) as s:
+                entry = sidecar.entry_from_audio(audio, entry_id, created, _duration(audio))
+                with Session(self.engine, expire_on_commit=False) as s:
                     s.add(entry)
                     s.commit()
                 report.reimported.append(entry_id)
+                if sidecar.read(audio) is not None:
+                    report.restored_from_sidecar += 1
+                else:
+                    self._write_sidecar(entry)
         for entry_id in known:
             if not (self.audio_folder / f"{entry_id}{AUDIO_SUFFIX}").exists():
                 report.missing_audio.append(uuid.UUID(entry_id))
+        for meta in self.audio_folder.glob(f"*{sidecar.SIDECAR_SUFFIX}"):
+            if not meta.with_suffix(AUDIO_SUFFIX).exists() and meta.stem not in known:
+                _unlink_quietly(meta)  # the entry and its audio were deleted: its copy goes too
         return report
 
     def close(self) -> None:
+        if self._owner:
+            owners.release(self.root)
+            self._owner = False
         self.engine.dispose()
+
+
+def _read_only_engine(db_path: Path):
+    """An engine that cannot write: ``mode=ro``, or ``immutable=1`` where even the WAL index
+    cannot be made (a read-only folder). Raises the sqlite error when the file is no database."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    if not db_path.is_file():
+        raise FileNotFoundError(f"no diary database at {db_path}")
+    last: Exception | None = None
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        uri = f"file:{db_path}?{flags}"
+        engine = create_engine(f"sqlite:///{db_path}", creator=lambda uri=uri: sqlite3.connect(uri, uri=True, check_same_thread=False,
+                                                                                   timeout=30))
+        event.listen(engine, "connect", _read_only_pragmas)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM entry"))
+            return engine
+        except Exception as exc:
+            last = exc
+            engine.dispose()
+    assert last is not None
+    raise last
+
+
+def _read_only_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -73,6 +73,7 @@ class AnalysisWorker(QObject):
         self._analyzer: Any = None
         self._analyzer_lock = threading.Lock()
         self._pending: set[str] = set()
+        self.last_save_error: BaseException | None = None  # why the last save failed (disk full…)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         # saving never waits behind a model that is still loading: its own thread
@@ -103,6 +104,7 @@ class AnalysisWorker(QObject):
             entry = import_recording(self.diary, recording)
         except Exception as exc:
             log.exception("saving the recording failed")
+            self.last_save_error = exc
             self.save_failed.emit(str(exc))
             return
         if entry is None:

@@ -20,8 +20,13 @@ def run_gui(argv: list[str] | None = None) -> int:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("Sound Diary")
+    from diary_app.paths import data_dir
+    from diary_app.ui.single_instance import SingleInstance
+
+    instance = SingleInstance(data_dir(), app)
+    if not instance.claim():  # one app per diary: two lost recordings (issue 15)
+        return _hand_over(instance)
     from diary_app.settings import Settings
-    from diary_app.store import Diary
     from diary_app.ui.context import AppContext
     from diary_app.ui.first_run import maybe_show_first_run
     from diary_app.ui.i18n import apply_theme, install_translator
@@ -34,25 +39,40 @@ def run_gui(argv: list[str] | None = None) -> int:
     install_translator(settings.language, app)  # before any widget exists, so all text is translated
     apply_theme(settings.theme, app)
     _set_window_icon(app)
-    from diary_app.store import SchemaTooNew
+    from diary_app.ui.startup import open_diary_for_gui, show_recovery_report
 
-    try:
-        diary = Diary()
-    except SchemaTooNew as exc:  # refuse instead of damaging a diary from a newer release
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(None, "Sound Diary", str(exc))
+    # a damaged, read-only or too new diary: a dialog with the safe choices, never a traceback
+    diary, report = open_diary_for_gui(data_dir())
+    if diary is None:
         return 1
-    diary.recover()
     ctx = AppContext(diary=diary, settings=settings)
     window = MainWindow(ctx)
+    if diary.read_only:
+        window.setWindowTitle(window.tr("Sound Diary (read-only)"))
+    instance.activated.connect(window._bring_to_front)
     window.show()
     maybe_show_first_run(settings, window)
-    from diary_app.ui.pages.backup import start_auto_backup
+    if not diary.read_only:
+        from diary_app.ui.pages.backup import start_auto_backup
 
-    start_auto_backup(window, ctx)  # on a worker thread, only when the last backup is older than the interval
-    _start_record_duties(window, app)
+        start_auto_backup(window, ctx)  # on a worker thread, only when the last backup is older than the interval
+        _start_record_duties(window, app)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: setattr(window, "recovery_report", show_recovery_report(window, diary, report)))
     return app.exec()
+
+
+def _hand_over(instance) -> int:
+    """A second start: bring the first instance's window to the front, then exit."""
+    if instance.hand_over():
+        print("Sound Diary is already running on this diary: its window was brought to the front.")
+        return 0
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(None, "Sound Diary", "Sound Diary is already running on this diary but does not answer. "
+                        "Close it (or end it), then start Sound Diary again.")
+    return 1
 
 
 def _start_record_duties(window, app) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from diary_app.store import AnalysisState, Entry, EntryNotFound
+from diary_app.store import UNCHANGED, AnalysisState, DiaryWriteError, Entry, EntryNotFound
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
 from diary_app.ui.i18n import scene_name
@@ -254,18 +254,20 @@ class ReviewPanel(QFrame):
         diary = self.ctx.diary
         picked = self.picker.emotion()
         entry = diary.get(self.entry_id)
-        diary.set_user_emotion(self.entry_id, picked if picked and picked != entry.auto_emotion else None)
-        diary.set_note(self.entry_id, self.note.toPlainText().strip())
-        if bool(entry.is_public) != self.public_box.isChecked():
-            diary.set_public(self.entry_id, self.public_box.isChecked())
         place = self.location_picker.place() if self.location_box.isChecked() else None
+        location = (place.latitude, place.longitude, place.name or None) if place is not None else (
+            None if entry.has_location else UNCHANGED)
+        try:  # one transaction: a sync pass never sees it public with the place still there
+            entry = diary.edit(self.entry_id, user_emotion=picked if picked and picked != entry.auto_emotion else None,
+                               note=self.note.toPlainText().strip(), is_public=self.public_box.isChecked(),
+                               location=location)
+        except DiaryWriteError as exc:  # a full disk, a read-only diary: say so, keep the form
+            self.status_label.setStyleSheet("color: #b00020;")
+            self.status_label.setText(self.tr("Not saved: {0}").format(exc))
+            return None
         if place is not None:
-            diary.set_location(self.entry_id, place.latitude, place.longitude, place.name or None)
             remember_place(self.ctx.settings, place)
             self.location_picker.reload_recent()
-        elif entry.has_location:
-            diary.clear_location(self.entry_id)
-        entry = diary.get(self.entry_id)
         self.player.stop()
         self.saved.emit(str(self.entry_id))
         return entry
@@ -293,5 +295,8 @@ class ReviewPanel(QFrame):
             self.ctx.diary.delete(entry_id)
         except EntryNotFound:
             pass
+        except DiaryWriteError as exc:  # e.g. a full disk: the entry is kept whole
+            QMessageBox.warning(self, self.tr("Not deleted"), str(exc))
+            return
         self.clear()
         self.discarded.emit(entry_id)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from diary_app.emotions import EMOTION_ICONS
-from diary_app.store import Diary, Entry, EntryNotFound
+from diary_app.store import UNCHANGED, Diary, DiaryWriteError, Entry, EntryNotFound
 from diary_app.store.stats import local_tz
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.browse.entry_list_model import format_duration
@@ -272,25 +272,27 @@ class EntryDetail(QWidget):
             self.chip.set_emotion(self.entry.auto_emotion, self.entry.confidence)
 
     def save(self) -> None:
-        """Apply every changed field; each store call notifies the other pages."""
+        """Apply every changed field in one ``Diary.edit`` (one transaction, one notification)."""
         e = self.entry
         if e is None:
             return
         entry_id = e.id
         try:
-            if self._emotion_touched and self._picked != e.user_emotion:
-                self.diary.set_user_emotion(entry_id, self._picked)
             note = self.note.toPlainText()
-            if note != (e.note or ""):
-                self.diary.set_note(entry_id, note)
-            if self.public.isChecked() != bool(e.is_public):
-                self.diary.set_public(entry_id, self.public.isChecked())
             place = None if self.clear_place.isChecked() else self.location.place()
+            location = UNCHANGED
             if place is None and e.has_location:
-                self.diary.clear_location(entry_id)
+                location = None
             elif place is not None and (place.latitude, place.longitude, place.name or None) != (e.latitude, e.longitude, e.place_name):
-                self.diary.set_location(entry_id, place.latitude, place.longitude, place.name or None)
-        except (ValueError, EntryNotFound) as exc:
+                location = (place.latitude, place.longitude, place.name or None)
+            self.diary.edit(
+                entry_id,
+                user_emotion=self._picked if self._emotion_touched and self._picked != e.user_emotion else UNCHANGED,
+                note=note if note != (e.note or "") else UNCHANGED,
+                is_public=self.public.isChecked() if self.public.isChecked() != bool(e.is_public) else UNCHANGED,
+                location=location,
+            )
+        except (ValueError, EntryNotFound, DiaryWriteError) as exc:
             self.status.setText(self.tr("Not saved: {0}").format(exc))
             return
         self.show_entry(str(entry_id))
@@ -309,6 +311,9 @@ class EntryDetail(QWidget):
             self.diary.delete(entry_id)
         except EntryNotFound:
             pass
+        except DiaryWriteError as exc:  # e.g. a full disk: the entry is kept whole
+            self.status.setText(self.tr("Not deleted: {0}").format(exc))
+            return
         self.entry = None
         self.deleted.emit(entry_id)
         self.close_detail()

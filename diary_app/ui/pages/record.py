@@ -187,7 +187,10 @@ class RecordPage(QWidget):
             discard_recording(result)
             self._show_message(self.tr("Nothing was recorded. {0}").format(result.error or ""), error=True)
             return None
-        if result.end_reason == END_DEVICE_ERROR:
+        if result.disk_full:
+            self._show_message(self.tr("The disk is full: recording stopped. The {0} s recorded so far were kept.")
+                               .format(f"{result.duration_s:.1f}"), error=True)
+        elif result.end_reason == END_DEVICE_ERROR:
             self._show_message(self.tr("Recording stopped: {0}. The {1} s recorded so far were kept.")
                                .format(result.error, f"{result.duration_s:.1f}"), error=True)
         elif result.end_reason == END_LIMIT:
@@ -204,6 +207,14 @@ class RecordPage(QWidget):
         self.recording_saved.emit(entry_id)
 
     def _on_save_failed(self, message: str) -> None:
+        from diary_app.store.errors import is_disk_full
+
+        if is_disk_full(self.worker.last_save_error):
+            seconds = self.last_result.duration_s if self.last_result is not None else 0.0
+            self._show_message(self.tr("The disk is full: the recording ({0} s) could not be added to the diary. It "
+                                       "was kept and will be offered again at the next start; free some space "
+                                       "first.").format(f"{seconds:.1f}"), error=True)
+            return
         self._show_message(self.tr("The recording could not be added to the diary ({0}). It was kept "
                                    "and will be offered again at the next start.").format(message), error=True)
 
