@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -27,6 +28,7 @@ from diary_app.store import AnalysisState, Entry, EntryNotFound
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
 from diary_app.ui.location_picker import LocationPicker, Place, remember_place
+from diary_app.ui.theme import error_css
 
 
 class ReviewPanel(QFrame):
@@ -96,6 +98,10 @@ class ReviewPanel(QFrame):
         self.save_button.setObjectName("save_button")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        save_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)  # only while the panel is shown
+        save_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        save_key.activated.connect(self.save)
         self.discard_button = QPushButton(self.tr("Discard"))
         self.discard_button.setObjectName("discard_button")
         self.discard_button.clicked.connect(self._discard_clicked)
@@ -109,7 +115,6 @@ class ReviewPanel(QFrame):
         heading.setStyleSheet("font-weight: 600;")
         self.meta_label = QLabel()
         self.meta_label.setObjectName("entry_meta")
-        self.meta_label.setStyleSheet("color: #555555;")
         head_row = QHBoxLayout()
         head_row.addWidget(heading)
         head_row.addStretch(1)
@@ -189,7 +194,7 @@ class ReviewPanel(QFrame):
     def _show_failure(self, error: str) -> None:
         self.busy.hide()
         self.retry_button.show()
-        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setStyleSheet(error_css(self.palette()))
         self.status_label.setText(self.tr("Analysis failed: {0}\nThe entry is kept untagged; "
                                           "retry, or pick the emotion yourself below.").format(error))
         self._show_result(None)

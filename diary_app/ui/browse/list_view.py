@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QListView, QStyle, QStyledItemDelegate, QS
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
 from diary_app.ui.browse.entry_list_model import EntryIdRole, EntryListModel, EntryRole, format_duration
 from diary_app.ui.browse.filters import BrowseFilter, drawable
+from diary_app.ui.plurals import tr_n
 
 ROW_HEIGHT = 50
 
@@ -100,9 +101,9 @@ class EntryListView(QWidget):
 
     def _update_summary(self, total: int) -> None:
         if self.model.filter.active:
-            self.summary.setText(self.tr("%n entries match the filter", "", total))
+            self.summary.setText(tr_n(self, "%n entries match the filter", total))
         else:
-            self.summary.setText(self.tr("%n entries, newest first", "", total))
+            self.summary.setText(tr_n(self, "%n entries, newest first", total))
 
     def _activated(self, index: QModelIndex) -> None:
         entry_id = index.data(EntryIdRole)

@@ -19,6 +19,7 @@ from diary_app.store import Diary
 from diary_app.store.stats import MapJson, local_tz, map_json, popup_info
 from diary_app.ui.browse.filters import BrowseFilter
 from diary_app.ui.browse.map_html import build_map_html
+from diary_app.ui.plurals import tr_n
 
 
 #: above this many points the page goes through a file instead of ``setHtml`` (2 MB limit)
@@ -153,9 +154,9 @@ class MapView(QWidget):
     def _update_summary(self) -> None:
         assert self.data is not None
         located = self.data.located
-        text = self.tr("%n entries on the map", "", located)
+        text = tr_n(self, "%n entries on the map", located)
         if self.data.unlocated:
-            text += " · " + self.tr("%n entries have no place", "", self.data.unlocated)
+            text += " · " + tr_n(self, "%n entries have no place", self.data.unlocated)
         self.summary.setText(text)
 
     def shutdown(self) -> None:
