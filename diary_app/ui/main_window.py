@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         self.sync_service.unread_count_changed.connect(self._show_unread)
         self.reminder = ReminderTray(self.ctx, self)
         self.reminder.reminder_due.connect(lambda message: self.statusBar().showMessage(message, 10 * 60 * 1000))
+        notifications = self.pages.get("notifications")
+        if hasattr(notifications, "add_local_reminder"):
+            self.reminder.fired.connect(notifications.add_local_reminder)
         self.reminder.open_requested.connect(self._bring_to_front)
 
     def _show_unread(self, count: int) -> None:

@@ -13,6 +13,7 @@ ENGLISH_ONE: dict[str, str] = {
     "%n entries match the filter": "%n entry matches the filter",
     "%n entries, newest first": "%n entry",
     "%n entries": "%n entry",
+    "♥ %n likes from friends": "♥ %n like from a friend",
     "%n entries on the map": "%n entry on the map",
     "%n entries have no place": "%n entry has no place",
     "{0}: %n entries": "{0}: %n entry",

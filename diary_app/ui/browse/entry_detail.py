@@ -34,6 +34,7 @@ from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.browse.entry_list_model import format_duration
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker
 from diary_app.ui.location_picker import LocationPicker, Place
+from diary_app.ui.plurals import tr_n
 from diary_app.ui.theme import error_css, style_plot
 
 #: the answers of the unsaved-changes question
@@ -142,6 +143,9 @@ class EntryDetail(QWidget):
         self.note.setPlaceholderText(self.tr("A note about this moment"))
         self.note.setMaximumHeight(90)
         self.public = QCheckBox(self.tr("Public (friends may see it)"))
+        self.likes: dict[str, int] = {}  # friends' likes on my shared entries (from the sync server)
+        self.likes_label = QLabel()
+        self.likes_label.setObjectName("entry_likes")
         self.location = LocationPicker(settings)
         self.clear_place = QCheckBox(self.tr("No place"))
         self.clear_place.toggled.connect(lambda on: self.location.setEnabled(not on))
@@ -185,7 +189,12 @@ class EntryDetail(QWidget):
         emo_row.addWidget(self.auto_button)
         form.addRow(self.tr("Emotion"), emo_row)
         form.addRow(self.tr("Note"), self.note)
-        form.addRow("", self.public)
+        public_row = QHBoxLayout()
+        public_row.addWidget(self.public)
+        public_row.addSpacing(12)
+        public_row.addWidget(self.likes_label)
+        public_row.addStretch(1)
+        form.addRow("", public_row)
         form.addRow(self.tr("Place"), self.place_label)
         form.addRow("", self.location)
         form.addRow("", self.clear_place)
@@ -272,6 +281,14 @@ class EntryDetail(QWidget):
         return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(
             QMessageBox.StandardButton(answer), CANCEL)
 
+    def set_likes(self, likes: dict[str, int]) -> None:
+        self.likes = likes
+        self._show_likes()
+
+    def _show_likes(self) -> None:
+        n = self.likes.get(str(self.entry.id), 0) if self.entry is not None and self.entry.is_public else 0
+        self.likes_label.setText(tr_n(self, "♥ %n likes from friends", n) if n else "")
+
     # -- look ----------------------------------------------------------------------------------------
     def _style_waveform(self) -> None:
         import pyqtgraph as pg
@@ -304,6 +321,7 @@ class EntryDetail(QWidget):
         self._picked = e.user_emotion
         self.note.setPlainText(e.note or "")
         self.public.setChecked(bool(e.is_public))
+        self._show_likes()
         if e.has_location:
             self.place_label.setText(f"{e.place_name or ''} ({e.latitude:.5f}, {e.longitude:.5f})")
             self.location.set_place(Place(e.latitude, e.longitude, e.place_name or ""))

@@ -54,7 +54,8 @@ class EntryDelegate(QStyledItemDelegate):
         if entry.place_name or entry.has_location:
             right.append("◎ " + (entry.place_name or f"{entry.latitude:.3f}, {entry.longitude:.3f}"))
         if entry.is_public:
-            right.append(self.tr("public"))
+            likes = getattr(index.model(), "likes", {}).get(str(entry.id), 0)
+            right.append(self.tr("public") + (f"  ♥ {likes}" if likes else ""))
         painter.drawText(QRect(x, r.top() + 4, r.width() - x - 10, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          "   ".join(right))
         muted = QColor(text_color)

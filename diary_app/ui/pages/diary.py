@@ -127,6 +127,7 @@ class DiaryPage(QWidget):
         self._refresh_timer = QTimer(self, singleShot=True, interval=150)
         self._refresh_timer.timeout.connect(self.refresh)
         ctx.events.entry_changed.connect(self._entry_changed)
+        ctx.events.likes_changed.connect(self.set_likes)
         self._tab_changed(0)
         QThreadPool.globalInstance().start(_PlannerStats(diary))
 
@@ -246,6 +247,14 @@ class DiaryPage(QWidget):
             self.filter_bar.show()
         if key == "map":
             self.ensure_map()
+
+    def set_likes(self, likes: dict) -> None:
+        """Friends' likes on my shared entries (from the sync service) for the list and the detail."""
+        self.list_model.likes = dict(likes)
+        self.calendar_view.day_model.likes = self.list_model.likes
+        self.detail.set_likes(self.list_model.likes)
+        self.list_view.view.viewport().update()
+        self.calendar_view.day_list.view.viewport().update()
 
     # -- filters and refresh ---------------------------------------------------------------------
     def apply_filter(self, f: BrowseFilter) -> None:
