@@ -79,6 +79,14 @@ def apply_theme(theme: str, app=None) -> None:
         if app.style().name().lower() != str(_system["style"]).lower():
             app.setStyle(QStyleFactory.create(_system["style"]))
         app.setPalette(_system["palette"])
+    else:
+        return
+    # widgets with a style sheet keep the palette they were polished with: polish them again
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet + " ")
+            widget.setStyleSheet(sheet)
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
