@@ -173,7 +173,7 @@ class EntryDetail(QWidget):
         self.ask_unsaved = self._ask_unsaved
         self.back_button.setToolTip(self.tr("Back to the list (Esc, Alt+Left)"))
         for keys, slot in (((Qt.Key.Key_Escape,), self.close_detail),
-                           ((QKeySequence.StandardKey.Back, "Alt+Left"), self.close_detail),
+                           (("Alt+Left", Qt.Key.Key_Back), self.close_detail),  # one shortcut per key, or neither fires
                            ((QKeySequence.StandardKey.Save,), self.save),
                            ((QKeySequence.StandardKey.Delete,), self.ask_delete)):
             for key in keys:
