@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
+from browse_helpers import seeded_diary  # noqa: E402
 from PySide6 import QtWebEngineWidgets  # noqa: F401,E402  (before the QApplication exists)
 from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from browse_helpers import seeded_diary  # noqa: E402
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary, EntryNotFound  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
@@ -381,9 +381,9 @@ def test_map_says_when_it_is_empty(tmp_path, qtbot) -> None:
 def test_player_duration_waveform_axes_and_plurals(diary, qtbot, tmp_path) -> None:
     from diary_app.ui.audio_player import UNKNOWN, AudioPlayer
     from diary_app.ui.browse.entry_detail import EntryDetail
-    from diary_app.ui.browse.list_view import EntryListView
     from diary_app.ui.browse.entry_list_model import EntryListModel
     from diary_app.ui.browse.filters import FilterBar
+    from diary_app.ui.browse.list_view import EntryListView
 
     detail = EntryDetail(diary, Settings())
     qtbot.addWidget(detail)
@@ -405,8 +405,9 @@ def test_player_duration_waveform_axes_and_plurals(diary, qtbot, tmp_path) -> No
     assert bar.to_label.text() == "to" and bar.to_label.buddy() is bar.last
 
     one = Diary(tmp_path / "one")
-    from browse_helpers import add_known
     from datetime import datetime, timezone
+
+    from browse_helpers import add_known
 
     add_known(one, tmp_path / "src", datetime.now(timezone.utc), "happy", "one")
     view = EntryListView(EntryListModel(one))
