@@ -81,6 +81,10 @@ def main() -> int:
     wait(600)
     save("dark-list.png")
     cal = page.show_tab("calendar")
+    wait(300)
+    from datetime import date, timedelta
+
+    cal.select_day(date.today().replace(day=1) - timedelta(days=10))  # last month: a full one
     wait(600)
     busiest = max(cal.calendar.counts.items(), key=lambda kv: (sum(kv[1].values()), kv[0]))[0]
     cal.select_day(busiest)
@@ -89,7 +93,8 @@ def main() -> int:
     page.show_tab("year")
     wait(600)
     save("dark-year.png")
-    first = next(page.list_model.entry_at(i) for i in range(50) if page.list_model.entry_at(i).has_location)
+    first = next(e for e in (page.list_model.entry_at(i) for i in range(200))
+                 if e.has_location and e.note and e.auto_emotion and e.emotion != "untagged")
     page.show_entry(str(first.id))
     wait(1500)
     save("dark-detail.png")
