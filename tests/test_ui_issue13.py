@@ -467,3 +467,41 @@ def test_level_meter_drops_to_the_floor_after_stopping(tmp_path, qtbot, monkeypa
     assert page.level_meter.value() == 0
     page.worker.shutdown()
     ctx.diary.close()
+
+
+# -- 5. offline basemap ---------------------------------------------------------------------------
+def test_offline_basemap_has_land_borders_and_names_from_world_to_city_scale(diary, qtbot) -> None:
+    import json
+
+    from diary_app.ui.browse.map_view import MapView
+
+    view = MapView(diary, tiles=False)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    with qtbot.waitSignal(view.markers_drawn, timeout=30_000):
+        view.load()
+
+    def js(script: str):
+        box: dict = {}
+        view.run_js(script, lambda v: box.setdefault("v", v))
+        qtbot.waitUntil(lambda: "v" in box, timeout=10_000)
+        return box["v"]
+
+    def labels_at(lat: float, lon: float, zoom: int) -> dict:
+        js(f"window.diaryMap.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); window.diaryBasemap.update(); 1")
+        return json.loads(js("JSON.stringify({n: window.diaryBasemap.labels, c: window.diaryBasemap.countryLabels,"
+                             " names: Array.from(document.querySelectorAll('.diary-place span')).map(function (e) { return e.textContent; }),"
+                             " drawn: document.querySelectorAll('.leaflet-basemap-pane canvas').length})"))
+
+    info = json.loads(js("JSON.stringify({countries: window.diaryBasemap.countries, places: window.diaryBasemap.places})"))
+    assert info["countries"] > 200 and info["places"] > 20_000
+    world = labels_at(30, 20, 2)
+    assert world["drawn"] >= 1 and world["c"] >= 5 and {"Tokyo", "London"} <= set(world["names"])
+    city = labels_at(37.53, 127.0, 11)  # Seoul at city scale: the towns around it are named
+    assert city["n"] >= 5 and {"Seoul", "Goyang"} <= set(city["names"])
+    # nothing of the basemap came from the network (the page has no tiles in this test)
+    sources = js("JSON.stringify(Array.from(document.scripts).map(function (s) { return s.src; }).filter(Boolean))")
+    basemap = [u for u in json.loads(sources) if "basemap/" in u]
+    assert len(basemap) == 3 and all(u.startswith("file://") for u in basemap)
+    view.shutdown()
