@@ -126,18 +126,25 @@ def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path)
     qtbot.waitUntil(lambda: page.item_for(mine) is not None, timeout=WAIT_MS)
     item = page.item_for(mine)
     assert item.play_button.text() == "▶ Play"
+    states: list[str] = []
+    shown = item.set_play_state
+    item.set_play_state = lambda state: (states.append(state), shown(state))
     item.play_button.click()
     assert item.play_state == "loading" and not item.play_button.isEnabled()
-    qtbot.waitUntil(lambda: item.play_state != "loading", timeout=WAIT_MS)
-    if item.play_state == "idle":  # no audio output on this machine: the reason is shown
-        assert page.status.text().startswith("Could not play")
+    qtbot.waitUntil(lambda: "playing" in states or page.status.text().startswith("Could not play"), timeout=WAIT_MS)
+    if "playing" not in states:  # no audio output on this machine: the reason is shown
+        assert item.play_state == "idle"
         return
-    assert item.play_state == "playing" and item.play_button.text() == "■ Stop" and page.playing_id == mine
-    item.play_button.click()
-    assert item.play_state == "idle" and item.play_button.text() == "▶ Play" and page.playing_id is None
-    from PySide6.QtMultimedia import QMediaPlayer
+    if item.play_state == "playing":
+        assert item.play_button.text() == "■ Stop" and page.playing_id == mine
+        item.play_button.click()  # the same button stops it
+        from PySide6.QtMultimedia import QMediaPlayer
 
-    assert page._player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+        assert page._player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+    else:  # the 2 s clip already played to the end (a busy machine): the button came back by itself
+        qtbot.waitUntil(lambda: item.play_state == "idle", timeout=WAIT_MS)
+    assert item.play_state == "idle" and item.play_button.text() == "▶ Play" and page.playing_id is None
+    assert states[:2] == ["loading", "playing"]
 
 
 def _free_port() -> int:
