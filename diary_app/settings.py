@@ -23,6 +23,7 @@ class Settings:
     speech_model: str | None = None  # model folder name; None = best available
     scene_model: str | None = None
     server_url: str | None = None
+    last_server_url: str | None = None  # the address last tried in the sign-in dialog
     first_run_done: bool = False
     mic_consent: bool = False
     location_consent: bool = False

@@ -73,3 +73,14 @@ def held_out_clips(split_name: str, limit_per_label: int) -> list[tuple[Path, st
             seen[label] = seen.get(label, 0) + 1
             out.append(((split.parent / r["path"]).resolve(), label))
     return out
+
+
+@pytest.fixture(autouse=True)
+def _platform_theme_after_each_test():
+    """A test that picks Theme = Dark must not leave the whole QApplication dark for the next ones."""
+    yield
+    import sys
+
+    theme = sys.modules.get("diary_app.ui.theme")
+    if theme is not None and theme._system:
+        theme.apply_theme("system")

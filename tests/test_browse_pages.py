@@ -192,11 +192,14 @@ def test_delete_asks_first_and_then_removes_entry_and_audio(world, qtbot) -> Non
 
     qtbot.mouseClick(page.detail.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(page.detail.confirm.isVisible, timeout=3000)
+    assert page.detail.confirm_delete_button.text() == "Delete"  # not "Yes"
     with qtbot.waitSignal(page.refreshed, timeout=5000):
-        page.detail.confirm.button(QMessageBox.StandardButton.Yes).click()
+        page.detail.confirm_delete_button.click()
     assert ctx.diary.count() == total - 1 and not audio.exists()
     assert page.list_model.rowCount() == total - 1
     assert page.stack.currentIndex() == 0
+    page.shutdown()  # the undo window closes: the audio kept for Undo goes for good
+    assert not audio.with_suffix(".trash").exists()
 
 
 def test_location_edit_and_unknown_entry(world, qtbot) -> None:

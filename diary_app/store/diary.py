@@ -411,6 +411,78 @@ class Diary:
         _unlink_quietly(sidecar.sidecar_path(audio))
         self._notify("deleted", entry_id)
 
+    def delete_undoable(self, entry_id: uuid.UUID | str) -> Entry:
+        """Delete like ``delete`` but keep the audio as ``*.trash`` for ``restore`` (the GUI's Undo).
+
+        Returns the deleted row (detached). Call ``purge`` when the undo window closes; if the app
+        stops first, ``recover()`` at the next start removes the orphaned ``*.trash``.
+        """
+        self._check_writable()
+        entry_id = _as_uuid(entry_id)
+        audio = self.audio_path(entry_id)
+        trash = audio.with_suffix(TRASH_SUFFIX)
+        if audio.exists():
+            os.replace(audio, trash)
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                entry = s.get(Entry, entry_id)
+                if entry is None:
+                    raise EntryNotFound(str(entry_id))
+                snapshot = Entry.model_validate(entry.model_dump())
+                s.delete(entry)
+                s.commit()
+        except BaseException as exc:
+            if trash.exists():
+                os.replace(trash, audio)  # the row is still there (or never was): so is its audio
+            if isinstance(exc, Exception) and not isinstance(exc, EntryNotFound):
+                typed = as_write_error(exc, "deleting the entry", self.root, "The entry was kept as it was.")
+                if typed is not None:
+                    raise typed from exc
+            raise
+        self._notify("deleted", entry_id)
+        return snapshot
+
+    def restore(self, deleted: Entry) -> Entry:
+        """Undo ``delete_undoable``: the audio comes back from ``*.trash`` and the row as it was."""
+        self._check_writable()
+        audio = self.audio_path(deleted.id)
+        trash = audio.with_suffix(TRASH_SUFFIX)
+        moved = False
+        if not audio.exists():
+            if not trash.exists():
+                raise FileNotFoundError(f"the recording of {deleted.id} is gone; it cannot be restored")
+            os.replace(trash, audio)
+            moved = True
+        entry = Entry.model_validate(deleted.model_dump())
+        # a shared entry was (or will be) removed from the server by the delete: upload it again
+        entry.sync_state = SyncState.QUEUED if entry.is_public else SyncState.LOCAL
+        entry.sync_error = None
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                if s.get(Entry, entry.id) is not None:
+                    raise EntryExists(str(entry.id))
+                s.add(entry)
+                s.commit()
+        except BaseException as exc:
+            if moved and not isinstance(exc, EntryExists):
+                os.replace(audio, trash)  # no row again: the audio waits in the trash as before
+            if isinstance(exc, Exception):
+                typed = as_write_error(exc, "restoring the entry", self.root, "The entry stays deleted.")
+                if typed is not None:
+                    raise typed from exc
+            raise
+        self._write_sidecar(entry)
+        self._notify("created", entry.id)
+        return entry
+
+    def purge(self, deleted: Entry | uuid.UUID | str) -> None:
+        """Forget a ``delete_undoable`` for good (its ``*.trash`` audio goes)."""
+        entry_id = deleted.id if isinstance(deleted, Entry) else _as_uuid(deleted)
+        audio = self.audio_path(entry_id)
+        audio.with_suffix(TRASH_SUFFIX).unlink(missing_ok=True)
+        if not audio.exists():  # not restored: its metadata copy goes too (as ``delete`` does)
+            _unlink_quietly(sidecar.sidecar_path(audio))
+
     # -- queries -----------------------------------------------------------------------------
     def _filtered(self, q: EntryQuery):
         stmt = select(Entry)

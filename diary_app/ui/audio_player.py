@@ -8,9 +8,16 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 
+UNKNOWN = "—:—"  # a length not known yet (shown instead of a made-up 00:00)
+
+
 def _mmss(ms: int) -> str:
     s = max(0, int(ms)) // 1000
     return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def _total(ms: int) -> str:
+    return _mmss(ms) if ms > 0 else UNKNOWN
 
 
 class AudioPlayer(QWidget):
@@ -30,7 +37,8 @@ class AudioPlayer(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
         self.slider.sliderMoved.connect(self._seek)
-        self.time_label = QLabel("00:00 / 00:00")
+        self.time_label = QLabel(f"{UNKNOWN} / {UNKNOWN}")
+        self.time_label.setObjectName("time_label")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.play_button)
@@ -65,7 +73,7 @@ class AudioPlayer(QWidget):
         self.slider.setValue(0)
         total = int((duration_s or 0) * 1000)
         self.slider.setRange(0, total)
-        self.time_label.setText(f"00:00 / {_mmss(total)}")
+        self.time_label.setText(f"00:00 / {_total(total)}" if enabled else f"{UNKNOWN} / {UNKNOWN}")
         if self._player is not None:
             self._player.setSource(QUrl.fromLocalFile(str(self._path)) if enabled else QUrl())
 
@@ -100,11 +108,13 @@ class AudioPlayer(QWidget):
     def _on_position(self, ms: int) -> None:
         if not self.slider.isSliderDown():
             self.slider.setValue(ms)
-        self.time_label.setText(f"{_mmss(ms)} / {_mmss(self.slider.maximum())}")
+        self.time_label.setText(f"{_mmss(ms)} / {_total(self.slider.maximum())}")
 
     def _on_duration(self, ms: int) -> None:
+        if ms <= 0:
+            return  # the backend does not know yet: keep the stored length
         self.slider.setRange(0, ms)
-        self.time_label.setText(f"00:00 / {_mmss(ms)}")
+        self.time_label.setText(f"{_mmss(self.slider.value())} / {_mmss(ms)}")
 
     def _on_state(self, state) -> None:
         from PySide6.QtMultimedia import QMediaPlayer

@@ -16,6 +16,9 @@ class DiaryEvents(QObject):
 
     entry_changed = Signal(str, str)  # action, entry id
     open_entry = Signal(str)  # ask the window to show an entry's detail
+    open_page = Signal(str)  # ask the window to show a page ("record", "friends", …)
+    #: like counts of my shared entries, from the server ({entry id: count}); the diary shows them
+    likes_changed = Signal(object)
     signed_in_changed = Signal(bool)
 
 

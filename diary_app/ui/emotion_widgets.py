@@ -6,8 +6,8 @@ calendar and the map can never disagree about what "sad" looks like.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
@@ -36,6 +36,26 @@ def emotion_color(emotion: str | None) -> QColor:
 
 def emotion_icon(emotion: str | None) -> str:
     return EMOTION_ICONS.get(emotion or UNTAGGED, EMOTION_ICONS[UNTAGGED])
+
+
+EMOJI_PX = 28
+
+
+def emoji_icon(text: str, px: int = EMOJI_PX) -> QIcon:
+    """``text`` (an emoji) drawn at ``px`` pixels as an icon; readable whatever the button font is."""
+    from PySide6.QtGui import QGuiApplication
+
+    ratio = QGuiApplication.primaryScreen().devicePixelRatio() if QGuiApplication.primaryScreen() else 1.0
+    pixmap = QPixmap(int(px * ratio), int(px * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    font = QFont()
+    font.setPixelSize(int(px * 0.82))
+    painter.setFont(font)
+    painter.drawText(QRect(0, 0, px, px), Qt.AlignmentFlag.AlignCenter, text)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def text_color_for(background: QColor) -> str:
@@ -93,9 +113,12 @@ class EmotionPicker(QWidget):
         for emotion in EMOTIONS:
             button = QToolButton(self)
             button.setCheckable(True)
-            button.setText(f"{emotion_icon(emotion)}\n{emotion_name(emotion)}")
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setMinimumSize(72, 52)
+            # the emoji as a 28 px icon above the name: in the text it was as small as the label
+            button.setText(emotion_name(emotion))
+            button.setIcon(emoji_icon(emotion_icon(emotion), EMOJI_PX))
+            button.setIconSize(QSize(EMOJI_PX, EMOJI_PX))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setMinimumSize(64, 60)
             button.setObjectName(f"pick_{emotion}")
             button.setAccessibleName(emotion_name(emotion))
             bg = emotion_color(emotion)

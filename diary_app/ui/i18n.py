@@ -2,15 +2,15 @@
 
 Translations are Qt ``.qm`` files in ``resources/i18n`` (``sounddiary_<lang>.qm``, built by
 ``scripts/update_translations.sh``) plus Qt's own ``qtbase_<lang>.qm`` for standard buttons.
-The theme follows the system by default: Qt 6 picks the platform's light or dark palette, so the
-app must not hard-code widget colours; "light" / "dark" only override the colour scheme hint.
+The theme (``diary_app.ui.theme``) follows the system by default; "light" / "dark" set the
+Fusion style with the app's own palette, so widgets must draw from the palette, never fixed colours.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 #: code -> name shown in its own language (never translated: a user must find their language)
 LANGUAGES: dict[str, str] = {"en": "English", "ko": "한국어"}
@@ -59,17 +59,10 @@ def install_translator(language: str, app: QCoreApplication | None = None) -> bo
 
 
 def apply_theme(theme: str, app=None) -> None:
-    """"system" leaves the scheme to the platform; "light"/"dark" override it (Qt >= 6.8)."""
-    from PySide6.QtGui import QGuiApplication
+    """Kept for callers of earlier releases: the theme lives in ``diary_app.ui.theme``."""
+    from diary_app.ui.theme import apply_theme as _apply
 
-    app = app or QGuiApplication.instance()
-    if app is None:
-        return
-    hints = app.styleHints()
-    if not hasattr(hints, "setColorScheme"):
-        return  # older Qt: always follow the system
-    scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
-    hints.setColorScheme(scheme)
+    _apply(theme, app)
 
 
 # -- locale-aware text (weekday and month names, dates, scene names) ------------------------------
@@ -135,3 +128,4 @@ def scene_name(scene: str | None) -> str:
         return ""
     source = _SCENES.get(scene)
     return QCoreApplication.translate("scenes", source) if source else scene.replace("_", " ")
+

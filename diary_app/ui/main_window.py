@@ -2,6 +2,9 @@
 
 Pages are registered by module path so each lives in its own file and a missing page shows a
 placeholder instead of breaking the window (pages of later releases).
+
+A page with unsaved edits can refuse to be left: before another page is shown or the window
+closes, the current page's ``confirm_leave()`` (when it has one) is asked.
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ PAGES: list[tuple[str, str, str]] = [
 ]
 
 
+NAV_WIDTH = 168
+
+
+def _may_leave(page: QWidget | None) -> bool:
+    confirm = getattr(page, "confirm_leave", None)
+    return confirm() if callable(confirm) else True
+
+
 class PlaceholderPage(QLabel):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("{0} is not available in this version yet.").format(title), parent)
@@ -56,7 +67,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Sound Diary")
         self.resize(1100, 720)
         self.nav = QListWidget()
-        self.nav.setFixedWidth(180)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setObjectName("navigation")
         # Palette roles rather than fixed colours, so the dark theme of the system still reads well.
         self.nav.setStyleSheet(
@@ -76,7 +87,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -85,6 +96,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         ctx.events.open_entry.connect(self.show_entry)
+        ctx.events.open_page.connect(self.show_page)
         self._start_social()
 
     def _start_social(self) -> None:
@@ -96,6 +108,9 @@ class MainWindow(QMainWindow):
         self.sync_service.unread_count_changed.connect(self._show_unread)
         self.reminder = ReminderTray(self.ctx, self)
         self.reminder.reminder_due.connect(lambda message: self.statusBar().showMessage(message, 10 * 60 * 1000))
+        notifications = self.pages.get("notifications")
+        if hasattr(notifications, "add_local_reminder"):
+            self.reminder.fired.connect(notifications.add_local_reminder)
         self.reminder.open_requested.connect(self._bring_to_front)
 
     def _show_unread(self, count: int) -> None:
@@ -111,10 +126,29 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def _nav_changed(self, row: int) -> None:
+        current = self.stack.currentWidget()
+        if row != self.stack.currentIndex() and not _may_leave(current):
+            self.nav.blockSignals(True)  # stay: put the selection back without asking again
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
+        self.stack.setCurrentIndex(row)
+
     def show_page(self, key: str) -> QWidget:
         keys = [k for k, _, _ in PAGES]
         self.nav.setCurrentRow(keys.index(key))
         return self.pages[key]
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Unsaved edits ask Save / Discard / Cancel; Cancel keeps the window open."""
+        if not _may_leave(self.stack.currentWidget()):
+            event.ignore()
+            return
+        for page in self.pages.values():
+            if hasattr(page, "shutdown") and page is not self.pages.get("record"):
+                page.shutdown()  # e.g. the Diary's pending Undo lets its kept audio go
+        super().closeEvent(event)
 
     def show_entry(self, entry_id: str) -> None:
         """Open an entry's detail on the Diary page (pages that can, implement ``show_entry``)."""

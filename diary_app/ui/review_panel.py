@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -28,6 +29,7 @@ from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
 from diary_app.ui.i18n import scene_name
 from diary_app.ui.location_picker import LocationPicker, Place, remember_place
+from diary_app.ui.theme import error_css
 
 
 class ReviewPanel(QFrame):
@@ -97,6 +99,10 @@ class ReviewPanel(QFrame):
         self.save_button.setObjectName("save_button")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        save_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)  # only while the panel is shown
+        save_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        save_key.activated.connect(self.save)
         self.discard_button = QPushButton(self.tr("Discard"))
         self.discard_button.setObjectName("discard_button")
         self.discard_button.clicked.connect(self._discard_clicked)
@@ -110,7 +116,6 @@ class ReviewPanel(QFrame):
         heading.setStyleSheet("font-weight: 600;")
         self.meta_label = QLabel()
         self.meta_label.setObjectName("entry_meta")
-        self.meta_label.setStyleSheet("color: #555555;")
         head_row = QHBoxLayout()
         head_row.addWidget(heading)
         head_row.addStretch(1)
@@ -190,7 +195,7 @@ class ReviewPanel(QFrame):
     def _show_failure(self, error: str) -> None:
         self.busy.hide()
         self.retry_button.show()
-        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setStyleSheet(error_css(self.palette()))
         self.status_label.setText(self.tr("Analysis failed: {0}\nThe entry is kept untagged; "
                                           "retry, or pick the emotion yourself below.").format(error))
         self._show_result(None)
@@ -262,7 +267,7 @@ class ReviewPanel(QFrame):
                                note=self.note.toPlainText().strip(), is_public=self.public_box.isChecked(),
                                location=location)
         except DiaryWriteError as exc:  # a full disk, a read-only diary: say so, keep the form
-            self.status_label.setStyleSheet("color: #b00020;")
+            self.status_label.setStyleSheet(error_css(self.palette()))
             self.status_label.setText(self.tr("Not saved: {0}").format(exc))
             return None
         if place is not None:

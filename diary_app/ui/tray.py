@@ -22,6 +22,7 @@ MAX_SLEEP_MS = 3600 * 1000
 
 class ReminderTray(QObject):
     reminder_due = Signal(str)  # the message; the window shows it when there is no tray
+    fired = Signal(str)  # every time the reminder fires (tray or not): the Notifications page lists it
     open_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None, *, use_tray: bool | None = None) -> None:
@@ -83,6 +84,7 @@ class ReminderTray(QObject):
     def show_reminder(self) -> None:
         message = self.tr(REMINDER_MESSAGE)
         self.shown_count += 1
+        self.fired.emit(message)
         if self.tray is not None and QSystemTrayIcon.supportsMessages():
             self.tray.showMessage("Sound Diary", message, QSystemTrayIcon.MessageIcon.Information, 15_000)
         else:

@@ -4,13 +4,13 @@
   <context>
     <name>AudioPlayer</name>
     <message>
-      <location filename="../../diary_app/ui/audio_player.py" line="26" />
-      <location filename="../../diary_app/ui/audio_player.py" line="113" />
+      <location filename="../../diary_app/ui/audio_player.py" line="33" />
+      <location filename="../../diary_app/ui/audio_player.py" line="123" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/audio_player.py" line="113" />
+      <location filename="../../diary_app/ui/audio_player.py" line="123" />
       <source>⏸ Pause</source>
       <translation>⏸ 일시정지</translation>
     </message>
@@ -185,7 +185,7 @@
   <context>
     <name>CalendarView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/calendar_view.py" line="132" />
+      <location filename="../../diary_app/ui/browse/calendar_view.py" line="139" />
       <source>{0}: %n entries</source>
       <translation>
         <numerusform>{0}: 기록 %n개</numerusform>
@@ -195,46 +195,154 @@
   <context>
     <name>DiaryPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/diary.py" line="64" />
+      <location filename="../../diary_app/ui/pages/diary.py" line="92" />
       <source>List</source>
       <extracomment>emitted after every view finished refreshing from a diary change (tests wait on it)</extracomment>
       <translation>목록</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/diary.py" line="65" />
+      <location filename="../../diary_app/ui/pages/diary.py" line="93" />
       <source>Calendar</source>
       <translation>달력</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/diary.py" line="66" />
+      <location filename="../../diary_app/ui/pages/diary.py" line="94" />
       <source>Year</source>
       <translation>한 해</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/diary.py" line="67" />
+      <location filename="../../diary_app/ui/pages/diary.py" line="95" />
       <source>Map</source>
       <translation>지도</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/diary.py" line="68" />
+      <location filename="../../diary_app/ui/pages/diary.py" line="96" />
       <source>Statistics</source>
       <translation>통계</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="194" />
+      <source>Entry deleted.</source>
+      <translation>기록을 삭제했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="207" />
+      <source>Could not undo: {0}</source>
+      <translation>되돌리지 못했습니다: {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DiaryProblemDialog</name>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="26" />
+      <source>Your diary's database is damaged: it no longer holds a database.</source>
+      <translation>일기 데이터베이스가 손상되었습니다. 더 이상 데이터베이스가 아닙니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="27" />
+      <source>Your diary's database has been replaced by a text file.</source>
+      <translation>일기 데이터베이스가 텍스트 파일로 바뀌었습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="28" />
+      <source>Your diary's database is incomplete (it was only partly written).</source>
+      <translation>일기 데이터베이스가 불완전합니다(일부만 기록되었습니다).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="29" />
+      <source>Your diary's database is damaged.</source>
+      <translation>일기 데이터베이스가 손상되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="30" />
+      <source>Your diary is on a disk or in a folder that cannot be written.</source>
+      <translation>일기가 쓰기할 수 없는 디스크나 폴더에 있습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="31" />
+      <source>This diary was written by a newer Sound Diary. Update the app to open it.</source>
+      <translation>이 일기는 더 새로운 버전의 Sound Diary로 저장되었습니다. 열려면 앱을 업데이트하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="32" />
+      <source>Your diary's database cannot be read.</source>
+      <translation>일기 데이터베이스를 읽을 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="38" />
+      <source>Open the last good backup</source>
+      <translation>마지막 정상 백업 열기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="40" />
+      <source>Rebuild from the recordings</source>
+      <translation>녹음에서 다시 만들기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="42" />
+      <source>Open read-only</source>
+      <translation>읽기 전용으로 열기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="43" />
+      <source>Quit</source>
+      <translation>종료</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="50" />
+      <source>• Open the last good backup: {0}; recordings made since come back from their audio.</source>
+      <translation>• 마지막 정상 백업 열기: {0}. 그 이후의 녹음은 오디오에서 되살아납니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="53" />
+      <source>• Rebuild from the recordings: a new diary is made from the {0} recording(s) in the audio folder, with their notes, tags and places.</source>
+      <translation>• 녹음에서 다시 만들기: 오디오 폴더의 녹음 {0}개로 메모, 태그, 장소까지 포함한 새 일기를 만듭니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="56" />
+      <source>• Open read-only: look at and play what can be read; nothing can be saved.</source>
+      <translation>• 읽기 전용으로 열기: 읽을 수 있는 것을 보고 재생할 수 있지만 저장은 할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="58" />
+      <source>Nothing is deleted: the damaged file is kept beside it as "diary.sqlite3.damaged-…".</source>
+      <translation>아무것도 삭제되지 않습니다. 손상된 파일은 옆에 "diary.sqlite3.damaged-…"로 보관됩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="116" />
+      <source>The diary could not be opened.</source>
+      <translation>일기를 열 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="125" />
+      <source>That did not work: {0}</source>
+      <translation>실패했습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="142" />
+      <source>{0} entry(ies) lost their recording: the audio file was deleted outside Sound Diary ({1}{2}). Their notes and tags are kept, but they cannot be played.</source>
+      <translation>기록 {0}개의 녹음이 없어졌습니다. 오디오 파일이 Sound Diary 밖에서 삭제되었습니다({1}{2}). 메모와 태그는 남아 있지만 재생할 수는 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/startup.py" line="146" />
+      <source>{0} recording(s) without a diary entry were added back ({1} with their notes and tags).</source>
+      <translation>일기 기록이 없던 녹음 {0}개를 다시 추가했습니다(메모와 태그 포함 {1}개).</translation>
     </message>
   </context>
   <context>
     <name>EntryDelegate</name>
     <message>
-      <location filename="../../diary_app/ui/browse/list_view.py" line="54" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="55" />
       <source>auto: {0}</source>
       <translation>자동: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/list_view.py" line="55" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="56" />
       <source>tagged by hand</source>
       <translation>직접 태그함</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/list_view.py" line="59" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="61" />
       <source>public</source>
       <translation>공개</translation>
     </message>
@@ -242,152 +350,196 @@
   <context>
     <name>EntryDetail</name>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="88" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="98" />
       <source>◀ Back</source>
+      <extracomment>the answers of the unsaved-changes question the detail deleted an entry and kept it restorable: the page offers Undo (``Diary.restore``)</extracomment>
       <translation>◀ 뒤로</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="111" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="120" />
       <source>seconds</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="127" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="138" />
       <source>Use the automatic tag</source>
       <translation>자동 태그 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="133" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="144" />
       <source>A note about this moment</source>
       <translation>이 순간에 대한 메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="135" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
       <source>Public (friends may see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="137" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="151" />
       <source>No place</source>
       <translation>장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="139" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
       <source>Save changes</source>
       <translation>변경 내용 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="142" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="156" />
+      <source>Save the changes (Ctrl+S)</source>
+      <translation>변경 내용 저장 (Ctrl+S)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
       <source>Delete…</source>
       <translation>삭제…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="159" />
+      <source>Delete this entry (Delete)</source>
+      <translation>이 기록 삭제 (Delete)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="162" />
       <source>Delete entry</source>
       <translation>기록 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="147" />
-      <source>Delete this entry and its recording? This cannot be undone.</source>
-      <translation>이 기록과 녹음을 삭제할까요? 되돌릴 수 없습니다.</translation>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="163" />
+      <source>Delete this entry and its recording? You can undo this for a few seconds.</source>
+      <translation>이 기록과 녹음을 삭제할까요? 몇 초 동안은 되돌릴 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="166" />
+      <source>Delete</source>
+      <translation>삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="175" />
+      <source>Back to the list (Esc, Alt+Left)</source>
+      <extracomment>asks Save / Discard / Cancel; replaceable (tests, or a page that must not block)</extracomment>
+      <translation>목록으로 돌아가기 (Esc, Alt+←)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="186" />
       <source>Recorded</source>
       <translation>녹음 시각</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="154" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="187" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="191" />
       <source>Emotion</source>
       <translation>감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="159" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
       <source>Note</source>
       <translation>메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="161" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="199" />
       <source>Place</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="193" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="231" />
       <source>This entry no longer exists.</source>
       <translation>이 기록은 더 이상 존재하지 않습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="207" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="274" />
+      <source>Unsaved changes</source>
+      <translation>저장하지 않은 변경 내용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="275" />
+      <source>This entry has changes that are not saved. Save them?</source>
+      <translation>이 기록에 저장하지 않은 변경 내용이 있습니다. 저장할까요?</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="291" />
+      <source>♥ %n likes from friends</source>
+      <translation>
+        <numerusform>♥ 친구들의 좋아요 %n개</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="311" />
       <source>speech</source>
       <translation>음성</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="208" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="312" />
       <source>environment: {0}</source>
       <translation>주변 소리: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="210" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="314" />
       <source>automatic: {0} {1} ({2} sure, {3})</source>
       <translation>자동: {0} {1} (확신도 {2}, {3})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="212" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="316" />
       <source>no automatic tag ({0})</source>
       <translation>자동 태그 없음 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="214" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="318" />
       <source>shown: {0} (corrected by hand)</source>
       <translation>표시: {0} (직접 수정함)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="226" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="331" />
       <source>no place saved</source>
       <translation>저장된 장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="236" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="345" />
       <source>The recording is missing: {0}</source>
       <translation>녹음 파일이 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="239" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="348" />
       <source>Loading the waveform…</source>
       <translation>파형을 불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="252" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="361" />
       <source>Cannot read the recording: {0}</source>
       <translation>녹음을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="294" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="407" />
       <source>Not saved: {0}</source>
       <translation>저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="297" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="411" />
       <source>Saved.</source>
       <translation>저장했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="435" />
+      <source>Not deleted: {0}</source>
+      <translation>삭제되지 않음: {0}</translation>
     </message>
   </context>
   <context>
     <name>EntryListView</name>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="106" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="108" />
       <source>%n entries match the filter</source>
       <translation>
         <numerusform>필터에 맞는 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/list_view.py" line="108" />
+      <location filename="../../diary_app/ui/browse/list_view.py" line="110" />
       <source>%n entries, newest first</source>
       <translation>
         <numerusform>기록 %n개, 최신순</numerusform>
@@ -408,11 +560,22 @@
     </message>
     <message>
       <location filename="../../diary_app/ui/social/widgets.py" line="123" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="146" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/widgets.py" line="144" />
+      <location filename="../../diary_app/ui/social/widgets.py" line="146" />
+      <source>Loading…</source>
+      <translation>불러오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="146" />
+      <source>■ Stop</source>
+      <translation>■ 정지</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/widgets.py" line="151" />
       <source>Like</source>
       <translation>좋아요</translation>
     </message>
@@ -425,91 +588,96 @@
       <translation>피드</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="34" />
-      <location filename="../../diary_app/ui/pages/feed.py" line="128" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="35" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="130" />
       <source>Everyone</source>
       <translation>모두</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="36" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="37" />
       <source>Refresh</source>
       <translation>새로고침</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="41" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="42" />
       <source>&lt;h2&gt;Feed&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;피드&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="43" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="44" />
       <source>Show</source>
       <translation>보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="50" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="51" />
       <source>Show older entries</source>
       <translation>이전 기록 더 보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="54" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="55" />
       <source>Nothing shared yet. Mark an entry public on the Record or Diary page, or add friends.</source>
       <translation>아직 공유된 기록이 없습니다. 녹음 또는 다이어리 페이지에서 기록을 공개로 설정하거나 친구를 추가하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="93" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="94" />
       <source>Loading…</source>
       <translation>불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="117" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="119" />
       <source>Could not load the feed: {0}</source>
       <translation>피드를 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="130" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="132" />
       <source>Me ({0})</source>
       <translation>나 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="154" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="156" />
       <source>Could not change the like: {0}</source>
       <translation>좋아요를 바꿀 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="160" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="169" />
       <source>Downloading…</source>
       <translation>내려받는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="164" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="189" />
       <source>Could not play: {0}</source>
       <translation>재생할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="171" />
-      <source>Audio playback is not available on this system.</source>
-      <translation>이 시스템에서는 오디오를 재생할 수 없습니다.</translation>
+      <location filename="../../diary_app/ui/pages/feed.py" line="198" />
+      <source>audio playback is not available on this system</source>
+      <translation>이 시스템에서는 오디오를 재생할 수 없습니다</translation>
     </message>
   </context>
   <context>
     <name>FilterBar</name>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="78" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="87" />
       <source>Show only {0} entries (several may be chosen)</source>
       <translation>{0} 기록만 보기 (여러 개 선택 가능)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="88" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="99" />
       <source>From</source>
       <translation>시작</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="101" />
-      <source>Search notes and places</source>
-      <translation>메모와 장소 검색</translation>
+      <location filename="../../diary_app/ui/browse/filters.py" line="108" />
+      <source>to</source>
+      <translation>~</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/filters.py" line="107" />
+      <location filename="../../diary_app/ui/browse/filters.py" line="119" />
+      <source>Search notes and places (Ctrl+F)</source>
+      <translation>메모와 장소 검색 (Ctrl+F)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/filters.py" line="125" />
       <source>Clear</source>
       <translation>지우기</translation>
     </message>
@@ -811,112 +979,142 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="24" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="29" />
       <source>Sign in to Sound Diary friends</source>
       <translation>사운드 다이어리 친구 기능에 로그인</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="30" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="33" />
+      <source>e.g. https://diary.example.org (ask the friend who runs it)</source>
+      <translation>예: https://diary.example.org (서버를 운영하는 친구에게 물어보세요)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="37" />
       <source>3–32 characters: a–z, 0–9, _ . -</source>
       <translation>3–32자: a–z, 0–9, _ . -</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="36" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="43" />
       <source>Create a new account</source>
       <translation>새 계정 만들기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="47" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="54" />
       <source>Server</source>
       <translation>서버</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="48" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="55" />
       <source>Username</source>
       <translation>사용자 이름</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="49" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="56" />
       <source>Display name</source>
       <translation>표시 이름</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="51" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="58" />
       <source>Password</source>
       <translation>비밀번호</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="63" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="70" />
       <source>Create account</source>
       <translation>계정 만들기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="63" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="70" />
       <source>Sign in</source>
       <translation>로그인</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="67" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="74" />
+      <source>Enter the address of the friends' server.</source>
+      <translation>친구들이 쓰는 서버의 주소를 입력하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="76" />
       <source>The server address must start with http:// or https://.</source>
       <translation>서버 주소는 http:// 또는 https://로 시작해야 합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="69" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="78" />
       <source>Enter your username.</source>
       <translation>사용자 이름을 입력하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="71" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="80" />
       <source>The password needs at least 8 characters.</source>
       <translation>비밀번호는 8자 이상이어야 합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="73" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="82" />
       <source>Enter your password.</source>
       <translation>비밀번호를 입력하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="82" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="91" />
       <source>Signing in…</source>
       <translation>로그인하는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/social/login_dialog.py" line="101" />
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="115" />
       <source>Too many attempts. Try again in {0} s.</source>
       <translation>시도가 너무 많습니다. {0}초 후에 다시 시도하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="117" />
+      <source>Cannot reach the server at {0}. Check the address and your network, and that the server is running.</source>
+      <translation>{0} 서버에 연결할 수 없습니다. 주소와 네트워크 연결, 서버가 실행 중인지 확인하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="120" />
+      <source>Wrong username or password.</source>
+      <translation>사용자 이름 또는 비밀번호가 올바르지 않습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="122" />
+      <source>That username is taken. Choose another one.</source>
+      <translation>이미 사용 중인 사용자 이름입니다. 다른 이름을 골라 주세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/social/login_dialog.py" line="124" />
+      <source>The server at {0} has a problem right now. Try again later.</source>
+      <translation>지금 {0} 서버에 문제가 있습니다. 잠시 후 다시 시도하세요.</translation>
     </message>
   </context>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="26" />
+      <location filename="../../diary_app/ui/main_window.py" line="29" />
       <source>Record</source>
       <extracomment>key, title, "module:Class" (titles marked for lupdate, translated with self.tr at use)</extracomment>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="27" />
+      <location filename="../../diary_app/ui/main_window.py" line="30" />
       <source>Diary</source>
       <translation>다이어리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="28" />
+      <location filename="../../diary_app/ui/main_window.py" line="31" />
       <source>Feed</source>
       <translation>피드</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="29" />
+      <location filename="../../diary_app/ui/main_window.py" line="32" />
       <source>Friends</source>
       <translation>친구</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="30" />
-      <location filename="../../diary_app/ui/main_window.py" line="107" />
+      <location filename="../../diary_app/ui/main_window.py" line="33" />
+      <location filename="../../diary_app/ui/main_window.py" line="122" />
       <source>Notifications</source>
       <translation>알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="31" />
+      <location filename="../../diary_app/ui/main_window.py" line="34" />
       <source>Settings</source>
       <translation>설정</translation>
     </message>
@@ -924,74 +1122,94 @@
   <context>
     <name>MapView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="87" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="89" />
       <source>The map needs QtWebEngine, which is not available: {0}</source>
       <extracomment>above this many points the page goes through a file instead of ``setHtml`` (2 MB limit) emitted with the number of markers each time the page finished drawing a set of points</extracomment>
       <translation>지도를 표시하려면 QtWebEngine이 필요하지만 사용할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="112" />
-      <source>No network: map tiles are not shown; markers are on a plain background.</source>
-      <translation>네트워크 없음: 지도 타일 없이 빈 배경에 마커만 표시합니다.</translation>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="114" />
+      <source>Offline: the built-in map shows land, borders and place names; detailed tiles load when online.</source>
+      <translation>오프라인: 내장 지도에 육지, 국경, 지명이 표시됩니다. 자세한 지도는 인터넷에 연결되면 불러옵니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/map_view.py" line="113" />
-      <source>Open entry</source>
-      <translation>기록 열기</translation>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="150" />
+      <source>No entry with a place matches the filter.</source>
+      <translation>필터에 맞으면서 장소가 있는 기록이 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="151" />
+      <source>No entry has a place yet. Turn on “Save location” when you record, or add a place in an entry's detail.</source>
+      <translation>아직 장소가 있는 기록이 없습니다. 녹음할 때 “위치 저장”을 켜거나, 기록 상세 화면에서 장소를 추가하세요.</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/map_view.py" line="156" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="174" />
       <source>%n entries on the map</source>
       <translation>
         <numerusform>지도에 기록 %n개</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/map_view.py" line="158" />
+      <location filename="../../diary_app/ui/browse/map_view.py" line="176" />
       <source>%n entries have no place</source>
       <translation>
         <numerusform>장소가 없는 기록 %n개</numerusform>
       </translation>
     </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/map_view.py" line="115" />
+      <source>Open entry</source>
+      <translation>기록 열기</translation>
+    </message>
   </context>
   <context>
     <name>NotificationsPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="21" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="32" />
       <source>notifications</source>
       <extracomment>symbols from common text fonts: colour emoji showed as empty boxes on stock Linux fonts</extracomment>
       <translation>알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="25" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="36" />
       <source>Mark all as read</source>
       <translation>모두 읽음으로 표시</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="28" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="39" />
       <source>Refresh</source>
       <translation>새로고침</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="36" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="51" />
       <source>&lt;h2&gt;Notifications&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;알림&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="66" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="90" />
+      <source>Click to open</source>
+      <translation>클릭하면 열립니다</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="97" />
       <source>No notifications yet.</source>
       <translation>아직 알림이 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/notifications.py" line="71" />
+      <location filename="../../diary_app/ui/pages/notifications.py" line="105" />
       <source>{0} unread</source>
       <translation>읽지 않음 {0}개</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/notifications.py" line="125" />
+      <source>That entry is not in the diary on this computer (it may have been deleted).</source>
+      <translation>이 컴퓨터의 다이어리에 그 기록이 없습니다(삭제되었을 수 있습니다).</translation>
     </message>
   </context>
   <context>
     <name>PlaceholderPage</name>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="37" />
+      <location filename="../../diary_app/ui/main_window.py" line="48" />
       <source>{0} is not available in this version yet.</source>
       <translation>{0} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
     </message>
@@ -999,213 +1217,242 @@
   <context>
     <name>RecordPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="58" />
-      <location filename="../../diary_app/ui/pages/record.py" line="253" />
+      <location filename="../../diary_app/ui/pages/record.py" line="60" />
+      <location filename="../../diary_app/ui/pages/record.py" line="266" />
       <source>Record</source>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="61" />
+      <location filename="../../diary_app/ui/pages/record.py" line="63" />
       <source>Start or stop recording (Space)</source>
       <translation>녹음 시작 또는 중지 (스페이스)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="66" />
-      <location filename="../../diary_app/ui/pages/record.py" line="201" />
-      <location filename="../../diary_app/ui/pages/record.py" line="255" />
+      <location filename="../../diary_app/ui/pages/record.py" line="68" />
+      <location filename="../../diary_app/ui/pages/record.py" line="206" />
+      <location filename="../../diary_app/ui/pages/record.py" line="268" />
       <source>Press Space or the button to record today's sound.</source>
       <translation>스페이스 키나 버튼을 눌러 오늘의 소리를 녹음하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="78" />
+      <location filename="../../diary_app/ui/pages/record.py" line="80" />
       <source>Input level</source>
       <translation>입력 레벨</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="158" />
+      <location filename="../../diary_app/ui/pages/record.py" line="160" />
       <source>Recording needs your permission to use the microphone (you can change this in Settings).</source>
       <translation>녹음하려면 마이크 사용 권한이 필요합니다 (설정에서 바꿀 수 있습니다).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="166" />
+      <location filename="../../diary_app/ui/pages/record.py" line="168" />
       <source>Cannot record: {0}</source>
       <translation>녹음할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="169" />
+      <location filename="../../diary_app/ui/pages/record.py" line="171" />
       <source>Stop</source>
       <translation>중지</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="171" />
+      <location filename="../../diary_app/ui/pages/record.py" line="173" />
       <source>Recording… press Space or the button to stop.</source>
       <translation>녹음 중… 멈추려면 스페이스 키나 버튼을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="188" />
+      <location filename="../../diary_app/ui/pages/record.py" line="190" />
       <source>Nothing was recorded. {0}</source>
       <translation>녹음된 것이 없습니다. {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="195" />
+      <location filename="../../diary_app/ui/pages/record.py" line="193" />
+      <source>The disk is full: recording stopped. The {0} s recorded so far were kept.</source>
+      <translation>디스크가 가득 찼습니다. 녹음이 멈췄습니다. 지금까지 녹음한 {0}초는 보관되었습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="200" />
       <source>Saving…</source>
       <translation>저장하는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="207" />
+      <location filename="../../diary_app/ui/pages/record.py" line="216" />
+      <source>The disk is full: the recording ({0} s) could not be added to the diary. It was kept and will be offered again at the next start; free some space first.</source>
+      <translation>디스크가 가득 찼습니다. 녹음({0}초)을 일기에 추가하지 못했습니다. 녹음은 보관되어 다음 시작 때 다시 제안됩니다. 먼저 공간을 확보하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="220" />
       <source>The recording could not be added to the diary ({0}). It was kept and will be offered again at the next start.</source>
       <translation>녹음을 다이어리에 추가하지 못했습니다 ({0}). 녹음은 보관되었으며 다음 실행 때 다시 제안됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="191" />
+      <location filename="../../diary_app/ui/pages/record.py" line="196" />
       <source>Recording stopped: {0}. The {1} s recorded so far were kept.</source>
       <translation>녹음이 중지되었습니다: {0}. 지금까지 녹음된 {1}초는 보관되었습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="194" />
+      <location filename="../../diary_app/ui/pages/record.py" line="199" />
       <source>Stopped at the maximum length ({0}).</source>
       <translation>최대 길이({0})에 도달해 중지했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="226" />
+      <location filename="../../diary_app/ui/pages/record.py" line="239" />
       <source>Use the microphone?</source>
       <translation>마이크를 사용할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="227" />
+      <location filename="../../diary_app/ui/pages/record.py" line="240" />
       <source>Sound Diary records a short sound from your microphone and keeps it on this computer. Allow the microphone?</source>
       <translation>사운드 다이어리는 마이크로 짧은 소리를 녹음해 이 컴퓨터에 보관합니다. 마이크 사용을 허용할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="268" />
+      <location filename="../../diary_app/ui/pages/record.py" line="281" />
       <source>Saved to your diary.</source>
       <translation>다이어리에 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="272" />
+      <location filename="../../diary_app/ui/pages/record.py" line="285" />
       <source>The recording was discarded.</source>
       <translation>녹음을 버렸습니다.</translation>
     </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="299" />
-      <source>{0} recording(s) interrupted by a crash were recovered.</source>
-      <translation>비정상 종료로 중단된 녹음 {0}개를 복구했습니다.</translation>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/pages/record.py" line="313" />
+      <source>%n recordings interrupted by a crash were recovered.</source>
+      <translation>
+        <numerusform>비정상 종료로 중단된 녹음 %n개를 복구했습니다.</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/pages/record.py" line="319" />
+      <source>Sound Diary was closed while recording. %n unfinished recordings with {0} s of audio were found. Keep them in your diary?</source>
+      <translation>
+        <numerusform>녹음 중에 사운드 다이어리가 종료되었습니다. 끝나지 않은 녹음 %n개({0}초 분량)를 찾았습니다. 다이어리에 보관할까요?</numerusform>
+      </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="305" />
+      <location filename="../../diary_app/ui/pages/record.py" line="322" />
       <source>Recover recording</source>
       <translation>녹음 복구</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="306" />
-      <source>Sound Diary was closed while recording. {0} unfinished recording(s) with {1} s of audio were found. Keep them in your diary?</source>
-      <translation>녹음 중에 사운드 다이어리가 종료되었습니다. 끝나지 않은 녹음 {0}개({1}초 분량)를 찾았습니다. 다이어리에 보관할까요?</translation>
     </message>
   </context>
   <context>
     <name>ReviewPanel</name>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="71" />
+      <location filename="../../diary_app/ui/review_panel.py" line="73" />
       <source>Retry analysis</source>
       <translation>다시 분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="82" />
+      <location filename="../../diary_app/ui/review_panel.py" line="84" />
       <source>A note about this moment (optional)</source>
       <translation>이 순간에 대한 메모 (선택)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="84" />
+      <location filename="../../diary_app/ui/review_panel.py" line="86" />
       <source>Public (friends can see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="86" />
+      <location filename="../../diary_app/ui/review_panel.py" line="88" />
       <source>Save location</source>
       <translation>위치 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="96" />
+      <location filename="../../diary_app/ui/review_panel.py" line="98" />
       <source>Save</source>
       <translation>저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="100" />
+      <location filename="../../diary_app/ui/review_panel.py" line="102" />
+      <source>Save (Ctrl+S)</source>
+      <translation>저장 (Ctrl+S)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="106" />
       <source>Discard</source>
       <translation>버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="109" />
+      <location filename="../../diary_app/ui/review_panel.py" line="115" />
       <source>Automatic tag</source>
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="122" />
+      <location filename="../../diary_app/ui/review_panel.py" line="127" />
       <source>Your tag (pick another if it does not fit)</source>
       <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="161" />
+      <location filename="../../diary_app/ui/review_panel.py" line="166" />
       <source>Recorded {0} at {1} · {2} s</source>
       <translation>{0} {1}에 녹음 · {2}초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="184" />
-      <location filename="../../diary_app/ui/review_panel.py" line="229" />
+      <location filename="../../diary_app/ui/review_panel.py" line="189" />
+      <location filename="../../diary_app/ui/review_panel.py" line="234" />
       <source>Analysing…</source>
       <translation>분석 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="186" />
+      <location filename="../../diary_app/ui/review_panel.py" line="191" />
       <source>The tag appears here in a moment. You can already write a note.</source>
       <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="194" />
+      <location filename="../../diary_app/ui/review_panel.py" line="199" />
       <source>Analysis failed: {0}
 The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>분석에 실패했습니다: {0}
 기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="207" />
+      <location filename="../../diary_app/ui/review_panel.py" line="212" />
       <source>Confidence: {0} %</source>
       <translation>신뢰도: {0} %</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="209" />
+      <location filename="../../diary_app/ui/review_panel.py" line="214" />
       <source>From the voice in the recording (speech emotion)</source>
       <translation>녹음 속 목소리에서 (음성 감정)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="212" />
+      <location filename="../../diary_app/ui/review_panel.py" line="217" />
       <source>From the surroundings: the scene sounds like “{0}”</source>
       <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="219" />
+      <location filename="../../diary_app/ui/review_panel.py" line="224" />
       <source>Also possible: {0}</source>
       <translation>다른 가능성: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="227" />
+      <location filename="../../diary_app/ui/review_panel.py" line="232" />
       <source>Waiting for the analysis…</source>
       <translation>분석을 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="228" />
+      <location filename="../../diary_app/ui/review_panel.py" line="233" />
       <source>Loading the models (first time only)…</source>
       <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="275" />
+      <location filename="../../diary_app/ui/review_panel.py" line="271" />
+      <source>Not saved: {0}</source>
+      <translation>저장하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="282" />
       <source>Discard recording</source>
       <translation>녹음 버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="276" />
+      <location filename="../../diary_app/ui/review_panel.py" line="283" />
       <source>Delete this recording and its entry? This cannot be undone.</source>
       <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="304" />
+      <source>Not deleted</source>
+      <translation>삭제되지 않음</translation>
     </message>
   </context>
   <context>
@@ -1539,98 +1786,116 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>StatisticsView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="30" />
       <source>Mondays</source>
       <extracomment>"on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate</extracomment>
       <translation>월요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="27" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="30" />
       <source>Tuesdays</source>
       <translation>화요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="31" />
       <source>Wednesdays</source>
       <translation>수요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="28" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="31" />
       <source>Thursdays</source>
       <translation>목요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="32" />
       <source>Fridays</source>
       <translation>금요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="29" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="32" />
       <source>Saturdays</source>
       <translation>토요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="30" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="33" />
       <source>Sundays</source>
       <translation>일요일</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="102" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="105" />
       <source>per month</source>
       <translation>월별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="103" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="106" />
       <source>per week</source>
       <translation>주별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="107" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="111" />
       <source>Emotions over time</source>
       <translation>시간에 따른 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="123" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="128" />
       <source>Entries per period</source>
       <translation>기간별 기록 수</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="126" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="131" />
       <source>Share of each emotion (%)</source>
       <translation>감정별 비율 (%)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="127" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="132" />
       <source>By hour of the day</source>
       <translation>시간대별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="128" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="133" />
       <source>By weekday</source>
       <translation>요일별</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="179" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="151" />
+      <source>No entries yet. Statistics appear here after your first recordings.</source>
+      <translation>아직 기록이 없습니다. 첫 녹음을 하고 나면 여기에 통계가 나타납니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="217" />
       <source>Statistics unavailable: {0}</source>
       <translation>통계를 표시할 수 없습니다: {0}</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="190" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="228" />
       <source>%n entries</source>
       <translation>
         <numerusform>기록 %n개</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/statistics_view.py" line="229" />
+      <location filename="../../diary_app/ui/browse/statistics_view.py" line="273" />
       <source>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: most likely around {2}:00 and on {3}</source>
       <translation>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: 주로 {2}시 무렵, {3}에 많음</translation>
     </message>
   </context>
   <context>
+    <name>UndoBar</name>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="43" />
+      <source>Undo</source>
+      <translation>되돌리기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/diary.py" line="45" />
+      <source>Bring the deleted entry back (Ctrl+Z)</source>
+      <translation>삭제한 기록 되살리기 (Ctrl+Z)</translation>
+    </message>
+  </context>
+  <context>
     <name>YearPixels</name>
     <message>
-      <location filename="../../diary_app/ui/browse/year_view.py" line="86" />
+      <location filename="../../diary_app/ui/browse/year_view.py" line="91" />
       <source>{0}: no entry</source>
       <translation>{0}: 기록 없음</translation>
     </message>
@@ -1638,19 +1903,31 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>YearView</name>
     <message>
-      <location filename="../../diary_app/ui/browse/year_view.py" line="107" />
+      <location filename="../../diary_app/ui/browse/year_view.py" line="112" />
       <source>Previous year</source>
       <translation>이전 해</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/year_view.py" line="108" />
+      <location filename="../../diary_app/ui/browse/year_view.py" line="113" />
       <source>Next year</source>
       <translation>다음 해</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/browse/year_view.py" line="143" />
+      <source>&lt;b&gt;{0}&lt;/b&gt; — %n days with entries</source>
+      <translation>
+        <numerusform>&lt;b&gt;{0}&lt;/b&gt; — 기록한 날 %n일</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../diary_app/ui/browse/year_view.py" line="132" />
-      <source>&lt;b&gt;{0}&lt;/b&gt; — {1} days with entries</source>
-      <translation>&lt;b&gt;{0}&lt;/b&gt; — 기록한 날 {1}일</translation>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="148" />
+      <source>No entries in {0}. Record today's sound on the Record page and its day fills in here.</source>
+      <translation>{0}년에는 기록이 없습니다. 녹음 페이지에서 오늘의 소리를 녹음하면 그날이 여기에 채워집니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/browse/year_view.py" line="150" />
+      <source>Your diary is empty. Record today's sound on the Record page and each day fills in here.</source>
+      <translation>다이어리가 비어 있습니다. 녹음 페이지에서 오늘의 소리를 녹음하면 하루하루 여기에 채워집니다.</translation>
     </message>
   </context>
   <context>
@@ -1695,120 +1972,128 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>scenes</name>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="106" />
+      <location filename="../../diary_app/ui/i18n.py" line="99" />
       <source>airport</source>
       <extracomment>code -&gt; name shown in its own language (never translated: a user must find their language) scene labels of the shipped models (TAU Urban Acoustic Scenes, UrbanSound8K), marked for lupdate</extracomment>
       <translation>공항</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="107" />
+      <location filename="../../diary_app/ui/i18n.py" line="100" />
       <source>bus</source>
       <translation>버스</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="108" />
+      <location filename="../../diary_app/ui/i18n.py" line="101" />
       <source>bus stop</source>
       <translation>버스 정류장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="109" />
+      <location filename="../../diary_app/ui/i18n.py" line="102" />
       <source>tram</source>
       <translation>트램</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="110" />
+      <location filename="../../diary_app/ui/i18n.py" line="103" />
       <source>metro</source>
       <translation>지하철</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="111" />
+      <location filename="../../diary_app/ui/i18n.py" line="104" />
       <source>metro station</source>
       <translation>지하철역</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="112" />
+      <location filename="../../diary_app/ui/i18n.py" line="105" />
       <source>park</source>
       <translation>공원</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="113" />
+      <location filename="../../diary_app/ui/i18n.py" line="106" />
       <source>public square</source>
       <translation>광장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="114" />
+      <location filename="../../diary_app/ui/i18n.py" line="107" />
       <source>shopping mall</source>
       <translation>쇼핑몰</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="115" />
+      <location filename="../../diary_app/ui/i18n.py" line="108" />
       <source>pedestrian street</source>
       <translation>보행자 거리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="116" />
+      <location filename="../../diary_app/ui/i18n.py" line="109" />
       <source>street traffic</source>
       <translation>도로 교통</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="117" />
+      <location filename="../../diary_app/ui/i18n.py" line="110" />
       <source>street</source>
       <translation>거리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="118" />
+      <location filename="../../diary_app/ui/i18n.py" line="111" />
       <source>air conditioner</source>
       <translation>에어컨</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="119" />
+      <location filename="../../diary_app/ui/i18n.py" line="112" />
       <source>car horn</source>
       <translation>자동차 경적</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="120" />
+      <location filename="../../diary_app/ui/i18n.py" line="113" />
       <source>children playing</source>
       <translation>노는 아이들</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="121" />
+      <location filename="../../diary_app/ui/i18n.py" line="114" />
       <source>dog barking</source>
       <translation>개 짖는 소리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="122" />
+      <location filename="../../diary_app/ui/i18n.py" line="115" />
       <source>drilling</source>
       <translation>드릴 소리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="123" />
+      <location filename="../../diary_app/ui/i18n.py" line="116" />
       <source>engine idling</source>
       <translation>엔진 공회전</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="124" />
+      <location filename="../../diary_app/ui/i18n.py" line="117" />
       <source>gunshot</source>
       <translation>총소리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="125" />
+      <location filename="../../diary_app/ui/i18n.py" line="118" />
       <source>jackhammer</source>
       <translation>착암기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="126" />
+      <location filename="../../diary_app/ui/i18n.py" line="119" />
       <source>siren</source>
       <translation>사이렌</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="127" />
+      <location filename="../../diary_app/ui/i18n.py" line="120" />
       <source>street music</source>
       <translation>거리 음악</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/i18n.py" line="128" />
+      <location filename="../../diary_app/ui/i18n.py" line="121" />
       <source>unclassified</source>
       <translation>분류되지 않음</translation>
+    </message>
+  </context>
+  <context>
+    <name>window</name>
+    <message>
+      <location filename="../../diary_app/ui/app.py" line="51" />
+      <source>Sound Diary (read-only)</source>
+      <translation>Sound Diary (읽기 전용)</translation>
     </message>
   </context>
 </TS>

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import date, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS
@@ -19,7 +19,10 @@ from diary_app.store.stats import counts_by_day, dominant, local_tz
 from diary_app.ui.browse.entry_list_model import EntryListModel
 from diary_app.ui.browse.filters import BrowseFilter, drawable
 from diary_app.ui.browse.list_view import EntryListView
+from diary_app.ui.emotion_widgets import text_color_for
 from diary_app.ui.i18n import locale_datetime
+from diary_app.ui.plurals import singular
+from diary_app.ui.theme import empty_cell, muted_text
 
 
 class EmotionCalendar(QCalendarWidget):
@@ -52,8 +55,10 @@ class EmotionCalendar(QCalendarWidget):
         day = qdate.toPython()
         counts = self.counts.get(day)
         in_month = qdate.month() == self.monthShown()
+        pal = self.palette()  # every colour from the palette: readable on light and dark themes
+        text = pal.color(QPalette.ColorRole.Text)
         painter.save()
-        painter.fillRect(rect, QColor("#ffffff") if in_month else QColor("#f3f3f3"))
+        painter.fillRect(rect, pal.color(QPalette.ColorRole.Base) if in_month else empty_cell(pal, 0.06))
         if counts:
             emo = dominant(counts)
             color = QColor(EMOTION_COLORS.get(emo or "", "#cccccc"))
@@ -63,11 +68,13 @@ class EmotionCalendar(QCalendarWidget):
             painter.setBrush(color)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(inner, 6, 6)
+            if in_month:  # the day's number sits on the emotion colour: black or white, what reads
+                text = QColor(text_color_for(color))
         if qdate == self.selectedDate():
-            painter.setPen(QColor("#202020"))
+            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect.adjusted(1, 1, -2, -2))
-        painter.setPen(QColor("#202020") if in_month else QColor("#9a9a9a"))
+        painter.setPen(text if in_month else muted_text(pal))
         f = QFont(painter.font())
         f.setBold(qdate == QDate.currentDate())
         painter.setFont(f)
@@ -129,7 +136,7 @@ class CalendarView(QWidget):
         counts = self.calendar.counts.get(day, Counter())
         summary = ", ".join(f"{drawable(EMOTION_ICONS.get(e, ''), self.day_label.font(), e)} {n}" for e, n in counts.most_common())
         n = self.day_model.rowCount()
-        self.day_label.setText(self.tr("{0}: %n entries", "", n).format(locale_datetime(day, "dddd yyyy-MM-dd")) + (f"  {summary}" if summary else ""))
+        self.day_label.setText(singular(self.tr("{0}: %n entries", "", n), n).format(locale_datetime(day, "dddd yyyy-MM-dd")) + (f"  {summary}" if summary else ""))
         self.day_chosen.emit(day)
 
     def refresh(self) -> None:

@@ -1,7 +1,9 @@
 """One entry in full: waveform with playback cursor, the automatic and the shown emotion, and edits.
 
-Edits (emotion, note, privacy, place) are applied together with "Save"; the store then fires
-``entry_changed`` and every page (list, calendar, map, statistics) refreshes itself from that.
+Edits (emotion, note, privacy, place) are applied together with "Save" (Ctrl+S); the store then
+fires ``entry_changed`` and every page (list, calendar, map, statistics) refreshes itself from
+that. Leaving with unsaved edits (◀ Back, Esc, Alt+Left, another page, closing the window) asks
+Save / Discard / Cancel (``confirm_leave``). Delete asks first and the page offers Undo.
 The waveform is read on a worker thread (disk I/O never blocks the GUI).
 """
 
@@ -10,7 +12,8 @@ from __future__ import annotations
 from datetime import tzinfo
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -32,6 +35,11 @@ from diary_app.ui.browse.entry_list_model import format_duration
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_name
 from diary_app.ui.location_picker import LocationPicker, Place
 from diary_app.ui.i18n import locale_datetime, scene_name
+from diary_app.ui.plurals import singular
+from diary_app.ui.theme import error_css, style_plot
+
+#: the answers of the unsaved-changes question
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 ENVELOPE_POINTS = 1500
 
@@ -76,6 +84,8 @@ class EntryDetail(QWidget):
 
     closed = Signal()
     deleted = Signal(str)
+    #: the detail deleted an entry and kept it restorable: the page offers Undo (``Diary.restore``)
+    deleted_undoable = Signal(object)
     waveform_ready = Signal()
 
     def __init__(self, diary: Diary, settings=None, tz: tzinfo | None = None, parent: QWidget | None = None) -> None:
@@ -103,7 +113,6 @@ class EntryDetail(QWidget):
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("waveform")
-        self.plot.setBackground("w")
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
@@ -111,11 +120,13 @@ class EntryDetail(QWidget):
         self.plot.setLabel("bottom", self.tr("seconds"))
         self.plot.setMinimumHeight(120)
         self.plot.setMaximumHeight(170)
-        self.wave_curve = self.plot.plot([], [], pen=pg.mkPen("#3969ac", width=1))
+        self.wave_curve = self.plot.plot([], [])
         self.cursor = pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen("#e73f74", width=2))
         self.plot.addItem(self.cursor)
+        self._style_waveform()
         self.wave_note = QLabel()
         self.player = AudioPlayer()
+        self.player.setObjectName("detail_player")
         self.player.slider.valueChanged.connect(lambda ms: self.cursor.setPos(ms / 1000.0))
 
         self.auto_label = QLabel()
@@ -133,21 +144,43 @@ class EntryDetail(QWidget):
         self.note.setPlaceholderText(self.tr("A note about this moment"))
         self.note.setMaximumHeight(90)
         self.public = QCheckBox(self.tr("Public (friends may see it)"))
+        self.likes: dict[str, int] = {}  # friends' likes on my shared entries (from the sync server)
+        self.likes_label = QLabel()
+        self.likes_label.setObjectName("entry_likes")
         self.location = LocationPicker(settings)
         self.clear_place = QCheckBox(self.tr("No place"))
         self.clear_place.toggled.connect(lambda on: self.location.setEnabled(not on))
         self.save_button = QPushButton(self.tr("Save changes"))
         self.save_button.setObjectName("save_entry")
         self.save_button.clicked.connect(self.save)
+        self.save_button.setToolTip(self.tr("Save the changes (Ctrl+S)"))
         self.delete_button = QPushButton(self.tr("Delete…"))
         self.delete_button.setObjectName("delete_entry")
-        self.delete_button.clicked.connect(self.ask_delete)
+        self.delete_button.setToolTip(self.tr("Delete this entry (Delete)"))
+        self.delete_button.clicked.connect(lambda: self.ask_delete())
         self.status = QLabel()
         self.confirm = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete entry"),
-                                   self.tr("Delete this entry and its recording? This cannot be undone."),
-                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
-        self.confirm.setDefaultButton(QMessageBox.StandardButton.Cancel)
+                                   self.tr("Delete this entry and its recording? You can undo this for a few seconds."),
+                                   QMessageBox.StandardButton.NoButton, self)
+        self.confirm.setObjectName("confirm_delete")
+        self.confirm_delete_button = self.confirm.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        self.confirm_delete_button.setObjectName("confirm_delete_button")
+        cancel = self.confirm.addButton(QMessageBox.StandardButton.Cancel)
+        self.confirm.setDefaultButton(cancel)
+        self.confirm.setEscapeButton(cancel)
         self.confirm.finished.connect(self._confirmed)
+        self._delete_id: str | None = None
+        #: asks Save / Discard / Cancel; replaceable (tests, or a page that must not block)
+        self.ask_unsaved = self._ask_unsaved
+        self.back_button.setToolTip(self.tr("Back to the list (Esc, Alt+Left)"))
+        for keys, slot in (((Qt.Key.Key_Escape,), self.close_detail),
+                           (("Alt+Left", Qt.Key.Key_Back), self.close_detail),  # one shortcut per key, or neither fires
+                           ((QKeySequence.StandardKey.Save,), self.save),
+                           ((QKeySequence.StandardKey.Delete,), self.ask_delete)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)  # only while the detail is shown
+                shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+                shortcut.activated.connect(lambda slot=slot: slot())
 
         form = QFormLayout()
         form.addRow(self.tr("Recorded"), self.when_label)
@@ -157,7 +190,12 @@ class EntryDetail(QWidget):
         emo_row.addWidget(self.auto_button)
         form.addRow(self.tr("Emotion"), emo_row)
         form.addRow(self.tr("Note"), self.note)
-        form.addRow("", self.public)
+        public_row = QHBoxLayout()
+        public_row.addWidget(self.public)
+        public_row.addSpacing(12)
+        public_row.addWidget(self.likes_label)
+        public_row.addStretch(1)
+        form.addRow("", public_row)
         form.addRow(self.tr("Place"), self.place_label)
         form.addRow("", self.location)
         form.addRow("", self.clear_place)
@@ -198,6 +236,72 @@ class EntryDetail(QWidget):
         self._load_waveform(entry)
         return True
 
+    # -- unsaved changes ---------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """True when a field differs from the stored entry (what "Save" would write)."""
+        e = self.entry
+        if e is None:
+            return False
+        if self._emotion_touched and self._picked != e.user_emotion:
+            return True
+        if self.note.toPlainText() != (e.note or ""):
+            return True
+        if self.public.isChecked() != bool(e.is_public):
+            return True
+        place = None if self.clear_place.isChecked() else self.location.place()
+        if place is None or not e.has_location:
+            return (place is None) == bool(e.has_location)
+        # the spin boxes keep 5 decimals (~1 m): a stored place is unchanged at that precision
+        return (round(place.latitude, 5), round(place.longitude, 5), place.name or None) != (
+            round(e.latitude, 5), round(e.longitude, 5), e.place_name or None)
+
+    def confirm_leave(self) -> bool:
+        """May the user leave the detail? Asks Save / Discard / Cancel when there are edits."""
+        if not self.has_unsaved_changes():
+            return True
+        answer = self.ask_unsaved()
+        if answer == SAVE:
+            self.save()
+            return not self.has_unsaved_changes()  # "Not saved: …" keeps the user here
+        if answer == DISCARD:
+            if self.entry is not None:
+                self._emotion_touched = False
+                self._fill(self.entry)
+            return True
+        return False
+
+    def _ask_unsaved(self) -> str:
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                          self.tr("This entry has changes that are not saved. Save them?"),
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsaved_changes")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(
+            QMessageBox.StandardButton(answer), CANCEL)
+
+    def set_likes(self, likes: dict[str, int]) -> None:
+        self.likes = likes
+        self._show_likes()
+
+    def _show_likes(self) -> None:
+        n = self.likes.get(str(self.entry.id), 0) if self.entry is not None and self.entry.is_public else 0
+        self.likes_label.setText(singular(self.tr("♥ %n likes from friends", "", n), n) if n else "")
+
+    # -- look ----------------------------------------------------------------------------------------
+    def _style_waveform(self) -> None:
+        import pyqtgraph as pg
+
+        style_plot(self.plot, self.palette())
+        self.wave_curve.setPen(pg.mkPen(self.palette().color(QPalette.ColorRole.Highlight), width=1))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_waveform()
+
     def _fill(self, e: Entry) -> None:
         local = e.created_at.astimezone(self.tz)
         self.title.setText(f"{EMOTION_ICONS.get(e.emotion, '')} {locale_datetime(local, 'dddd yyyy-MM-dd HH:mm')}")
@@ -218,6 +322,7 @@ class EntryDetail(QWidget):
         self._picked = e.user_emotion
         self.note.setPlainText(e.note or "")
         self.public.setChecked(bool(e.is_public))
+        self._show_likes()
         if e.has_location:
             self.place_label.setText(f"{e.place_name or ''} ({e.latitude:.5f}, {e.longitude:.5f})")
             self.location.set_place(Place(e.latitude, e.longitude, e.place_name or ""))
@@ -231,13 +336,17 @@ class EntryDetail(QWidget):
     def _load_waveform(self, e: Entry) -> None:
         self.wave_curve.setData([], [])
         self.cursor.setPos(0)
+        # the real time axis from the stored length at once; no 0..1 junk axes while loading
+        self.plot.setXRange(0, max(e.duration_s or 0.0, 0.1), padding=0)
+        self.plot.setYRange(-1, 1, padding=0.05)
+        self.plot.getAxis("bottom").setStyle(showValues=False)
         path = self.diary.audio_path(e)
         if not path.exists():
             self.wave_note.setText(self.tr("The recording is missing: {0}").format(path.name))
             self.player.load(None)
             return
         self.wave_note.setText(self.tr("Loading the waveform…"))
-        self.player.load(path)
+        self.player.load(path, e.duration_s)
         job = _WaveJob(str(e.id), str(path))
         job.setAutoDelete(False)
         job.signals.done.connect(self._wave_done)
@@ -255,6 +364,7 @@ class EntryDetail(QWidget):
         self.wave_curve.setData(t, y)
         self.plot.setXRange(0, max(duration, 0.1), padding=0)
         self.plot.setYRange(-1, 1, padding=0.05)
+        self.plot.getAxis("bottom").setStyle(showValues=True)
         self.wave_note.clear()
         self.waveform_ready.emit()
 
@@ -293,32 +403,52 @@ class EntryDetail(QWidget):
                 location=location,
             )
         except (ValueError, EntryNotFound, DiaryWriteError) as exc:
+            self.status.setStyleSheet(error_css(self.palette()))
             self.status.setText(self.tr("Not saved: {0}").format(exc))
             return
         self.show_entry(str(entry_id))
+        self.status.setStyleSheet("")
         self.status.setText(self.tr("Saved."))
 
-    def ask_delete(self) -> None:
-        if self.entry is not None:
-            self.confirm.open()  # non-blocking: the event loop (and tests) keep running
+    def ask_delete(self, entry_id: str | None = None) -> None:
+        """Ask before deleting ``entry_id`` (default: the shown entry); the list uses it too."""
+        if entry_id is None and self.entry is not None:
+            entry_id = str(self.entry.id)
+        if entry_id is None or self.confirm.isVisible():
+            return
+        self._delete_id = str(entry_id)
+        self.confirm.open()  # non-blocking: the event loop (and tests) keep running
 
-    def _confirmed(self, result: int) -> None:
-        if result != QMessageBox.StandardButton.Yes or self.entry is None:
+    def _confirmed(self, _result: int) -> None:
+        entry_id, self._delete_id = self._delete_id, None
+        if entry_id is None or self.confirm.clickedButton() is not self.confirm_delete_button:
             return
-        entry_id = str(self.entry.id)
-        self.player.load(None)
+        shown = self.entry is not None and str(self.entry.id) == entry_id
+        if shown:
+            self.player.load(None)  # release the file before it moves (Windows)
         try:
-            self.diary.delete(entry_id)
+            snapshot = self.diary.delete_undoable(entry_id)
         except EntryNotFound:
-            pass
+            snapshot = None
         except DiaryWriteError as exc:  # e.g. a full disk: the entry is kept whole
+            self.status.setStyleSheet(error_css(self.palette()))
             self.status.setText(self.tr("Not deleted: {0}").format(exc))
+            if shown and self.entry is not None:  # the recording is back in place: play it again
+                self.player.load(self.diary.audio_path(self.entry), self.entry.duration_s)
             return
-        self.entry = None
+        if shown:
+            self.entry = None
         self.deleted.emit(entry_id)
-        self.close_detail()
+        if snapshot is not None:
+            self.deleted_undoable.emit(snapshot)
+        if shown:
+            self.player.stop()
+            self.closed.emit()
 
     def close_detail(self) -> None:
+        """◀ Back (Esc, Alt+Left): asks first when there are unsaved edits."""
+        if not self.confirm_leave():
+            return
         self.player.stop()
         self.closed.emit()
 

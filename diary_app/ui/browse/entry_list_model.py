@@ -47,6 +47,7 @@ class EntryListModel(QAbstractListModel):
         self._total = 0
         self._pages: OrderedDict[int, list[Entry]] = OrderedDict()
         self.page_fetch_ms: list[float] = []  # measured by the benchmark
+        self.likes: dict[str, int] = {}  # friends' likes on my shared entries (from the sync server)
         self._recount()
 
     # -- filter and refresh --------------------------------------------------------------------

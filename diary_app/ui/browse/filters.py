@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
+
+SEARCH_MIN_WIDTH = 200
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
 from diary_app.store import EntryQuery
@@ -68,8 +72,13 @@ class FilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        # two rows (emotions; dates and search) so that the bar fits a 900 px window and the search
+        # box keeps a readable width instead of being squashed to "S…"
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.setSpacing(4)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self.emotion_buttons: dict[str, QToolButton] = {}
         for emotion in (*EMOTIONS, UNTAGGED):
             b = QToolButton()
@@ -84,7 +93,9 @@ class FilterBar(QWidget):
             b.toggled.connect(self._emit)
             self.emotion_buttons[emotion] = b
             layout.addWidget(b)
-        layout.addSpacing(8)
+        layout.addStretch(1)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self.use_dates = QCheckBox(self.tr("From"))
         self.first = QDateEdit(QDate.currentDate().addMonths(-1))
         self.last = QDateEdit(QDate.currentDate())
@@ -94,11 +105,18 @@ class FilterBar(QWidget):
             d.setEnabled(False)
             d.dateChanged.connect(self._emit)
         self.use_dates.toggled.connect(self._dates_toggled)
+        self.to_label = QLabel(self.tr("to"))
+        self.to_label.setObjectName("date_to")
+        self.to_label.setBuddy(self.last)
         layout.addWidget(self.use_dates)
         layout.addWidget(self.first)
+        layout.addWidget(self.to_label)
         layout.addWidget(self.last)
+        layout.addSpacing(8)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search notes and places"))
+        self.search.setObjectName("search")
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.search.setPlaceholderText(self.tr("Search notes and places (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._emit)

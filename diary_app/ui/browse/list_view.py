@@ -11,6 +11,7 @@ from diary_app.ui.browse.entry_list_model import EntryIdRole, EntryListModel, En
 from diary_app.ui.browse.filters import BrowseFilter, drawable
 from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.i18n import locale_datetime
+from diary_app.ui.plurals import singular
 
 ROW_HEIGHT = 50
 
@@ -56,7 +57,8 @@ class EntryDelegate(QStyledItemDelegate):
         if entry.place_name or entry.has_location:
             right.append("◎ " + (entry.place_name or f"{entry.latitude:.3f}, {entry.longitude:.3f}"))
         if entry.is_public:
-            right.append(self.tr("public"))
+            likes = getattr(index.model(), "likes", {}).get(str(entry.id), 0)
+            right.append(self.tr("public") + (f"  ♥ {likes}" if likes else ""))
         painter.drawText(QRect(x, r.top() + 4, r.width() - x - 10, 20), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          "   ".join(right))
         muted = QColor(text_color)
@@ -103,9 +105,9 @@ class EntryListView(QWidget):
 
     def _update_summary(self, total: int) -> None:
         if self.model.filter.active:
-            self.summary.setText(self.tr("%n entries match the filter", "", total))
+            self.summary.setText(singular(self.tr("%n entries match the filter", "", total), total))
         else:
-            self.summary.setText(self.tr("%n entries, newest first", "", total))
+            self.summary.setText(singular(self.tr("%n entries, newest first", "", total), total))
 
     def _activated(self, index: QModelIndex) -> None:
         entry_id = index.data(EntryIdRole)

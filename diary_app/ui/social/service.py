@@ -23,7 +23,10 @@ from diary_app.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SERVER_URL = os.environ.get("SOUND_DIARY_SERVER_URL", "http://127.0.0.1:8765")
+#: no built-in address: a friends' server is whatever the user (or SOUND_DIARY_SERVER_URL) names
+DEFAULT_SERVER_URL = os.environ.get("SOUND_DIARY_SERVER_URL", "")
+LIKES_PAGE = 50
+LIKES_MAX_PAGES = 40
 SYNC_INTERVAL_MS = 15_000
 UNREAD_POLL_MS = 60_000
 
@@ -95,6 +98,8 @@ class SyncService(QObject):
         self.session: ClientSession | None = None
         self.engine: SyncEngine | None = None
         self.unread_count = 0
+        self.my_likes: dict[str, int] = {}  # my shared entries' like counts (shown in my diary)
+        self._likes_running = False
         self._busy = 0
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(SYNC_INTERVAL_MS)
@@ -113,6 +118,12 @@ class SyncService(QObject):
     @property
     def server_url(self) -> str:
         return self.ctx.settings.server_url or DEFAULT_SERVER_URL
+
+    @property
+    def suggested_server_url(self) -> str:
+        """For the sign-in dialog: the server signed in to, else the last one tried, else the default."""
+        settings = self.ctx.settings
+        return settings.server_url or getattr(settings, "last_server_url", None) or DEFAULT_SERVER_URL
 
     @property
     def signed_in(self) -> bool:
@@ -144,6 +155,12 @@ class SyncService(QObject):
 
     def login(self, server_url: str, username: str, password: str, *, on_done=None, on_error=None, display_name: str | None = None) -> None:
         session = self._make_session(server_url)
+        if getattr(self.ctx.settings, "last_server_url", None) != session.server_url:
+            self.ctx.settings.last_server_url = session.server_url  # offered again next time
+            try:
+                self.ctx.settings.save()
+            except OSError:
+                pass
         if display_name is not None:
             fn = lambda: session.signup(username, display_name or username, password)  # noqa: E731
         else:
@@ -171,10 +188,12 @@ class SyncService(QObject):
             self._unread_timer.start()
             self.sync_now()
             self.refresh_unread()
+            self.refresh_my_likes()
         else:
             self._sync_timer.stop()
             self._unread_timer.stop()
             self._set_unread(0)
+            self._set_my_likes({})
         self.signed_in_changed.emit(value)
 
     # -- running calls off the GUI thread ------------------------------------------------------
@@ -236,7 +255,42 @@ class SyncService(QObject):
     def _after_sync(self, report: SyncReport) -> None:
         if report.auth_failed:
             self._signed_in_now(False)
+        elif report.uploaded or report.unshared:
+            self.refresh_my_likes()
         self.sync_finished.emit(report)
+
+    # -- likes on my shared entries -------------------------------------------------------------
+    def refresh_my_likes(self) -> None:
+        """Read my own shared entries from the feed for their like counts (off the GUI thread)."""
+        if self.session is None or not self.signed_in or self.user is None or self._likes_running:
+            return
+        api, me = self.session.api, self.user.username
+
+        def fetch() -> dict[str, int]:
+            likes: dict[str, int] = {}
+            cursor = None
+            for _ in range(LIKES_MAX_PAGES):
+                page = api.feed(LIKES_PAGE, cursor, me)
+                likes.update({e.id: e.like_count for e in page.items if e.owner.username == me})
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            return likes
+
+        def done(likes: dict[str, int]) -> None:
+            self._likes_running = False
+            self._set_my_likes(likes)
+
+        def failed(_exc: Exception) -> None:
+            self._likes_running = False
+
+        self._likes_running = True
+        self.run(fetch, done, failed)
+
+    def _set_my_likes(self, likes: dict[str, int]) -> None:
+        if likes != self.my_likes:
+            self.my_likes = likes
+            self.ctx.events.likes_changed.emit(dict(likes))
 
     def _entry_changed(self, action: str, entry_id: str) -> None:
         if action == "deleted" and self.engine is not None:
@@ -247,10 +301,21 @@ class SyncService(QObject):
     # -- unread badge --------------------------------------------------------------------------
     @Slot()
     def refresh_unread(self) -> None:
-        self.call("notifications", True, 1, on_done=lambda n: self._set_unread(n.unread_count), on_error=lambda _e: None)
+        """The badge counts likes and friend news. The reminder is the app's own, at the user's
+        time: the server's reminder (made at the first fetch of a day, i.e. at sign-up) is marked
+        read here and never counted."""
+        def done(notes) -> None:
+            reminders = [n.id for n in notes.items if n.kind == "reminder"]
+            if reminders:
+                self.call("mark_read", reminders, on_done=lambda _n: None, on_error=lambda _e: None)
+            self._set_unread(max(0, notes.unread_count - len(reminders)))
+
+        self.call("notifications", True, 100, on_done=done, on_error=lambda _e: None)
 
     def _set_unread(self, count: int) -> None:
         if count != self.unread_count:
+            if count > self.unread_count:
+                self.refresh_my_likes()  # a new notification may be a like on one of my entries
             self.unread_count = count
             self.unread_count_changed.emit(count)
         elif count == 0:

@@ -128,6 +128,7 @@ class FeedItem(QFrame):
         self.like_button.setCheckable(True)
         self.like_button.clicked.connect(self._like)
         self.set_likes(entry.like_count, entry.liked_by_me)
+        self.play_state = "idle"
         bottom = QHBoxLayout()
         bottom.addWidget(self.play_button)
         bottom.addWidget(self.place)
@@ -137,6 +138,12 @@ class FeedItem(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addLayout(bottom)
+
+    def set_play_state(self, state: str) -> None:
+        """"idle" (▶ Play), "loading" (downloading, disabled) or "playing" (■ Stop)."""
+        self.play_state = state
+        self.play_button.setEnabled(state != "loading")
+        self.play_button.setText({"loading": self.tr("Loading…"), "playing": self.tr("■ Stop")}.get(state, self.tr("▶ Play")))
 
     def set_likes(self, count: int, liked: bool) -> None:
         self.like_count, self.liked = count, liked
