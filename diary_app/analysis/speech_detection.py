@@ -106,6 +106,7 @@ class SpeechModel:
     degree: int = 1
     poly_mean: np.ndarray | None = None
     poly_scale: np.ndarray | None = None
+    gate: str = "webrtcvad"  # or "webrtcvad_or_silero": voiced time = max(webrtcvad's, silero's)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Logits for cue vectors x of shape (..., n_cues) in ``cue_names`` order."""
@@ -148,7 +149,10 @@ class SpeechModel:
         poly = [np.asarray(d[k], dtype=np.float64) for k in ("poly_mean", "poly_scale")] if degree == 2 else [None, None]
         if coef.shape != (n_terms,) or any(p is not None and p.shape != (n_terms,) for p in poly):
             raise SpeechRuleError(f"coef (and poly_mean/poly_scale) must have {n_terms} numbers for degree {degree}")
-        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly)
+        gate = str(d.get("gate", "webrtcvad"))
+        if gate not in ("webrtcvad", "webrtcvad_or_silero"):
+            raise SpeechRuleError(f"unknown gate {gate!r}")
+        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly, gate=gate)
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,10 @@ def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDet
                 else {"vad_ratio": float(w_flags.mean()) if w_flags.size else 0.0})
         if silero_probs is not None:
             cues.update(silero_cues(silero_window(silero_probs, a * FRAME_MS / 1000, b * FRAME_MS / 1000)))
-        if w_flags.sum() * FRAME_MS / 1000 < cfg.min_voiced_s:
+        gate_s = float(w_flags.sum() * FRAME_MS / 1000)
+        if model.gate == "webrtcvad_or_silero" and "silero_voiced_s" in cues:
+            gate_s = max(gate_s, cues["silero_voiced_s"])
+        if gate_s < cfg.min_voiced_s:
             p = 0.0  # gate closed: too little voice-like sound to be speech; skip the costly model
             n_gated += 1
         else:

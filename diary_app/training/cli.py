@@ -179,6 +179,8 @@ def default_emotion_table(args: argparse.Namespace) -> str | None:
     """``--emotion-table``, else the table that belongs to the dataset's label set."""
     if args.emotion_table:
         return args.emotion_table
+    if any("esc10" in str(d).lower() or "everyday" in str(d).lower() for d in args.data):
+        return "scene_emotion_everyday.csv"  # UrbanSound8K + ESC-10 (issue 12): 19 everyday sounds
     if any("urbansound" in str(d).lower() for d in args.data):
         return "scene_emotion_urbansound8k.csv"
     if any("tau" in str(d).lower() or str(d).endswith("meta.csv") for d in args.data):
