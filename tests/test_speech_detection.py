@@ -136,12 +136,16 @@ def test_segments_lie_in_the_clip_and_voiced_seconds_match_frames(heldout):
 
 
 def test_aggressiveness_is_honoured(heldout):
-    row = _spread(_heldout_rows("urbansound8k", heldout, "engine_idling"), 1)[0]
-    wave = load_audio(row["abspath"])
-    ratios = [detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=m, use_second_cue=False)).vad_ratio
-              for m in range(4)]
-    assert all(a >= b for a, b in zip(ratios, ratios[1:])), ratios
-    assert ratios[0] > ratios[3], ratios
+    seen = []
+    for row in _spread(_heldout_rows("urbansound8k", heldout, "engine_idling"), 6):
+        wave = load_audio(row["abspath"])
+        ratios = [detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=m, use_second_cue=False)).vad_ratio
+                  for m in range(4)]
+        assert all(a >= b for a, b in zip(ratios, ratios[1:])), ratios
+        seen.append(ratios)
+        if ratios[0] > ratios[3]:
+            break
+    assert seen[-1][0] > seen[-1][3], seen  # some engine is quieter to the strict mode (a very loud one is 1.0 in all)
     # with the second cue the raw VAD ratio still follows the chosen mode
     assert detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=3)).vad_ratio == pytest.approx(ratios[3])
 
