@@ -368,12 +368,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="do not overwrite the shipped rule file")
     ap.add_argument("--out", type=Path, default=RULE_PATH)
     ap.add_argument("--workers", type=int, default=2, help="feature-extraction processes")
+    ap.add_argument("--make-mix", nargs=4, metavar=("SPEECH", "NOISE", "SNR_DB", "OUT"),
+                    help="write SPEECH mixed over NOISE at SNR_DB to OUT (a 16 kHz WAV) and exit")
     ap.add_argument("--fallbacks", action="store_true", help="--evaluate also the models without silero / YAMNet")
     ap.add_argument("--cv10", action="store_true", help="also report a 10-fold CV over all buckets")
     ap.add_argument("--timing", action="store_true", help="only time detect_speech on 10 s of real audio")
     ap.add_argument("--evaluate", action="store_true",
                     help="skip fitting; run the shipped detect_speech end to end on held-out clips and mixtures")
     args = ap.parse_args(argv)
+    if args.make_mix:
+        import soundfile as sf
+
+        speech, noise, snr_db, out = args.make_mix
+        sf.write(out, mix_at_snr(load_clip(speech), load_clip(noise), float(snr_db)), SAMPLE_RATE)
+        print(f"wrote {out}")
+        return 0
     rows_real = all_rows()
     assign_buckets(rows_real)
     if args.timing:

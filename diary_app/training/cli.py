@@ -112,6 +112,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sfeat.add_argument("--labels", default=None, help="comma-separated class list (default: all labels in the data)")
     sfeat.add_argument("--emotion-table", default=None, help="scene->emotion CSV name in resources/ (default: by dataset)")
     sfeat.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
+    sfeat.add_argument("--statistics", default="mean,max,std",
+                       help="YAMNet statistics per window: mean,max,std[,layer10_mean,layer10_std] (default: mean,max,std)")
+    sfeat.add_argument("--temperature-objective", choices=("nll", "precision"), default="nll",
+                       help="nll: plain calibration; precision: calls >= 0.70 right >= 90 %% out of fold, most calls shown")
     sfeat.set_defaults(_recipe="scene-features", frontend="yamnet", feature_sets="", label_map=None)
 
     scene = sub.add_parser("scene", help="the paper's 2-layer scene CNN (Table 3)",
