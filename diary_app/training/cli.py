@@ -22,6 +22,8 @@ KNOWN_CORPORA = {
              "URDU: 'only for research purposes' (no licence file) - a model trained on it must not ship in a product without clearing this."),
     "urbansound8k": ("UrbanSound8K (Salamon et al. 2014) subset: 1,147 clips of 10 urban sound-event classes, folds 1-3, 332 freesound recordings",
                      "UrbanSound8K: CC BY-NC 3.0 (attribution, non-commercial); the weights inherit the non-commercial limit."),
+    "esc10": ("ESC-10 (Piczak 2015) folds 1-4: 320 clips of 10 everyday sound classes, 247 freesound recordings (fold 5 kept aside)",
+              "ESC-10: CC BY 3.0 per clip (attribution)."),
 }
 
 SER_CNN_LABELS = ["neutral", "happy", "sad", "angry", "fear"]
