@@ -4,7 +4,7 @@ WHY: a muted or permission-denied microphone gives digital zeros or a faint hiss
 still answers something confident (five seconds of zeros were tagged ``siren`` → ``fear`` 1.00).
 So before any model runs, the recording's *active level* is measured: the 95th percentile of the
 30 ms frame levels, i.e. how loud the loud part of the clip is (whole-clip RMS would punish long
-pauses: a quiet RAVDESS actor with silence around the sentence has −63.5 dBFS RMS but −56.5 dBFS
+pauses: a quiet RAVDESS actor with silence around the sentence has −59.8 dBFS RMS but −56.5 dBFS
 active level).
 
 The floor, −65 dBFS, comes from the corpora in ``../shared/data`` (5,158 real clips, measured by
