@@ -45,7 +45,14 @@ class SileroUnavailable(RuntimeError):
 
 
 def model_dir() -> Path | None:
-    """The wheel's ``silero_vad/data`` folder, found without importing the package (it imports torch)."""
+    """The wheel's ``silero_vad/data`` folder, found without importing the package (it imports torch);
+    in the frozen app, the copy ``build.spec`` puts at ``<bundle>/silero_vad/data``."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        from diary_app.paths import project_root
+
+        return project_root() / "silero_vad" / "data"
     try:
         spec = importlib.util.find_spec("silero_vad")
     except (ImportError, ValueError):
