@@ -51,8 +51,8 @@ VARIANTS: dict[str, dict] = {
     "cnn-2t": {"model": None, "threads": 2},
     "cnn-1t": {"model": None, "threads": 1},
     # the shipped environment models (real weights): the default YAMNet model and the paper CNN fallback
-    "scene-yamnet-2t": {"model": None, "threads": 2, "scene": "default-scene-yamnet"},
-    "scene-yamnet-1t": {"model": None, "threads": 1, "scene": "default-scene-yamnet"},
+    "scene-yamnet-2t": {"model": None, "threads": 2, "scene": "default-scene-everyday"},
+    "scene-yamnet-1t": {"model": None, "threads": 1, "scene": "default-scene-everyday"},
     "scene-papercnn-2t": {"model": None, "threads": 2, "scene": "default-scene-urbansound"},
     # the shipped defaults end to end (speech detection decides the branch): Whisper tiny.en + head, and the
     # eGeMAPS model it replaced, as the baseline

@@ -344,3 +344,27 @@ def test_app_start_offers_crashed_recordings_and_analyses_pending_entries(qtbot,
     assert ctx.diary.get(crashed.id).created_at == crashed.started_at
     assert page.review.entry_id == crashed.id and "recovered" in page.message_label.text()
     page.shutdown()
+
+
+def test_record_page_warns_while_the_level_stays_at_the_too_quiet_floor(qtbot, page):
+    """Issue 12: a muted microphone is noticed while recording, not only after the analysis."""
+    from diary_app.audio.level import QUIET_FLOOR_DBFS
+
+    class Stub:  # the page only asks the recorder whether it records and for how long
+        recording = True
+        elapsed_s = 0.0
+
+    real, page.recorder = page.recorder, Stub()
+    try:
+        for t in (0.0, 1.0, 1.9):
+            page.recorder.elapsed_s = t
+            page._track_quiet(QUIET_FLOOR_DBFS - 20)
+        assert not page.quiet_warning.isVisible()  # under 2 s at the floor: no warning yet
+        page.recorder.elapsed_s = 2.1
+        page._track_quiet(QUIET_FLOOR_DBFS - 20)
+        assert page.quiet_warning.isVisible() and "hears almost nothing" in page.quiet_warning.text()
+        page.recorder.elapsed_s = 2.2
+        page._track_quiet(-20.0)  # someone speaks: the warning goes
+        assert not page.quiet_warning.isVisible()
+    finally:
+        page.recorder = real

@@ -99,11 +99,11 @@ def test_model_card_shows_the_held_out_accuracy_a_user_can_judge_by(page):
     """The shipped environment model's card names its accuracy on recordings it never heard."""
     from diary_app.analysis.registry import find_model
 
-    shipped = find_model("default-scene-yamnet")
+    shipped = find_model("default-scene-everyday")
     if shipped is None:
-        pytest.skip("models/default-scene-yamnet is not installed")
+        pytest.skip("models/default-scene-everyday is not installed")
     page.refresh_models()
-    assert page.select_model("default-scene-yamnet")
+    assert page.select_model("default-scene-everyday")
     acc = shipped.card.metrics["test"]["accuracy"]
     text = page.card_view.toPlainText()
     assert f"Held-out accuracy: {acc:.0%}" in text and f"({shipped.card.metrics['test']['n']} clips)" in text

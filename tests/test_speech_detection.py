@@ -15,6 +15,7 @@ import pytest
 from diary_app.analysis.speech_detection import (
     FRAME_MS, RULE_PATH, SpeechDetectionConfig, detect_speech, load_rule,
 )
+from diary_app.analysis.speech_silero import silero_available
 from diary_app.analysis.speech_yamnet import yamnet_available
 from diary_app.audio.loading import load_audio
 from tests.conftest import manifest_rows
@@ -22,7 +23,7 @@ from tests.conftest import manifest_rows
 SR = 16_000
 STEADY_NOISE = ("air_conditioner", "engine_idling", "drilling", "jackhammer", "siren")
 NON_SPEECH = STEADY_NOISE + ("car_horn", "dog_bark", "gun_shot")
-CUES_ONLY = SpeechDetectionConfig(use_yamnet=False)
+CUES_ONLY = SpeechDetectionConfig(use_yamnet=False, use_silero=False)
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +136,16 @@ def test_segments_lie_in_the_clip_and_voiced_seconds_match_frames(heldout):
 
 
 def test_aggressiveness_is_honoured(heldout):
-    row = _spread(_heldout_rows("urbansound8k", heldout, "engine_idling"), 1)[0]
-    wave = load_audio(row["abspath"])
-    ratios = [detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=m, use_second_cue=False)).vad_ratio
-              for m in range(4)]
-    assert all(a >= b for a, b in zip(ratios, ratios[1:])), ratios
-    assert ratios[0] > ratios[3], ratios
+    seen = []
+    for row in _spread(_heldout_rows("urbansound8k", heldout, "engine_idling"), 6):
+        wave = load_audio(row["abspath"])
+        ratios = [detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=m, use_second_cue=False)).vad_ratio
+                  for m in range(4)]
+        assert all(a >= b for a, b in zip(ratios, ratios[1:])), ratios
+        seen.append(ratios)
+        if ratios[0] > ratios[3]:
+            break
+    assert seen[-1][0] > seen[-1][3], seen  # some engine is quieter to the strict mode (a very loud one is 1.0 in all)
     # with the second cue the raw VAD ratio still follows the chosen mode
     assert detect_speech(wave, SR, SpeechDetectionConfig(aggressiveness=3)).vad_ratio == pytest.approx(ratios[3])
 
@@ -190,7 +195,7 @@ def test_heldout_accuracy_of_the_shipped_rule(heldout):
     results = [(_detect(r).contains_speech == truth, r["path"]) for r, truth in sample]
     acc = sum(ok for ok, _ in results) / len(results)
     assert acc >= 0.95, (acc, [p for ok, p in results if not ok])
-    assert _detect(sample[0][0]).model == "with_yamnet"
+    assert _detect(sample[0][0]).model == ("silero_yamnet" if silero_available() else "with_yamnet")
 
 
 def test_heldout_accuracy_of_the_cues_only_fallback(heldout):
@@ -247,3 +252,65 @@ def test_stereo_and_empty_input(heldout):
     for empty in (np.zeros(0, np.float32), np.zeros(100, np.float32)):
         det = detect_speech(empty, SR)
         assert not det.contains_speech and det.segments == [] and det.voiced_s == 0.0
+
+
+# -- issue 12: silero-vad, speech under everyday noise ------------------------------------------------
+
+def _mix(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    noise = np.resize(noise, speech.size)
+    mix = speech + noise * np.sqrt(np.mean(speech ** 2) / (np.mean(noise ** 2) + 1e-12) / 10 ** (snr_db / 10))
+    return (mix / max(1.0, float(np.abs(mix).max()))).astype(np.float32)
+
+
+def test_silero_sequence_export_equals_the_streaming_model():
+    """The detector runs the wheel's sequence export (one ONNX call); it must give the streaming model's numbers."""
+    import onnxruntime as ort
+
+    from diary_app.analysis.speech_silero import STREAMING_MODEL, frame_probabilities, model_dir
+
+    if not silero_available():
+        pytest.skip("silero-vad / onnxruntime not installed")
+    wave = load_audio(manifest_rows("emodb")[0]["abspath"])[: 2 * SR]
+    sess = ort.InferenceSession(str(model_dir() / STREAMING_MODEL), providers=["CPUExecutionProvider"])
+    state, ctx, ref = np.zeros((2, 1, 128), np.float32), np.zeros(64, np.float32), []
+    for i in range(wave.size // 512):
+        x = np.concatenate([ctx, wave[i * 512:(i + 1) * 512]])[None]
+        out, state = sess.run(None, {"input": x, "state": state, "sr": np.array(16_000, dtype=np.int64)})
+        ref.append(float(out[0, 0]))
+        ctx = x[0, -64:]
+    ours = frame_probabilities(wave)[: len(ref)]
+    assert np.abs(ours - np.array(ref)).max() < 1e-4
+    assert ours.max() > 0.9  # it is speech
+
+
+def test_speech_under_held_out_street_and_everyday_noise_takes_the_speech_branch(heldout):
+    """Issue 12: speech 5 dB over UrbanSound8K / ESC-10 noise of held-out recordings is speech; the noise alone is not."""
+    if not (silero_available() and yamnet_available()):
+        pytest.skip("needs the shipped model (silero-vad + YAMNet)")
+    speech = (_spread(_heldout_rows("ravdess", heldout), 3) + _spread(_heldout_rows("turev", heldout), 3)
+              + _spread(_heldout_rows("emodb", heldout), 2) + _spread(_heldout_rows("selvas", heldout), 2))
+    noise = ([r for lab in ("engine_idling", "air_conditioner", "jackhammer", "siren", "drilling", "street_music")
+              for r in _spread(_heldout_rows("urbansound8k", heldout, lab), 1)]
+             + [r for lab in ("rain", "sea_waves", "helicopter", "chainsaw")
+                for r in _spread(_heldout_rows("esc10", heldout, lab), 1)])
+    assert len(speech) == 10 and len(noise) == 10
+    missed, fooled = [], []
+    for s_row, n_row in zip(speech, noise):
+        s, n = load_audio(s_row["abspath"]), load_audio(n_row["abspath"])
+        det = detect_speech(_mix(s, n, 5.0), SR)
+        if not det.contains_speech:
+            missed.append((s_row["path"], n_row["path"], det.reason))
+        if n_row["label"] != "street_music" and detect_speech(n, SR).contains_speech:
+            fooled.append(n_row["path"])
+    assert len(missed) <= 1, missed
+    assert not fooled, fooled
+
+
+def test_without_silero_the_yamnet_model_decides_and_says_so(heldout):
+    row = _spread(_heldout_rows("emodb", heldout), 1)[0]
+    det = _detect(row, SpeechDetectionConfig(use_silero=False))
+    assert det.model == ("with_yamnet" if yamnet_available() else "cues_only") and det.contains_speech
+    assert "silero_mean_logit" not in det.cues
+    full = _detect(row)
+    if silero_available():
+        assert "silero_mean_logit" in full.cues and "yamnet_speech_mean" in full.cues

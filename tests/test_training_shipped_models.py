@@ -14,12 +14,12 @@ from diary_app.paths import shipped_models_dir
 DEFAULTS = {
     "default-ser-cnn": ("logmel-cnn-ser", ["neutral", "happy", "sad", "angry", "fear"]),
     "default-scene-urbansound": ("logmel-cnn-scene", None),
-    "default-scene-yamnet": ("feature-scene", None),
+    "default-scene-everyday": ("feature-scene", None),
 }
 
 
 #: models scored on another model's committed held-out split (same recordings, comparable numbers)
-SPLIT_OF = {"default-scene-yamnet": "default-scene-urbansound", "default-ser-features": "default-ser-cnn"}
+SPLIT_OF = {"default-ser-features": "default-ser-cnn"}
 
 
 def _folder(name: str) -> Path:
@@ -72,9 +72,9 @@ def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("model, floor", [
-    # chance is 0.10; on all 167 held-out clips the paper's CNN reaches 0.59, the YAMNet model 0.78
+    # chance is 0.10 (0.05 for 19 classes); on all held-out clips the paper's CNN reaches 0.59, the everyday model ~0.8
     ("default-scene-urbansound", 0.35),
-    ("default-scene-yamnet", 0.6),
+    ("default-scene-everyday", 0.6),
 ])
 def test_scene_models_recognise_held_out_recordings(model, floor):
     """On recordings they never saw, clearly more clips than chance get the right event class."""
@@ -97,16 +97,29 @@ def test_default_ser_model_meets_the_issue_target(model):
     assert ser["accuracy"] >= 0.80 and ser["weighted_f1"] >= 0.80
 
 
-def test_the_environment_model_the_app_uses_meets_the_issue_target():
+def test_the_environment_model_the_app_uses_is_the_everyday_model():
     """The model ``default_scene_model()`` picks (what every recording without speech goes through)."""
     from diary_app.analysis.registry import default_scene_model
 
     chosen = default_scene_model()
-    assert chosen is not None and chosen.name == "default-scene-yamnet", chosen
+    assert chosen is not None and chosen.name == "default-scene-everyday", chosen
+    assert {"rain", "sea_waves", "baby_cry", "engine_idling", "dog_bark"} <= set(chosen.card.labels)
     scene = chosen.card.metrics["test"]
-    assert scene["accuracy"] >= 0.75 and scene["n"] >= 150
+    assert scene["accuracy"] >= 0.75 and scene["n"] >= 200
+    assert scene["per_source"]["esc10"]["accuracy"] >= 0.85  # issue 12's target, met
+    # UrbanSound8K alone: 0.73 with 19 classes (the retired 10-class model had 0.78); a floor against regressions
+    assert scene["per_source"]["urbansound8k"]["accuracy"] >= 0.70
     # the cross-validation over every recording agrees with the single split
     assert chosen.card.metrics["grouped_cv_all_speakers"]["accuracy"] >= 0.75
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12 target not met: the everyday model's held-out UrbanSound8K accuracy "
+                   "is below 0.85 (see models/default-scene-everyday/MODEL_CARD.md and docs/notes/issue-12.md)")
+def test_the_environment_model_meets_issue_12s_target_on_every_corpus():
+    from diary_app.analysis.registry import default_scene_model
+
+    scene = default_scene_model().card.metrics["test"]
+    assert all(scene["per_source"][c]["accuracy"] >= 0.85 for c in ("urbansound8k", "esc10"))
 
 
 @pytest.mark.xfail(strict=True, reason="the paper's 2-layer CNN (now the fallback when YAMNet cannot run) reaches 0.593 "
@@ -116,7 +129,7 @@ def test_paper_cnn_fallback_meets_the_issue_target():
     assert scene["accuracy"] >= 0.75
 
 
-@pytest.mark.parametrize("model", ["default-scene-urbansound", "default-scene-yamnet"])
+@pytest.mark.parametrize("model", ["default-scene-urbansound", "default-scene-everyday"])
 def test_scene_model_confident_calls_are_usable(model):
     """The 0.70 'unclassified' threshold must let calibrated calls through, and those must be mostly right."""
     thr = json.loads((_folder(model) / "model_card.json").read_text())["metrics"]["test_threshold_0.70"]

@@ -42,13 +42,33 @@ def error_object(path: str, exc: BaseException, kind: str) -> dict:
 
 
 def summary(result) -> str:
-    """A short human-readable account of one result."""
-    lines = [f"  branch: {result.branch}   emotion: {result.emotion} ({result.confidence:.2f})"]
-    if result.scene is not None:
-        top = sorted((result.scene_probabilities or {}).items(), key=lambda kv: -kv[1])[:3]
-        lines.append(f"  scene: {result.scene}   top scenes: " + ", ".join(f"{s} {p:.2f}" for s, p in top))
-    lines.append("  emotions: " + ", ".join(f"{e} {p:.2f}" for e, p in result.top_alternatives(6)))
+    """A short human-readable account of one result: what decided the tag, then the numbers."""
+    from diary_app.analysis.explain import explain
+
+    data = result.to_dict()
+    why = explain(data)
+    if result.too_quiet:
+        lines = [f"  {why.headline}", f"  why: {why.detail}",
+                 f"  audio: {result.duration_s:.1f} s, kept; no emotion given"]
+        return "\n".join(lines)
+    if why is not None and why.kind == "scene_rule":
+        lines = [f"  branch: {result.branch}   emotion: {result.emotion}   decided by the rule: {why.headline}",
+                 f"  {why.detail}",
+                 "  the sounds suggested: " + ", ".join(f"{s} {p:.2f}" for s, p in why.suggested_scenes)
+                 + ("   (through the table: " + ", ".join(f"{e} {p:.2f}" for e, p in why.suggested_emotions) + ")"
+                    if why.suggested_emotions else "")]
+    else:
+        lines = [f"  branch: {result.branch}   emotion: {result.emotion} ({result.confidence:.2f})"]
+        if result.scene is not None:
+            top = sorted((result.scene_probabilities or {}).items(), key=lambda kv: -kv[1])[:3]
+            lines.append(f"  scene: {result.scene}   top scenes: " + ", ".join(f"{s} {p:.2f}" for s, p in top))
+            if why is not None and why.detail:
+                lines.append(f"  table: {result.scene} -> {result.emotion}: {why.detail}")
+        lines.append("  emotions: " + ", ".join(f"{e} {p:.2f}" for e, p in result.top_alternatives(6)))
     lines.append(f"  speech: {result.speech_ratio:.0%} of {result.duration_s:.1f} s ({result.voiced_s:.1f} s voiced)")
+    det = result.evidence.get("speech_detection") or {}
+    if det.get("reason"):
+        lines.append(f"  speech detection: {det['reason']}")
     env = result.evidence.get("environment")
     if isinstance(env, dict) and "scene" in env:
         lines.append(f"  background ({env['seconds']} s without speech): {env['scene']} -> {env['emotion']}")

@@ -56,33 +56,40 @@ def FeatureFrontEnd(features: dict[str, Any] | None = None):  # noqa: N802 - a f
 
 
 class YamnetFrontEnd:
-    """YAMNet patch embeddings -> mean, max and std (3072 values) per window."""
+    """YAMNet patch embeddings -> mean, max and std (3072 values) per window, optionally with the
+    layer-10 mean and std (+1024; the everyday-sounds model of issue 12)."""
 
     STATISTICS = ["mean", "max", "std"]
+    SUPPORTED = (["mean", "max", "std"], ["mean", "max", "std", "layer10_mean", "layer10_std"])
 
     def __init__(self, features: dict[str, Any]) -> None:
-        from diary_app.analysis.speech_yamnet import EMBEDDING_SIZE, YamnetUnavailable, _embedding_index
+        from diary_app.analysis.speech_yamnet import YamnetUnavailable, _embedding_index, _layer10_index
 
-        wanted = features.get("statistics", self.STATISTICS)
-        if wanted != self.STATISTICS:  # a card from a newer version: refuse rather than feed the head wrong numbers
-            raise ModelNotAvailable(f"YAMNet statistics {wanted} are not supported (this version computes {self.STATISTICS})")
+        wanted = list(features.get("statistics", self.STATISTICS))
+        if wanted not in [list(s) for s in self.SUPPORTED]:  # a card from a newer version: refuse rather than feed the head wrong numbers
+            raise ModelNotAvailable(f"YAMNet statistics {wanted} are not supported (this version computes "
+                                    f"{' or '.join(str(s) for s in self.SUPPORTED)})")
         try:
             _embedding_index()
+            if any(s.startswith("layer10_") for s in wanted):
+                _layer10_index()
         except YamnetUnavailable as exc:
             raise ModelNotAvailable(f"this model needs YAMNet: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelNotAvailable(f"YAMNet could not start: {exc}") from None
-        self.config = {"frontend": "yamnet", "statistics": list(self.STATISTICS)}
-        self._size = EMBEDDING_SIZE
+        self.config = {"frontend": "yamnet", "statistics": wanted}
 
     @property
     def names(self) -> list[str]:
-        return [f"yamnet_{stat}_{i}" for stat in self.config["statistics"] for i in range(self._size)]
+        from diary_app.analysis.speech_yamnet import EMBEDDING_SIZE, LAYER10_SIZE
+
+        return [f"yamnet_{stat}_{i}" for stat in self.config["statistics"]
+                for i in range(LAYER10_SIZE if stat.startswith("layer10_") else EMBEDDING_SIZE)]
 
     def __call__(self, wave16k: np.ndarray) -> np.ndarray:
         from diary_app.analysis.speech_yamnet import embedding_statistics
 
-        return embedding_statistics(wave16k)
+        return embedding_statistics(wave16k, self.config["statistics"])
 
 
 class OpenSmileFrontEnd:

@@ -17,8 +17,12 @@ import numpy as np
 from diary_app.analysis.registry import (
     ClassifierBase, InstalledModel, ModelNotAvailable, default_scene_model, default_speech_model, load_classifier,
 )
-from diary_app.analysis.result import BRANCH_ENVIRONMENT, BRANCH_SPEECH, AnalysisResult, WindowResult
+from diary_app.analysis.result import (
+    BRANCH_ENVIRONMENT, BRANCH_NONE, BRANCH_SPEECH, OUTCOME_TOO_QUIET, TOO_QUIET_MESSAGE, AnalysisResult, WindowResult,
+)
+from diary_app.analysis.emotion_table import UNCLASSIFIED
 from diary_app.analysis.scene import DEFAULT_THRESHOLD, SceneDecision, decide_scene
+from diary_app.audio.level import LevelCheck, check_level, finite_wave
 from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio
 from diary_app.emotions import EMOTIONS
 
@@ -114,31 +118,49 @@ class Analyzer:
 
     def analyze_file(self, path: str | Path) -> AnalysisResult:
         t0 = time.perf_counter()
-        wave = load_audio(path, SAMPLE_RATE)
+        info: dict = {}
+        wave = load_audio(path, SAMPLE_RATE, info=info)
         decode_s = time.perf_counter() - t0
-        return self._analyze(wave, str(path), decode_s, t0)
+        level = check_level(wave, SAMPLE_RATE, info.get("nonfinite_samples", 0), info.get("samples"))
+        return self._analyze(wave, str(path), decode_s, t0, level)
 
     def analyze_waveform(self, wave: np.ndarray, sr: int = SAMPLE_RATE, name: str = "<audio>") -> AnalysisResult:
         t0 = time.perf_counter()
-        wave = np.asarray(wave, dtype=np.float32).reshape(-1)
+        wave, n_bad = finite_wave(np.asarray(wave, dtype=np.float32).reshape(-1))  # before the resampler
+        total = wave.size
         if sr != SAMPLE_RATE and wave.size:
             import librosa
 
             wave = librosa.resample(wave, orig_sr=sr, target_sr=SAMPLE_RATE, res_type="soxr_hq")
         wave = check_waveform(wave, SAMPLE_RATE, name)
-        return self._analyze(wave, name, time.perf_counter() - t0, t0)
+        return self._analyze(wave, name, time.perf_counter() - t0, t0, check_level(wave, SAMPLE_RATE, n_bad, total))
 
-    def _analyze(self, wave: np.ndarray, name: str, decode_s: float, t0: float) -> AnalysisResult:
+    def _too_quiet(self, wave: np.ndarray, name: str, level: LevelCheck, timings: dict, t0: float) -> AnalysisResult:
+        """No model runs on silence: a confident tag for a muted microphone would be a lie."""
+        timings["total"] = time.perf_counter() - t0
+        evidence = {"outcome": OUTCOME_TOO_QUIET, "level": level.to_dict(), "branch_reason": f"not analysed: {level.reason}",
+                    "decision": f"{TOO_QUIET_MESSAGE} ({level.reason})", "message": TOO_QUIET_MESSAGE, "source": name}
+        return AnalysisResult(branch=BRANCH_NONE, emotion=None, emotion_probabilities={}, confidence=0.0,
+                              duration_s=wave.size / SAMPLE_RATE, evidence=evidence, outcome=OUTCOME_TOO_QUIET,
+                              models={}, timings_s={k: round(v, 4) for k, v in timings.items()})
+
+    def _analyze(self, wave: np.ndarray, name: str, decode_s: float, t0: float,
+                 level: LevelCheck | None = None) -> AnalysisResult:
         from diary_app.analysis.speech_detection import detect_speech
 
         timings = {"decode": decode_s}
+        level = level or check_level(wave, SAMPLE_RATE)
+        if level.too_quiet:
+            return self._too_quiet(wave, name, level, timings, t0)
         t = time.perf_counter()
         # the detector's own (calibrated) configuration; it is tuned by its owner, not here
         det = detect_speech(wave, SAMPLE_RATE, self.speech_detection_config)
         timings["vad"] = time.perf_counter() - t
         duration = wave.size / SAMPLE_RATE
         evidence: dict[str, Any] = {
+            "level": level.to_dict(),
             "speech_detection": {"contains_speech": bool(det.contains_speech), "reason": det.reason,
+                                 "model": det.model, "probability": round(float(det.speech_probability), 4),
                                  "cues": {k: float(v) for k, v in det.cues.items()}},
         }
         if self.force_branch:
@@ -218,8 +240,18 @@ class Analyzer:
         timeline = [WindowResult(start_s=round(w.start_s, 3), end_s=round(w.end_s, 3), label=w.label,
                                  confidence=w.confidence, probabilities=w.probabilities, weight=w.weight) for w in windows]
         evidence["decision"] = dec.reason
-        evidence["scene"] = {"top_scene": dec.top_scene, "threshold": dec.threshold, "table": table.source,
-                             "table_reason": table.reasons.get(dec.scene, "")}
+        table_name = Path(table.source).name
+        evidence["scene"] = {
+            "scene": dec.scene, "top_scene": dec.top_scene, "confidence": round(float(dec.confidence), 4),
+            "threshold": dec.threshold, "table": table.source, "table_reason": table.reasons.get(dec.scene, ""),
+            "table_row": {"scene": dec.scene, "emotion": dec.emotion, "reason": table.reasons.get(dec.scene, ""),
+                          "table": table_name},
+            # who decided: the scene (above the threshold) or the paper's rule for "unclassified"
+            "decided_by": "rule" if dec.scene == UNCLASSIFIED else "scene",
+            "rule": (f"scene unclassified below {dec.threshold:.2f} → {dec.emotion}, the paper's table"
+                     if dec.scene == UNCLASSIFIED else ""),
+            "suggested": dict(sorted(((k, round(float(v), 4)) for k, v in dec.probabilities.items()), key=lambda kv: -kv[1])[:5]),
+        }
         return AnalysisResult(branch=BRANCH_ENVIRONMENT, emotion=dec.emotion, emotion_probabilities=emo,
                               confidence=dec.confidence, scene=dec.scene, scene_probabilities=dec.probabilities,
                               timeline=timeline, **common)

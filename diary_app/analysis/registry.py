@@ -142,9 +142,10 @@ def _opensmile_installed() -> bool:
 
 
 def default_scene_model(settings=None) -> InstalledModel | None:
-    """``Settings.scene_model`` if set, else a ``feature-scene`` model (YAMNet embeddings + linear
-    head: 0.78 vs the paper CNN's 0.59 on held-out recordings) when YAMNet can run, else a
-    ``logmel-cnn-scene`` model (the paper's CNN). User-installed models first (see ``_best``)."""
+    """``Settings.scene_model`` if set, else a ``feature-scene`` model when YAMNet can run (shipped:
+    ``default-scene-everyday``, 19 UrbanSound8K + ESC-10 sounds from YAMNet statistics + a linear head;
+    see its MODEL_CARD.md), else a ``logmel-cnn-scene`` model (the paper's CNN, the fallback).
+    User-installed models first (see ``_best``)."""
     chosen = _from_setting(getattr(settings, "scene_model", None), "scene")
     if chosen is not None:
         return chosen

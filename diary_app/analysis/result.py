@@ -8,6 +8,12 @@ from typing import Any
 
 BRANCH_SPEECH = "speech"
 BRANCH_ENVIRONMENT = "environment"
+BRANCH_NONE = "none"  # nothing was analysed (the "too quiet" outcome)
+
+OUTCOME_TAGGED = "tagged"
+#: digital silence, a dead/muted microphone or a damaged file: no model runs, no emotion is given
+OUTCOME_TOO_QUIET = "too_quiet"
+TOO_QUIET_MESSAGE = "too quiet to analyse — pick the emotion yourself or record again"
 
 
 @dataclass
@@ -24,8 +30,8 @@ class WindowResult:
 
 @dataclass
 class AnalysisResult:
-    branch: str  # BRANCH_SPEECH or BRANCH_ENVIRONMENT
-    emotion: str  # one of EMOTIONS
+    branch: str  # BRANCH_SPEECH, BRANCH_ENVIRONMENT or BRANCH_NONE (too quiet)
+    emotion: str | None  # one of EMOTIONS; None only for the "too quiet" outcome
     emotion_probabilities: dict[str, float]
     confidence: float
     scene: str | None = None  # environment branch: top scene or "unclassified"
@@ -38,6 +44,11 @@ class AnalysisResult:
     models: dict[str, str] = field(default_factory=dict)  # role -> model name/id
     timings_s: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     evidence: dict[str, Any] = field(default_factory=dict)  # why the branch/tag was chosen
+    outcome: str = OUTCOME_TAGGED  # OUTCOME_TAGGED or OUTCOME_TOO_QUIET
+
+    @property
+    def too_quiet(self) -> bool:
+        return self.outcome == OUTCOME_TOO_QUIET
 
     def top_alternatives(self, n: int = 3) -> list[tuple[str, float]]:
         ranked = sorted(self.emotion_probabilities.items(), key=lambda kv: kv[1], reverse=True)

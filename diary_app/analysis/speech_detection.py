@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.speech_cues import CUE_NAMES, FRAME_MS, compute_cues
+from diary_app.analysis.speech_silero import SILERO_CUE_NAMES  # silero-vad frame-probability summaries
 from diary_app.paths import resources_dir
 
 SAMPLE_RATE = 16_000
@@ -50,7 +51,8 @@ class SpeechDetectionConfig:
     min_speech_ratio: float = 0.2  # used only by the webrtcvad-only fallback rule
     min_voiced_s: float = 0.3
     use_second_cue: bool = True  # False = webrtcvad-only baseline (for comparison / fallback)
-    use_yamnet: bool = True  # False = hand-made cues only (also the automatic fallback without the runtime)
+    use_yamnet: bool = True  # False = no YAMNet cue (also the automatic fallback without the TFLite runtime)
+    use_silero: bool = True  # False = no silero-vad cue (also the automatic fallback without onnxruntime / the wheel)
     threshold: float | None = None  # speech probability threshold; None = the fitted one
     window_s: float = 4.0  # long recordings are judged in windows of this length (like training)
     rule_path: Path | None = None  # None = the shipped rule
@@ -67,7 +69,7 @@ class SpeechDetection:
     reason: str = ""
     speech_probability: float = 0.0  # highest window probability from the rule (0..1)
     vad_ratio: float = 0.0  # raw smoothed webrtcvad ratio before the second cue
-    model: str = ""  # which rule decided: "with_yamnet", "cues_only" or "webrtcvad"
+    model: str = ""  # which rule decided: "silero_yamnet", "silero", "with_yamnet", "cues_only" or "webrtcvad"
 
 
 class SpeechRuleError(ValueError):
@@ -75,6 +77,9 @@ class SpeechRuleError(ValueError):
 
 
 YAMNET_CUE_NAMES: tuple[str, ...] = ("yamnet_speech_mean", "yamnet_speech_max")  # logits of YAMNet's speech score
+
+#: models of the rule file, best first; the detector takes the first whose cues can be computed here
+MODEL_ORDER: tuple[str, ...] = ("silero_yamnet", "silero", "with_yamnet", "cues_only")
 
 
 def pairwise_terms(z: np.ndarray) -> np.ndarray:
@@ -101,6 +106,7 @@ class SpeechModel:
     degree: int = 1
     poly_mean: np.ndarray | None = None
     poly_scale: np.ndarray | None = None
+    gate: str = "webrtcvad"  # or "webrtcvad_or_silero": voiced time = max(webrtcvad's, silero's)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Logits for cue vectors x of shape (..., n_cues) in ``cue_names`` order."""
@@ -109,6 +115,19 @@ class SpeechModel:
             z = (pairwise_terms(z) - self.poly_mean) / self.poly_scale
         return z @ self.coef + self.intercept
 
+    @property
+    def needs_yamnet(self) -> bool:
+        return any(n in YAMNET_CUE_NAMES for n in self.cue_names)
+
+    @property
+    def needs_silero(self) -> bool:
+        return any(n in SILERO_CUE_NAMES for n in self.cue_names)
+
+    @property
+    def needs_hand_cues(self) -> bool:
+        """The 13 hand-made cues (everything of ``CUE_NAMES`` but the webrtcvad ratio) cost 5-15 ms per 10 s."""
+        return any(n in CUE_NAMES and n != "vad_ratio" for n in self.cue_names)
+
     def probability(self, cues: dict[str, float]) -> float:
         logit = float(self.logit(np.array([cues[n] for n in self.cue_names], dtype=np.float64)))
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
@@ -116,7 +135,7 @@ class SpeechModel:
     @classmethod
     def from_dict(cls, d: dict) -> "SpeechModel":
         names = tuple(d["cue_names"])
-        unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES)
+        unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES) - set(SILERO_CUE_NAMES)
         if unknown:
             raise SpeechRuleError(f"rule uses cues this code does not compute: {sorted(unknown)}")
         degree = int(d.get("degree", 1))
@@ -130,28 +149,46 @@ class SpeechModel:
         poly = [np.asarray(d[k], dtype=np.float64) for k in ("poly_mean", "poly_scale")] if degree == 2 else [None, None]
         if coef.shape != (n_terms,) or any(p is not None and p.shape != (n_terms,) for p in poly):
             raise SpeechRuleError(f"coef (and poly_mean/poly_scale) must have {n_terms} numbers for degree {degree}")
-        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly)
+        gate = str(d.get("gate", "webrtcvad"))
+        if gate not in ("webrtcvad", "webrtcvad_or_silero"):
+            raise SpeechRuleError(f"unknown gate {gate!r}")
+        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly, gate=gate)
 
 
 @dataclass(frozen=True)
 class SpeechRule:
-    """The shipped rule: a model with the YAMNet cue and a fallback model without it."""
+    """The shipped rule: fitted models by name (``MODEL_ORDER``), best first; ``cues_only`` must exist
+    because it needs nothing beyond numpy."""
 
-    with_yamnet: SpeechModel | None
-    cues_only: SpeechModel
+    models: dict[str, SpeechModel]
     aggressiveness: int
     smoothing_frames: int
     meta: dict
 
+    @property
+    def cues_only(self) -> SpeechModel:
+        return self.models["cues_only"]
+
+    @property
+    def with_yamnet(self) -> SpeechModel | None:
+        return self.models.get("with_yamnet")
+
+    def choose(self, yamnet: bool, silero: bool) -> tuple[str, SpeechModel]:
+        """The best model whose cues can be computed (``yamnet`` / ``silero``: those cues are available)."""
+        for name in [n for n in MODEL_ORDER if n in self.models] + [n for n in self.models if n not in MODEL_ORDER]:
+            m = self.models[name]
+            if (yamnet or not m.needs_yamnet) and (silero or not m.needs_silero):
+                return name, m
+        return "cues_only", self.cues_only
+
     @classmethod
     def from_dict(cls, d: dict) -> "SpeechRule":
         try:
-            models = d["models"]
-            return cls(
-                SpeechModel.from_dict(models["with_yamnet"]) if "with_yamnet" in models else None,
-                SpeechModel.from_dict(models["cues_only"]), int(d["aggressiveness"]), int(d["smoothing_frames"]),
-                {k: v for k, v in d.items() if k != "models"},
-            )
+            models = {name: SpeechModel.from_dict(m) for name, m in d["models"].items()}
+            if "cues_only" not in models:
+                raise KeyError("models.cues_only")
+            return cls(models, int(d["aggressiveness"]), int(d["smoothing_frames"]),
+                       {k: v for k, v in d.items() if k != "models"})
         except KeyError as e:
             raise SpeechRuleError(f"rule file lacks {e}") from None
 
@@ -273,26 +310,45 @@ def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDet
             speech_probability=float(contains), vad_ratio=vad_ratio, model="webrtcvad",
         )
 
+    from diary_app.analysis.speech_silero import (
+        SileroUnavailable, flags_on_grid, frame_probabilities, silero_available, silero_cues, silero_window,
+    )
     from diary_app.analysis.speech_yamnet import yamnet_available
 
-    use_yamnet = cfg.use_yamnet and rule.with_yamnet is not None and yamnet_available()
-    model = rule.with_yamnet if use_yamnet else rule.cues_only
+    want_yamnet = cfg.use_yamnet and yamnet_available()
+    silero_probs = None
+    if cfg.use_silero and silero_available():
+        try:
+            silero_probs = frame_probabilities(wave)
+        except (SileroUnavailable, RuntimeError, ValueError):  # onnxruntime failed at run time: next model
+            silero_probs = None
+    model_name, model = rule.choose(want_yamnet, silero_probs is not None)
     window_frames = max(1, int(round(cfg.window_s * 1000 / FRAME_MS)))
     flags = np.zeros_like(raw_flags)
     best_p, best_cues, n_speech_windows, n_gated = 0.0, None, 0, 0
     bounds = window_bounds(raw_flags.size, window_frames) if raw_flags.size else []
+    silero_grid = (smooth(flags_on_grid(silero_probs, raw_flags.size, FRAME_MS), smoothing)
+                   if silero_probs is not None else None)
     for a, b in bounds:
         w_flags = raw_flags[a:b]
         w_wave = wave[a * frame_len:b * frame_len]
-        cues = window_cues(w_wave, w_flags)
-        if w_flags.sum() * FRAME_MS / 1000 < cfg.min_voiced_s:
+        cues = (window_cues(w_wave, w_flags) if model.needs_hand_cues
+                else {"vad_ratio": float(w_flags.mean()) if w_flags.size else 0.0})
+        if silero_probs is not None:
+            cues.update(silero_cues(silero_window(silero_probs, a * FRAME_MS / 1000, b * FRAME_MS / 1000)))
+        gate_s = float(w_flags.sum() * FRAME_MS / 1000)
+        if model.gate == "webrtcvad_or_silero" and "silero_voiced_s" in cues:
+            gate_s = max(gate_s, cues["silero_voiced_s"])
+        if gate_s < cfg.min_voiced_s:
             p = 0.0  # gate closed: too little voice-like sound to be speech; skip the costly model
             n_gated += 1
         else:
-            if model is rule.with_yamnet:
+            if model.needs_yamnet:
                 y = yamnet_cues(w_wave)
-                if y is None:  # the runtime failed after all: hand-made cues for the rest of this call
-                    model = rule.cues_only
+                if y is None:  # the runtime failed after all: the best model without YAMNet for the rest of this call
+                    model_name, model = rule.choose(False, silero_probs is not None)
+                    if model.needs_hand_cues and len(cues) <= 1 + len(SILERO_CUE_NAMES):
+                        cues.update(window_cues(w_wave, w_flags))
                 else:
                     cues.update(y)
             p = model.probability(cues)
@@ -300,9 +356,10 @@ def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDet
             best_p, best_cues = p, cues
         threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
         if p >= threshold and p > 0.0:
-            flags[a:b] = w_flags
+            # speech frames: silero's (they hold up in noise, where webrtcvad flags the whole street), else webrtcvad's
+            w_speech = silero_grid[a:b] if silero_grid is not None and silero_grid[a:b].any() else w_flags
+            flags[a:b] = w_speech
             n_speech_windows += 1
-    model_name = "with_yamnet" if model is rule.with_yamnet else "cues_only"
     threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
     voiced = float(flags.sum() * FRAME_MS / 1000)
     contains = n_speech_windows > 0

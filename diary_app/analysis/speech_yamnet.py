@@ -33,6 +33,13 @@ SPEECH_CLASSES = (0, 1, 2, 3)  # Speech, Child speech, Conversation, Narration/m
 #: export does not expose it as an output, so the interpreter keeps intermediate tensors
 EMBEDDING_TENSOR = "yamnet_frames/global_average_pooling2d/Mean"
 EMBEDDING_SIZE = 1024
+#: the 10th depthwise-separable block's output (6 x 4 x 512 per patch), averaged over time and frequency: a
+#: mid-level description (textures, rhythms) that the 1024-d embedding has already abstracted away; its mean
+#: and std over the patches raised recording-grouped CV on UrbanSound8K + ESC-10 from 0.775 to 0.792
+LAYER10_TENSOR = "yamnet_frames/layer10/pointwise_conv/relu/Relu"
+LAYER10_SIZE = 512
+#: statistics a feature-scene card may name, in the order they are concatenated
+STATISTICS = ("mean", "max", "std", "layer10_mean", "layer10_std")
 _LOCK = threading.Lock()  # a TFLite interpreter is not thread-safe; the GUI may call from workers
 
 
@@ -73,6 +80,15 @@ def _embedding_index() -> int:
     raise YamnetUnavailable(f"this YAMNet export has no {EMBEDDING_TENSOR!r} tensor of {EMBEDDING_SIZE} values")
 
 
+@lru_cache(maxsize=1)
+def _layer10_index() -> int:
+    interp = _interpreter()[0]
+    for t in interp.get_tensor_details():
+        if t["name"].split(";")[0] == LAYER10_TENSOR and tuple(t["shape"])[-1] == LAYER10_SIZE:
+            return int(t["index"])
+    raise YamnetUnavailable(f"this YAMNet export has no {LAYER10_TENSOR!r} tensor")
+
+
 def yamnet_available() -> bool:
     try:
         _interpreter()
@@ -99,14 +115,16 @@ def patch_starts(n_samples: int) -> list[int]:
     return starts
 
 
-def run_patches(wave16k: np.ndarray, embeddings: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+def run_patches(wave16k: np.ndarray, embeddings: bool = False, layer10: list | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Class scores (n_patches, 521) and, when asked, embeddings (n_patches, 1024) of every
-    half-overlapping patch (a clip shorter than a patch is zero-padded to one).
+    half-overlapping patch (a clip shorter than a patch is zero-padded to one). ``layer10``, when a
+    list, receives each patch's pooled layer-10 output (512 values).
 
     Raises ``YamnetUnavailable`` when the model cannot run.
     """
     interp, in_idx, out_idx = _interpreter()
     emb_idx = _embedding_index() if embeddings else None
+    l10_idx = _layer10_index() if layer10 is not None else None
     wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)
     scores, embs = [], []
     with _LOCK:
@@ -119,6 +137,9 @@ def run_patches(wave16k: np.ndarray, embeddings: bool = False) -> tuple[np.ndarr
             scores.append(interp.get_tensor(out_idx)[0].copy())
             if emb_idx is not None:
                 embs.append(interp.get_tensor(emb_idx)[0].copy())
+            if l10_idx is not None:
+                a = interp.get_tensor(l10_idx)
+                layer10.append(a.reshape(-1, a.shape[-1]).mean(axis=0))
     return np.array(scores), (np.array(embs) if emb_idx is not None else None)
 
 
@@ -128,14 +149,23 @@ def speech_scores(wave16k: np.ndarray) -> np.ndarray:
     return scores[:, list(SPEECH_CLASSES)].max(axis=1).astype(np.float64)
 
 
-def embedding_statistics(wave16k: np.ndarray) -> np.ndarray:
-    """One 3072-value vector per clip: mean, max and standard deviation of the patch embeddings.
+def embedding_statistics(wave16k: np.ndarray, statistics: tuple[str, ...] | list[str] = ("mean", "max", "std")) -> np.ndarray:
+    """One vector per clip: the named statistics over its patches, concatenated in ``statistics`` order
+    (``mean``/``max``/``std`` of the 1024-d embeddings; ``layer10_mean``/``layer10_std`` of the pooled
+    512-d layer-10 output).
 
-    WHY three statistics: the mean says what the clip mostly sounds like, the max keeps short
-    events (a horn, a bark) that the mean dilutes, and the spread tells steady sounds (an air
-    conditioner, an idling engine) from intermittent ones; together they beat the mean alone
-    (0.79 vs 0.75 on held-out recordings).
+    WHY these: the mean says what the clip mostly sounds like, the max keeps short events (a horn,
+    a bark) that the mean dilutes, and the spread tells steady sounds (an air conditioner, an idling
+    engine) from intermittent ones; together they beat the mean alone (0.79 vs 0.75 on held-out
+    recordings). The layer-10 statistics add mid-level texture (rain vs. fire crackling vs. sea).
     """
-    _, emb = run_patches(wave16k, embeddings=True)
+    unknown = [s for s in statistics if s not in STATISTICS]
+    if unknown:
+        raise ValueError(f"unknown YAMNet statistics {unknown} (known: {', '.join(STATISTICS)})")
+    l10: list | None = [] if any(s.startswith("layer10_") for s in statistics) else None
+    _, emb = run_patches(wave16k, embeddings=True, layer10=l10)
     assert emb is not None
-    return np.concatenate([emb.mean(axis=0), emb.max(axis=0), emb.std(axis=0)]).astype(np.float32)
+    l10a = np.array(l10) if l10 is not None else None
+    parts = {"mean": lambda: emb.mean(axis=0), "max": lambda: emb.max(axis=0), "std": lambda: emb.std(axis=0),
+             "layer10_mean": lambda: l10a.mean(axis=0), "layer10_std": lambda: l10a.std(axis=0)}
+    return np.concatenate([parts[s]() for s in statistics]).astype(np.float32)

@@ -48,9 +48,15 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
 
 def load_audio(
-    path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S
+    path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S,
+    info: dict | None = None,
 ) -> np.ndarray:
-    """Return the file as mono float32 at ``sample_rate``, or raise ``AudioLoadError``."""
+    """Return the file as mono float32 at ``sample_rate``, or raise ``AudioLoadError``.
+
+    Non-finite samples (NaN/inf in a damaged float WAV) become zeros *before* resampling, at any
+    sample rate (librosa's resampler refuses them); ``info``, when given, receives
+    ``nonfinite_samples`` and ``samples`` (counted in the file) so the caller can judge the damage.
+    """
     path = Path(path)
     if not path.exists():
         raise AudioLoadError(path, "missing", "file not found")
@@ -61,11 +67,16 @@ def load_audio(
     wave, sr = _decode(path)
     if wave.size == 0:
         raise AudioLoadError(path, "empty", "the file holds no audio samples; record again")
+    from diary_app.audio.level import finite_wave
+
+    wave, n_bad = finite_wave(wave)
+    if info is not None:
+        info.update(nonfinite_samples=n_bad, samples=int(wave.size), file_sample_rate=int(sr))
     if sr != sample_rate:
         import librosa
 
         wave = librosa.resample(wave, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq")
-    wave = np.nan_to_num(np.asarray(wave, dtype=np.float32))
+    wave = np.asarray(wave, dtype=np.float32)
     duration = wave.size / sample_rate
     if duration < min_duration_s:
         raise AudioLoadError(

@@ -341,7 +341,7 @@ class Diary:
             branch=data.get("branch"),
             scene=data.get("scene"),
             analysis_json=data,
-            analysis_state=AnalysisState.DONE,
+            analysis_state=AnalysisState.TOO_QUIET if data.get("outcome") == "too_quiet" else AnalysisState.DONE,
             analysis_error=None,
         )
 

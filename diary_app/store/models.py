@@ -38,6 +38,7 @@ class AnalysisState(str, Enum):
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
+    TOO_QUIET = "too_quiet"  # analysed, but silence / a dead microphone: no automatic emotion (issue 12)
 
 
 class SyncState(str, Enum):

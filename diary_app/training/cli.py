@@ -32,6 +32,8 @@ KNOWN_CORPORA = {
               "ESC-10: CC BY 3.0 per clip."),
     "urbansound8k": ("UrbanSound8K (Salamon et al. 2014) subset: 1,147 clips of 10 urban sound-event classes, folds 1-3, 332 freesound recordings",
                      "UrbanSound8K: CC BY-NC 3.0 (attribution, non-commercial); the weights inherit the non-commercial limit."),
+    "esc10": ("ESC-10 (Piczak 2015) folds 1-4: 320 clips of 10 everyday sound classes, 247 freesound recordings (fold 5 kept aside)",
+              "ESC-10: CC BY 3.0 per clip (attribution)."),
 }
 
 SER_CNN_LABELS = ["neutral", "happy", "sad", "angry", "fear"]
@@ -122,6 +124,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sfeat.add_argument("--labels", default=None, help="comma-separated class list (default: all labels in the data)")
     sfeat.add_argument("--emotion-table", default=None, help="scene->emotion CSV name in resources/ (default: by dataset)")
     sfeat.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
+    sfeat.add_argument("--statistics", default="mean,max,std",
+                       help="YAMNet statistics per window: mean,max,std[,layer10_mean,layer10_std] (default: mean,max,std)")
+    sfeat.add_argument("--temperature-objective", choices=("nll", "precision"), default="nll",
+                       help="nll: plain calibration; precision: calls >= 0.70 right >= 90 %% out of fold, most calls shown")
     sfeat.set_defaults(_recipe="scene-features", frontend="yamnet", feature_sets="", label_map=None)
 
     wh = sub.add_parser("ser-whisper", help="Whisper tiny.en encoder + trained head (default speech-emotion model)",
@@ -216,6 +222,8 @@ def default_emotion_table(args: argparse.Namespace) -> str | None:
     """``--emotion-table``, else the table that belongs to the dataset's label set."""
     if args.emotion_table:
         return args.emotion_table
+    if any("esc10" in str(d).lower() or "everyday" in str(d).lower() for d in args.data):
+        return "scene_emotion_everyday.csv"  # UrbanSound8K + ESC-10 (issue 12): 19 everyday sounds
     if any("urbansound" in str(d).lower() for d in args.data):
         return "scene_emotion_urbansound8k.csv"
     if any("tau" in str(d).lower() or str(d).endswith("meta.csv") for d in args.data):

@@ -8,6 +8,7 @@ side only; without it a held-out score would measure how well the model recognis
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,9 @@ def _finish(rows: list[tuple], mapper: LabelMapper, source: str) -> DatasetReadR
     return out
 
 
+FREESOUND_ID = re.compile(r"fs\d+")
+
+
 def read_manifest(csv_path: str | Path, mapper: LabelMapper) -> DatasetReadResult:
     """Our manifest: ``path,label,speaker,...`` with paths relative to the CSV's folder."""
     csv_path = Path(csv_path)
@@ -114,7 +118,10 @@ def read_manifest(csv_path: str | Path, mapper: LabelMapper) -> DatasetReadResul
             group = (r.get("speaker") or "").strip() or str(p)
             # split manifests written by ``write_split_csv`` name the corpus of each row
             src = (r.get("source") or "").strip() or source
-            rows.append((path, r["label"], f"{src}:{group}", src))
+            # a freesound recording (``fs<id>``) is one recording whichever corpus cut it: UrbanSound8K and
+            # ESC-10 share four, which must never be on both sides of a split
+            key = f"freesound:{group}" if FREESOUND_ID.fullmatch(group) else f"{src}:{group}"
+            rows.append((path, r["label"], key, src))
     return _finish(rows, mapper, source)
 
 

@@ -45,11 +45,15 @@ class FeatureTrainConfig:
     seed: int = 0
     window_s: float = 4.0
     progress: bool = True
+    statistics: tuple[str, ...] = ("mean", "max", "std")  # YAMNet statistics (see speech_yamnet.STATISTICS)
+    #: "nll" (plain calibration) or "precision": for scenes, the temperature at which calls at or above the
+    #: 0.70 threshold are right >= TARGET_KEPT_ACCURACY out of fold, with the most calls shown (issue 12)
+    temperature_objective: str = "nll"
 
     @property
     def features(self) -> dict:
         if self.frontend == "yamnet":
-            return {"frontend": "yamnet", "statistics": ["mean", "max", "std"]}
+            return {"frontend": "yamnet", "statistics": list(self.statistics)}
         return {"frontend": "opensmile", "feature_sets": list(self.feature_sets), "level": "Functionals"}
 
     @property
@@ -65,6 +69,7 @@ class FeatureTrainReport:
     test_metrics: dict = field(default_factory=dict)
     test_threshold: dict = field(default_factory=dict)  # how often the 0.70 "unclassified" threshold fires
     cv_all_metrics: dict = field(default_factory=dict)  # grouped CV over every speaker (robustness)
+    cv_threshold: dict = field(default_factory=dict)  # the 0.70 rule on the training groups' out-of-fold predictions
     n_train: int = 0
     train_seconds: float = 0.0
 
@@ -130,6 +135,30 @@ def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
+TARGET_KEPT_ACCURACY = 0.90
+SCENE_THRESHOLD = 0.70
+
+
+def _precision_temperature(logits: np.ndarray, y: np.ndarray, nll_t: float) -> float:
+    """The temperature that shows the most scenes (confidence >= 0.70) while those shown stay right
+    >= TARGET_KEPT_ACCURACY on out-of-fold predictions; the NLL temperature when none reaches it.
+
+    WHY: the paper's rule "below 0.70 → unclassified" only means something when 0.70 means "usually
+    right"; a temperature is the one free knob that sets how often the rule fires without touching the ranking."""
+    from diary_app.analysis.feature_classifier import softmax
+
+    best = None
+    for t in np.exp(np.linspace(np.log(0.25), np.log(4.0), 81)):
+        p = softmax(logits / t)
+        kept = p.max(1) >= SCENE_THRESHOLD
+        if not kept.any():
+            continue
+        right = float((p.argmax(1)[kept] == y[kept]).mean())
+        if right >= TARGET_KEPT_ACCURACY and (best is None or kept.mean() > best[0]):
+            best = (float(kept.mean()), float(t))
+    return best[1] if best else nll_t
+
+
 def _metrics(y, pred, labels, sources) -> dict:
     from diary_app.training.evaluate import compute_metrics
 
@@ -161,8 +190,16 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
         cv_scores[str(c)] = float(np.mean(oofs[c].argmax(1) == y_tr))
     best_c = max(cfg.grid, key=lambda c: (cv_scores[str(c)], -c))  # ties: the stronger regulariser
     temperature = _fit_temperature(oofs[best_c], y_tr)
+    nll_temperature = temperature
+    if cfg.temperature_objective == "precision":
+        temperature = _precision_temperature(oofs[best_c], y_tr, temperature)
     arrays = _fit(x_tr, y_tr, best_c, n_classes)
     report = FeatureTrainReport(c=best_c, cv_scores=cv_scores, temperature=temperature, n_train=len(train))
+    from diary_app.analysis.feature_classifier import softmax as _softmax
+    from diary_app.training.train_cnn import threshold_stats as _threshold_stats
+
+    report.cv_threshold = {**_threshold_stats(_softmax(oofs[best_c] / temperature), y_tr),
+                           "objective": cfg.temperature_objective, "nll_temperature": nll_temperature}
     report.cv_all_metrics = {}
     if split.test:
         from diary_app.analysis.feature_classifier import head_logits, softmax
@@ -195,7 +232,8 @@ def save_feature_model(arrays: dict[str, np.ndarray], report: FeatureTrainReport
     save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}, str(out / "model.safetensors"))
     metrics = {"test": report.test_metrics, "test_threshold_0.70": report.test_threshold,
                "grouped_cv_all_speakers": report.cv_all_metrics,
-               "selection": {"C": report.c, "cv_accuracy_by_C": report.cv_scores, "folds": cfg.cv_folds},
+               "selection": {"C": report.c, "cv_accuracy_by_C": report.cv_scores, "folds": cfg.cv_folds,
+                             "threshold_0.70_out_of_fold": report.cv_threshold},
                "train_clips": report.n_train, "train_seconds": report.train_seconds}
     scene = cfg.task == "scene"
     card = ModelCard(
@@ -215,7 +253,7 @@ def save_feature_model(arrays: dict[str, np.ndarray], report: FeatureTrainReport
 
 
 #: the issue's targets: accuracy (and weighted F1 for speech) on held-out groups
-TARGETS = {"speech-emotion": 0.80, "scene": 0.75}
+TARGETS = {"speech-emotion": 0.80, "scene": 0.85}  # scene: issue 12 (0.75 in issue 3), on every corpus
 
 
 def render_card(card) -> str:
@@ -223,8 +261,10 @@ def render_card(card) -> str:
     scene = card.task == "scene"
     group, groups = ("recording", "recordings") if scene else ("speaker", "speakers")
     if card.features.get("frontend") == "yamnet":
+        stats = card.features.get("statistics", ["mean", "max", "std"])
         feature_line = ("YAMNet (AudioSet, Apache-2.0, shipped in resources/speech_detection/yamnet) 1024-d patch embeddings: "
-                        f"mean, max and std over 0.975 s patches (per window of up to {card.window_s:g} s, no padding)")
+                        f"{', '.join(stats)} over 0.975 s patches (layer10_*: the pooled 512-d layer-10 output) "
+                        f"(per window of up to {card.window_s:g} s, no padding)")
     else:
         feature_line = (f"openSMILE {', '.join(card.features.get('feature_sets', []))} {card.features.get('level')} "
                         f"(per window of up to {card.window_s:g} s, no padding)")
@@ -232,7 +272,10 @@ def render_card(card) -> str:
              f"| kind | `{card.kind}` |", f"| labels | {', '.join(card.labels)} |", f"| features | {feature_line} |",
              f"| head | standardiser + multinomial logistic regression, C = {card.arch_config.get('C')} "
              f"(chosen by {group}-grouped CV on the training {groups}), balanced class weights |",
-             f"| temperature | {card.temperature:.3f} (fitted on out-of-fold CV probabilities) |"]
+             f"| temperature | {card.temperature:.3f} (fitted on out-of-fold CV probabilities"
+             + ("; chosen so that calls >= 0.70 are right >= 90 % with the most calls shown"
+                if (m.get("selection") or {}).get("threshold_0.70_out_of_fold", {}).get("objective") == "precision" else "")
+             + ") |"]
     if scene:
         lines.append(f"| scene -> emotion | `resources/{card.emotion_table}` |")
     lines += ["", "## Training data and licence", "", card.training_data, "", f"**Licence limits:** {card.licence}", ""]
@@ -258,12 +301,14 @@ def render_card(card) -> str:
         lines += ["## Split", "", card.extra["split"], ""]
     target = TARGETS.get(card.task, 0.8)
     t = m.get("test") or {}
-    target_met = t.get("accuracy", 0) >= target and (scene or t.get("weighted_f1", 0) >= target)
+    per_source = t.get("per_source") or {}
+    target_met = (t.get("accuracy", 0) >= target and (scene or t.get("weighted_f1", 0) >= target)
+                  and (not scene or all(r["accuracy"] >= target for r in per_source.values())))
     lines += ["## Limits", "",
-              f"- The project target (>= {target:.2f} accuracy{'' if scene else ' and weighted F1'} on held-out {groups}) is "
+              f"- The project target (>= {target:.2f} accuracy{' on every corpus' if scene else ' and weighted F1'} on held-out {groups}) is "
               + ("met." if target_met else "**not met**; this is the best model found so far (see docs/notes/)."),
-              ("- UrbanSound8K events recorded by freesound users, not whole diary scenes; a recording that mixes sounds "
-               "is judged by the mean of its windows." if scene else
+              ("- UrbanSound8K / ESC-10 events recorded by freesound users, not whole diary scenes; a recording that mixes "
+               "sounds is judged by the mean of its windows." if scene else
                "- German acted speech (EmoDB) and Urdu TV talk-show speech (URDU) only; URDU has no fear and confounds speaker with emotion."),
               "- Expect lower accuracy on other microphones and real diary recordings.", "",
               "## Retrain", "", f"```\n{card.retrain_command}\n```", ""]
@@ -312,7 +357,11 @@ def run_from_args(args) -> int:
     if scene:
         labels = wanted or sorted({e.label for part in (split.train, split.val, split.test) for e in part})
         emotion_table = checked_emotion_table(args, labels)  # before minutes of feature extraction
-    cfg = FeatureTrainConfig(out=args.out, labels=labels, feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
+    extra = {}
+    if scene:
+        extra = {"statistics": tuple(x.strip() for x in args.statistics.split(",") if x.strip()),
+                 "temperature_objective": args.temperature_objective}
+    cfg = FeatureTrainConfig(**extra, out=args.out, labels=labels, feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
                              frontend=args.frontend, task="scene" if scene else "speech-emotion",
                              cv_folds=args.cv_folds, seed=args.seed, window_s=args.window_s, progress=not args.no_progress)
     if args.threads:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from diary_app.analysis.explain import explain
 from diary_app.store import UNCHANGED, AnalysisState, DiaryWriteError, Entry, EntryNotFound
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
@@ -174,6 +175,8 @@ class ReviewPanel(QFrame):
             self.set_analysing()
         elif entry.analysis_state == AnalysisState.FAILED:
             self._show_failure(entry.analysis_error or "")
+        elif entry.analysis_state == AnalysisState.TOO_QUIET:
+            self._show_too_quiet(entry)
         else:
             self.busy.hide()
             self.retry_button.hide()
@@ -200,6 +203,18 @@ class ReviewPanel(QFrame):
                                           "retry, or pick the emotion yourself below.").format(error))
         self._show_result(None)
 
+    def _show_too_quiet(self, entry: Entry) -> None:
+        """Silence or a dead microphone: no automatic tag, the audio is kept; the user decides."""
+        why = explain(entry.analysis_json)
+        self.busy.hide()
+        self.retry_button.hide()
+        self._show_result(None)
+        self.status_label.setStyleSheet("color: #8a5a00;")
+        text = self.tr("Too quiet to analyse — pick the emotion yourself or record again.")
+        if why is not None and why.detail:
+            text += "\n" + self.tr("Measured: {0}").format(why.detail)
+        self.status_label.setText(text)
+
     def _show_result(self, entry: Entry | None) -> None:
         if entry is None or entry.auto_emotion is None:
             self.chip.set_emotion(None)
@@ -208,13 +223,24 @@ class ReviewPanel(QFrame):
             self.alternatives_label.clear()
             return
         self.chip.set_emotion(entry.auto_emotion)
+        why = explain(entry.analysis_json) if entry.analysis_json else None
+        if why is not None and why.kind == "scene_rule":
+            # the rule decided, not a probability: say so, and show the scenes as what the sounds suggested
+            self.confidence_label.setText(self.tr("Decided by the rule: {0}").format(why.headline))
+            scenes = ", ".join(f"{s.replace('_', ' ')} {p * 100:.0f} %" for s, p in why.suggested_scenes)
+            self.source_label.setText(self.tr("No scene was clear enough. The sounds suggested: {0}").format(scenes))
+            self.alternatives_label.clear()
+            return
         if entry.confidence is not None:
             self.confidence_label.setText(self.tr("Confidence: {0} %").format(f"{entry.confidence * 100:.0f}"))
         if entry.branch == "speech":
             self.source_label.setText(self.tr("From the voice in the recording (speech emotion)"))
         elif entry.branch == "environment":
             scene = scene_name(entry.scene or "unclassified")
-            self.source_label.setText(self.tr("From the surroundings: the scene sounds like \u201c{0}\u201d").format(scene))
+            text = self.tr("From the surroundings: the scene sounds like \u201c{0}\u201d").format(scene)
+            if why is not None and why.detail:
+                text += " — " + why.detail
+            self.source_label.setText(text)
         else:
             self.source_label.clear()
         probs = entry.auto_probabilities or {}

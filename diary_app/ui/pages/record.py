@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from diary_app.audio.input_stream import MicrophoneUnavailable
+from diary_app.audio.level import QUIET_FLOOR_DBFS, live_level_dbfs
 from diary_app.audio.recorder import END_DEVICE_ERROR, END_LIMIT, Recorder, RecorderError, RecordingResult
 from diary_app.audio.recovery import discard_recording, find_unfinished_recordings, import_recording
 from diary_app.ui.analysis_worker import AnalysisWorker
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 33
 WAVE_POINTS = 300
+#: warn while recording once the input has stayed at the "too quiet" floor this long
+QUIET_WARN_AFTER_S = 2.0
 
 _RECORD_STYLE = """
 QPushButton#record_button {
@@ -71,6 +74,14 @@ class RecordPage(QWidget):
         self.message_label.setObjectName("message_label")
         self.message_label.setWordWrap(True)
         self.message_label.hide()
+        self.quiet_warning = QLabel(self.tr(
+            "The microphone hears almost nothing. Is it muted, or blocked in the system's privacy settings? "
+            "A recording this quiet cannot be analysed."))
+        self.quiet_warning.setObjectName("quiet_warning")
+        self.quiet_warning.setWordWrap(True)
+        self.quiet_warning.setStyleSheet("color: #8a5a00; font-weight: 600;")
+        self.quiet_warning.hide()
+        self._quiet_from: float | None = None  # recorded second at which the input fell to the floor
 
         self.level_meter = QProgressBar()
         self.level_meter.setObjectName("level_meter")
@@ -106,6 +117,7 @@ class RecordPage(QWidget):
         meters.addWidget(self.hint_label)
         meters.addWidget(self.wave_plot)
         meters.addWidget(self.level_meter)
+        meters.addWidget(self.quiet_warning)
         meters.addWidget(self.message_label)
         top.addLayout(meters, 1)
 
@@ -257,10 +269,24 @@ class RecordPage(QWidget):
         # a dB scale reads like a real meter: -60 dBFS .. 0 dBFS
         db = 20 * np.log10(max(level.peak, 1e-6))
         self.level_meter.setValue(int(np.clip((db + 60) / 60 * 100, 0, 100)))
+        self._track_quiet(live_level_dbfs(level.rms))
         env = rec.waveform(WAVE_POINTS)
         self._wave_top.setData(np.arange(env.size, dtype=float), env)
         self._wave_bottom.setData(np.arange(env.size, dtype=float), -env)
         self.timer_label.setText(f"{_mmss(rec.elapsed_s)} / {_mmss(rec.max_seconds)}")
+
+    def _track_quiet(self, level_dbfs: float) -> None:
+        """Warn while recording when the level stays at the floor the analysis calls "too quiet"
+        (measured in recorded seconds, so a slow GUI timer does not change when it appears)."""
+        if not self.is_recording or self.recorder is None:
+            return
+        now = float(self.recorder.elapsed_s)
+        if level_dbfs >= QUIET_FLOOR_DBFS:
+            self._quiet_from = None
+        elif self._quiet_from is None:
+            self._quiet_from = now
+        quiet = self._quiet_from is not None and now - self._quiet_from >= QUIET_WARN_AFTER_S
+        self.quiet_warning.setVisible(quiet)
 
     def _set_idle_look(self) -> None:
         self.record_button.setText(self.tr("Record"))
@@ -269,6 +295,8 @@ class RecordPage(QWidget):
         elapsed = self.recorder.elapsed_s if self.recorder is not None else 0.0
         self.timer_label.setText(f"{_mmss(elapsed)} / {_mmss(float(self.ctx.settings.max_record_s))}")
         self.level_meter.setValue(0)
+        self._quiet_from = None
+        self.quiet_warning.hide()
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message_label.setStyleSheet(error_css(self.palette()) if error else "")
