@@ -49,8 +49,8 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
     assert "like_count" not in {c["name"] for c in inspect(engine).get_columns("shared_entry")}
     _fill_v1(engine)
 
-    assert migrate(engine) == CURRENT_VERSION == 2
-    assert current_version(engine) == 2
+    assert migrate(engine) == CURRENT_VERSION == 3
+    assert current_version(engine) == 3
     with engine.connect() as conn:
         assert conn.execute(text("SELECT like_count FROM shared_entry")).scalar_one() == 2  # backfilled
     insp = inspect(engine)
@@ -59,7 +59,7 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
     for table in server_registry.metadata.sorted_tables:
         have = {c["name"] for c in insp.get_columns(table.name)}
         assert {c.name for c in table.columns} <= have, table.name
-    assert migrate(engine) == 2  # idempotent
+    assert migrate(engine) == 3  # idempotent
     engine.dispose()
 
     # the app on the upgraded database (in-process: a server start costs 10-25 s on a loaded

@@ -7,7 +7,7 @@ PostgreSQL URLs are normalised to the psycopg 3 driver (``postgresql+psycopg://`
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Connection, Engine, Table, create_engine, event, select, update
 
 
 def normalise_url(url: str) -> str:
@@ -40,3 +40,18 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
     # No pool_pre_ping: it costs a round trip on every checkout (a third of a feed read).
     # A connection broken by a database restart is invalidated by SQLAlchemy on first error.
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+
+
+def lock_rows(conn: Connection, table: Table, where: ColumnElement[bool], touch: str) -> None:
+    """Hold the write lock on the matching rows until the transaction ends.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE`` (in primary-key order, so two lockers cannot deadlock).
+    SQLite locks the whole database for a writer, so a no-op ``UPDATE`` of column ``touch`` as the
+    transaction's first statement takes the write lock before anything is read. Either way a
+    concurrent unshare, like or upload of the same row waits instead of interleaving.
+    """
+    if conn.dialect.name == "postgresql":
+        pk = list(table.primary_key.columns)
+        conn.execute(select(*pk).where(where).order_by(*pk).with_for_update())
+    else:
+        conn.execute(update(table).where(where).values({touch: table.c[touch]}))

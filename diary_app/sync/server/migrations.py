@@ -8,6 +8,7 @@ definitions or plain SQL, never ``models.py``, which always describes the *lates
 - v1: accounts, tokens, friend requests, friendships, shared entries, likes, notifications.
 - v2: ``shared_entry.like_count`` (backfilled) and the (owner_id, created_us, id) feed index,
   which replaces v1's owner-only index: the feed became a keyset scan with no aggregate.
+- v3: ``entry_tombstone``: the owner of every unshared UUID, so nobody else can take it over.
 """
 
 from __future__ import annotations
@@ -128,7 +129,19 @@ def _v2_like_count_and_feed_index(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_shared_entry_owner_created ON shared_entry (owner_id, created_us, id)"))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_like_count_and_feed_index]
+def _v3_entry_tombstones(conn: Connection) -> None:
+    md = MetaData()
+    Table("app_user", md, Column("id", Integer, primary_key=True))
+    Table(
+        "entry_tombstone", md,
+        Column("id", String(36), primary_key=True),
+        Column("owner_id", Integer, ForeignKey("app_user.id"), nullable=False),
+        Column("deleted_us", BigInteger, nullable=False),
+    )
+    md.tables["entry_tombstone"].create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_like_count_and_feed_index, _v3_entry_tombstones]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -105,6 +105,16 @@ class SharedEntry(ServerModel, table=True):
     like_count: int = 0  # kept by the like routes (schema v2), so the feed needs no aggregate
 
 
+class EntryTombstone(ServerModel, table=True):
+    """Who owned an unshared entry's UUID (schema v3), so nobody else can take the UUID over."""
+
+    __tablename__ = "entry_tombstone"
+
+    id: str = Field(primary_key=True, max_length=36)
+    owner_id: int = Field(foreign_key="app_user.id")
+    deleted_us: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class EntryLike(ServerModel, table=True):
     __tablename__ = "entry_like"
 
@@ -137,4 +147,5 @@ FRIEND_REQUEST = FriendRequest.__table__
 FRIENDSHIP = Friendship.__table__
 ENTRY = SharedEntry.__table__
 LIKE = EntryLike.__table__
+TOMBSTONE = EntryTombstone.__table__
 NOTIFICATION = Notification.__table__

@@ -18,12 +18,13 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from diary_app.sync.server.errors import validation_message
-from diary_app.sync.server.models import ENTRY, LIKE, NOTIFICATION, USER, now_us
+from diary_app.sync.server.db import lock_rows
+from diary_app.sync.server.models import ENTRY, LIKE, NOTIFICATION, TOMBSTONE, USER, now_us
 from diary_app.sync.server.routes.friends import are_friends
 from diary_app.sync.server.schemas import EntryMeta, EntryOut, ErrorOut
 from diary_app.sync.server.security import CachedUser
 from diary_app.sync.server.state import EPOCH, CurrentUser, ServerState, datetime_to_us, get_state, user_json
-from diary_app.sync.server.storage import NotAudioError, remove_audio, store_audio
+from diary_app.sync.server.storage import FileSwap, NotAudioError, prepare_audio, swap_in, swap_out
 
 ENTRY_COLUMNS = (
     ENTRY.c.id, ENTRY.c.owner_id, USER.c.username, USER.c.display_name, ENTRY.c.emotion, ENTRY.c.created_us,
@@ -80,6 +81,13 @@ def liked_by(conn: Connection, entry_id: str, user_id: int) -> bool:
     return conn.execute(select(LIKE.c.user_id).where(LIKE.c.entry_id == entry_id, LIKE.c.user_id == user_id)).first() is not None
 
 
+def _check_claim(conn: Connection, entry_id: str, me: CachedUser) -> None:
+    """A UUID that was shared once stays its owner's after unsharing: nobody else may take it."""
+    owner = conn.execute(select(TOMBSTONE.c.owner_id).where(TOMBSTONE.c.id == entry_id)).scalar()
+    if owner is not None and owner != me.id:
+        raise HTTPException(403, "only the owner can change this entry")
+
+
 def _parse_meta(meta: str) -> EntryMeta:
     try:
         return EntryMeta.model_validate_json(meta)
@@ -115,35 +123,55 @@ def make_router(max_upload_bytes: int) -> APIRouter:
         eid = str(entry_id)
         info = _parse_meta(meta)
         data = _read_upload(audio, state.config.max_upload_bytes) if audio is not None else None
-        with state.engine.connect() as conn:
-            existing = conn.execute(select(ENTRY.c.owner_id).where(ENTRY.c.id == eid)).first()
-        if existing is not None and existing.owner_id != me.id:
-            raise HTTPException(403, "only the owner can change this entry")
-        if existing is None and data is None:
-            raise HTTPException(422, "the audio file is required when an entry is shared for the first time")
         values = dict(
             emotion=info.emotion, created_us=datetime_to_us(info.created_at), duration_s=info.duration_s,
             note=info.note, latitude=info.latitude, longitude=info.longitude, place_name=info.place_name,
             updated_us=now_us(),
         )
-        if data is not None:
+        prepared = None
+        if data is not None:  # checked and written under a temporary name before any row is touched
             try:
-                kind = store_audio(state.audio_dir, eid, data)
+                prepared = prepare_audio(state.audio_dir, data)
             except NotAudioError as exc:
                 raise HTTPException(415, str(exc)) from None
-            values.update(audio_file=f"{eid}.{kind.ext}", audio_mime=kind.mime, audio_bytes=len(data))
+            values.update(audio_file=f"{eid}.{prepared.kind.ext}", audio_mime=prepared.kind.mime, audio_bytes=prepared.size)
+        swap = FileSwap()
         try:
             with state.engine.begin() as conn:
+                # Claim the row first: the lock is held until commit, and only then does the file
+                # move into place, so a racing unshare, or another user's upload under the same
+                # UUID, can never leave a row and a file that disagree.
+                lock_rows(conn, ENTRY, ENTRY.c.id == eid, "like_count")
+                existing = conn.execute(select(ENTRY.c.owner_id).where(ENTRY.c.id == eid)).first()
+                if existing is None:
+                    _check_claim(conn, eid, me)
+                elif existing.owner_id != me.id:
+                    raise HTTPException(403, "only the owner can change this entry")
+                if existing is None and prepared is None:
+                    raise HTTPException(422, "the audio file is required when an entry is shared for the first time")
                 if existing is None:
                     conn.execute(insert(ENTRY).values(id=eid, owner_id=me.id, uploaded_us=values["updated_us"], like_count=0, **values))
                 else:
-                    conn.execute(update(ENTRY).where(ENTRY.c.id == eid, ENTRY.c.owner_id == me.id).values(**values))
-        except IntegrityError:  # a concurrent upload with the same UUID
+                    conn.execute(update(ENTRY).where(ENTRY.c.id == eid).values(**values))
+                if prepared is not None:
+                    swap = swap_in(state.audio_dir, eid, prepared)
+                body = entry_json(fetch_entry(conn, eid), liked_by(conn, eid, me.id))
+        except IntegrityError:  # another request inserted this UUID first (PostgreSQL: after our check)
+            swap.rollback()
+            with state.engine.connect() as conn:
+                owner = conn.execute(select(ENTRY.c.owner_id).where(ENTRY.c.id == eid)).scalar()
+            if owner is not None and owner != me.id:
+                raise HTTPException(403, "only the owner can change this entry") from None
             raise HTTPException(409, "this entry was uploaded concurrently; retry") from None
+        except BaseException:
+            swap.rollback()
+            raise
+        finally:
+            if prepared is not None:
+                prepared.discard()  # no-op once moved into place
+        swap.commit()
         response.status_code = 201 if existing is None else 200
-        with state.engine.connect() as conn:
-            row = fetch_entry(conn, eid)
-            return entry_json(row, liked_by(conn, eid, me.id))
+        return body
 
     @router.get("/entries/{entry_id}", response_model=EntryOut, responses=errors)
     def get_entry(entry_id: uuid.UUID, me: CachedUser = CurrentUser, state: ServerState = Depends(get_state)) -> dict:
@@ -168,14 +196,23 @@ def make_router(max_upload_bytes: int) -> APIRouter:
     @router.delete("/entries/{entry_id}", status_code=204, responses=errors)
     def unshare_entry(entry_id: uuid.UUID, me: CachedUser = CurrentUser, state: ServerState = Depends(get_state)) -> Response:
         eid = str(entry_id)
-        with state.engine.begin() as conn:
-            row = visible_entry(conn, eid, me)
-            if row.owner_id != me.id:
-                raise HTTPException(403, "only the owner can unshare this entry")
-            conn.execute(delete(LIKE).where(LIKE.c.entry_id == eid))
-            conn.execute(delete(NOTIFICATION).where(NOTIFICATION.c.entry_id == eid))
-            conn.execute(delete(ENTRY).where(ENTRY.c.id == eid))
-        remove_audio(state.audio_dir, eid)
+        swap = FileSwap()
+        try:
+            with state.engine.begin() as conn:
+                lock_rows(conn, ENTRY, ENTRY.c.id == eid, "like_count")  # likes and uploads of it wait
+                row = visible_entry(conn, eid, me)
+                if row.owner_id != me.id:
+                    raise HTTPException(403, "only the owner can unshare this entry")
+                conn.execute(delete(LIKE).where(LIKE.c.entry_id == eid))
+                conn.execute(delete(NOTIFICATION).where(NOTIFICATION.c.entry_id == eid))
+                conn.execute(delete(ENTRY).where(ENTRY.c.id == eid))
+                if conn.execute(select(TOMBSTONE.c.id).where(TOMBSTONE.c.id == eid)).first() is None:
+                    conn.execute(insert(TOMBSTONE).values(id=eid, owner_id=me.id, deleted_us=now_us()))
+                swap = swap_out(state.audio_dir, eid)  # inside the lock: a waiting re-upload lands after
+        except BaseException:
+            swap.rollback()
+            raise
+        swap.commit()
         return Response(status_code=204)
 
     return router

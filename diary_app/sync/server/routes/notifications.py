@@ -26,6 +26,22 @@ def notify(conn: Connection, user_id: int, kind: str, actor_id: int | None = Non
     )
 
 
+def notify_once(conn: Connection, user_id: int, kind: str, actor_id: int, entry_id: str | None = None) -> None:
+    """Like ``notify``, unless this person already told ``user_id`` the same thing.
+
+    Likes: once per actor and entry, ever (toggling a like twenty times is one notification).
+    Friend requests: once while the earlier one is unread.
+    """
+    query = select(NOTIFICATION.c.id).where(
+        NOTIFICATION.c.user_id == user_id, NOTIFICATION.c.kind == kind, NOTIFICATION.c.actor_id == actor_id,
+        NOTIFICATION.c.entry_id.is_(None) if entry_id is None else NOTIFICATION.c.entry_id == entry_id,
+    )
+    if kind != "like":
+        query = query.where(NOTIFICATION.c.read.is_(False))
+    if conn.execute(query.limit(1)).first() is None:
+        notify(conn, user_id, kind, actor_id=actor_id, entry_id=entry_id)
+
+
 def _message(kind: str, actor: str | None) -> str:
     who = actor or "Someone"
     return {
