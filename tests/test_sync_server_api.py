@@ -182,7 +182,7 @@ def test_feed_friends_newest_first_paginated_and_filtered(client, flac):
     assert [e["id"] for e in only] == list(reversed(theirs))
     assert me.get("/feed", params={"user": stranger.username}).status_code == 403
     assert me.get("/feed", params={"user": "no_such_user"}).status_code == 404
-    assert me.get("/feed", params={"cursor": "not-a-cursor!"}).status_code == 400
+    assert me.get("/feed", params={"cursor": "not-a-cursor!"}).status_code == 422
     assert me.get("/feed", params={"limit": 0}).status_code == 422
 
 

@@ -51,7 +51,11 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
         engine=engine,
         passwords=Passwords(config.argon2_time_cost, config.argon2_memory_kib),
         tokens=TokenCache(config.token_cache_ttl_s),
-        limiter=LoginRateLimiter(config.login_fail_limit_account, config.login_fail_limit_address, config.login_fail_window_s),
+        limiter=LoginRateLimiter(
+            config.login_fail_limit_account, config.login_fail_limit_address, config.login_fail_window_s,
+            limit_pair=config.login_fail_limit_pair, base_delay_s=config.login_base_delay_s,
+            max_delay_s=config.login_max_delay_s,
+        ),
         audio_dir=config.audio_dir(),
     )
     install_error_handlers(app)
@@ -70,4 +74,8 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
 
 
 def app_from_env() -> FastAPI:
-    return create_app(ServerConfig.from_env(), migrate=False)
+    from diary_app.sync.server import guard
+
+    config = ServerConfig.from_env()
+    guard.configure(config.header_timeout_s, config.body_timeout_s, config.max_connections_per_address)
+    return create_app(config, migrate=False)

@@ -2,14 +2,45 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 from diary_app.emotions import EMOTIONS
 
 USERNAME_PATTERN = r"^[a-z0-9_.-]{3,32}$"
+#: The largest id the (32-bit INTEGER) id columns hold; larger numbers are refused (422), not a 500.
+MAX_ID = 2**31 - 1
+_ZWJ = "\u200d"
+
+
+def clean_display_name(value: str) -> str:
+    """NFC, spaces collapsed; no control or invisible format characters.
+
+    Right-to-left overrides, zero-width spaces and the like make one name look like another (or
+    reverse the text around it), so they are refused. The zero-width joiner is kept only inside
+    emoji sequences (e.g. a family emoji), where it is what draws the emoji.
+    """
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            raise ValueError("display name must not contain control characters")
+        if category == "Cf":
+            if ch == _ZWJ and 0 < i < len(text) - 1 and _emojiish(text[i - 1]) and _emojiish(text[i + 1]):
+                continue
+            raise ValueError(
+                f"display name must not contain invisible or text-direction characters (U+{ord(ch):04X})"
+            )
+    if not text:
+        raise ValueError("display name must not be blank")
+    return text
+
+
+def _emojiish(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk", "Mn") or ch == "\ufe0f"
 
 
 class Strict(BaseModel):
@@ -32,11 +63,8 @@ class SignupIn(Strict):
 
     @field_validator("display_name")
     @classmethod
-    def _strip(cls, v: str) -> str:
-        v = v.strip()
-        if not v:
-            raise ValueError("display name must not be blank")
-        return v
+    def _clean(cls, v: str) -> str:
+        return clean_display_name(v)
 
 
 class LoginIn(Strict):
@@ -147,7 +175,7 @@ class NotificationsPage(BaseModel):
 
 
 class MarkReadIn(Strict):
-    ids: list[int] | None = Field(default=None, max_length=1000)
+    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] | None = Field(default=None, max_length=1000)
     all: bool = False
 
     @model_validator(mode="after")

@@ -134,12 +134,13 @@ def encode_cursor(created_us: int, entry_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
+    """The (created_us, id) of a cursor; anything else (also numbers a database cannot hold) is 422."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created, _, entry_id = raw.partition(":")
         value = int(created)
-        if not entry_id or len(entry_id) > 36:
+        if not entry_id or len(entry_id) > 36 or not 0 <= value < 2**62 or "\x00" in entry_id:
             raise ValueError
         return value, entry_id
     except (ValueError, UnicodeDecodeError):
-        raise HTTPException(400, "invalid cursor: pass back the next_cursor value of the previous page") from None
+        raise HTTPException(422, "invalid request: cursor: pass back the next_cursor value of the previous page") from None

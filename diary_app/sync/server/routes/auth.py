@@ -51,7 +51,7 @@ def login(body: LoginIn, request: Request, state: ServerState = Depends(get_stat
     if not state.passwords.verify(row.password_hash if row else None, body.password):
         state.limiter.failed(username, address)
         raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
-    state.limiter.succeeded(username)
+    state.limiter.succeeded(username, address)
     token = new_token()
     now = now_us()
     expires = now + state.config.token_lifetime_s * 1_000_000

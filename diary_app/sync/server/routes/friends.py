@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Response
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from diary_app.sync.server.models import FRIEND_REQUEST, FRIENDSHIP, NOTIFICATION, USER, now_us
-from diary_app.sync.server.routes.notifications import notify
+from diary_app.sync.server.db import lock_rows
+from diary_app.sync.server.routes.notifications import notify_once
 from diary_app.sync.server.schemas import ErrorOut, FriendRequestIn, FriendRequestOut, FriendRequestsOut, UserOut
 from diary_app.sync.server.security import CachedUser
 from diary_app.sync.server.state import CurrentUser, ServerState, get_state, us_to_datetime, user_json
@@ -51,10 +52,19 @@ def _befriend(conn: Connection, a: int, b: int) -> None:
             conn.execute(insert(FRIENDSHIP).values(user_id=x, friend_id=y, created_us=now))
 
 
+def _lock_pair(conn: Connection, a: int, b: int) -> None:
+    """Serialise every change between two people (requests both ways, accept, cancel, remove).
+
+    Without it, two people asking each other at the same moment both saw "nothing pending" and
+    left two pending requests instead of a friendship.
+    """
+    lock_rows(conn, USER, USER.c.id.in_(sorted({a, b})), "display_name")
+
+
 def _accept(conn: Connection, row, me: CachedUser) -> None:
     conn.execute(update(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == row.id).values(status="accepted", updated_us=now_us()))
     _befriend(conn, row.from_user_id, row.to_user_id)
-    notify(conn, row.from_user_id, "friend_accepted", actor_id=me.id)
+    notify_once(conn, row.from_user_id, "friend_accepted", actor_id=me.id)
 
 
 @router.post("/friends/requests", status_code=201, response_model=FriendRequestOut, responses=ERRORS)
@@ -66,6 +76,7 @@ def send_request(body: FriendRequestIn, me: CachedUser = CurrentUser, state: Ser
             raise HTTPException(404, f"no user named '{name}'")
         if target.id == me.id:
             raise HTTPException(400, "you cannot send a friend request to yourself")
+        _lock_pair(conn, me.id, target.id)
         if are_friends(conn, me.id, target.id):
             raise HTTPException(409, f"you are already friends with '{name}'")
         pending = conn.execute(
@@ -83,12 +94,21 @@ def send_request(body: FriendRequestIn, me: CachedUser = CurrentUser, state: Ser
             _accept(conn, pending, me)
             return _request_json(conn, _get_request(conn, pending.id))
         now = now_us()
+        declined = conn.execute(  # asking again right after a "no" would only pester them
+            select(FRIEND_REQUEST.c.id).where(
+                FRIEND_REQUEST.c.from_user_id == me.id, FRIEND_REQUEST.c.to_user_id == target.id,
+                FRIEND_REQUEST.c.status == "rejected",
+                FRIEND_REQUEST.c.updated_us > now - int(state.config.friend_request_cooldown_s * 1_000_000),
+            ).limit(1)
+        ).first()
+        if declined is not None:
+            raise HTTPException(409, f"'{name}' declined your last friend request; you cannot ask again so soon")
         request_id = conn.execute(
             insert(FRIEND_REQUEST).values(
                 from_user_id=me.id, to_user_id=target.id, status="pending", created_us=now, updated_us=now
             ).returning(FRIEND_REQUEST.c.id)
         ).scalar_one()
-        notify(conn, target.id, "friend_request", actor_id=me.id)
+        notify_once(conn, target.id, "friend_request", actor_id=me.id)
         return _request_json(conn, _get_request(conn, request_id))
 
 
@@ -110,6 +130,8 @@ def _incoming_pending(conn: Connection, request_id: int, me: CachedUser):
     row = _get_request(conn, request_id)
     if row is None or row.to_user_id != me.id:
         raise HTTPException(404, "no such friend request addressed to you")
+    _lock_pair(conn, row.from_user_id, me.id)
+    row = _get_request(conn, request_id)  # again, under the lock
     if row.status != "pending":
         raise HTTPException(409, f"this friend request is already {row.status}")
     return row
@@ -137,6 +159,8 @@ def cancel_request(request_id: int = Path(ge=1, le=2**31 - 1), me: CachedUser = 
         row = _get_request(conn, request_id)
         if row is None or row.from_user_id != me.id:
             raise HTTPException(404, "no such friend request sent by you")
+        _lock_pair(conn, me.id, row.to_user_id)
+        row = _get_request(conn, request_id)  # again, under the lock
         if row.status != "pending":
             raise HTTPException(409, f"this friend request is already {row.status}")
         conn.execute(update(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id).values(status="cancelled", updated_us=now_us()))
@@ -166,6 +190,8 @@ def remove_friend(username: str = Path(max_length=64), me: CachedUser = CurrentU
     name = username.strip().lower()
     with state.engine.begin() as conn:
         other = conn.execute(select(USER.c.id).where(USER.c.username == name)).first()
+        if other is not None:
+            _lock_pair(conn, me.id, other.id)
         if other is None or not are_friends(conn, me.id, other.id):
             raise HTTPException(404, f"you are not friends with '{name}'")
         conn.execute(
