@@ -81,7 +81,7 @@ def test_friend_request_lifecycle(client):
     req = r.json()
     assert req["status"] == "pending" and req["from_user"]["username"] == a.username and req["to_user"]["username"] == b.username
     assert a.post("/friends/requests", json={"username": b.username}).status_code == 409  # already pending
-    assert a.post("/friends/requests", json={"username": a.username}).status_code == 400
+    assert a.post("/friends/requests", json={"username": a.username}).status_code == 409
     assert a.post("/friends/requests", json={"username": "nobody_here"}).status_code == 404
 
     assert [x["id"] for x in b.get("/friends/requests").json()["incoming"]] == [req["id"]]

@@ -41,13 +41,14 @@ def test_cursor_with_numbers_no_database_holds_is_422(client, raw):
     assert "cursor" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("ids", [[2**31], [2**63], [2**64 + 5], [False], [True], [1.0], ["1"], [0]])
+@pytest.mark.parametrize("ids", [[2**31], [2**63], [2**64 + 5], [False], [True], [1.5], ["1"], [0], [None], []])
 def test_mark_read_ids_are_strict_database_sized_integers(client, ids):
     me = signup_login(client, "ids")
     r = me.post("/notifications/read", json={"ids": ids})
     assert r.status_code == 422, r.text
     assert isinstance(r.json()["detail"], str)
-    assert me.post("/notifications/read", json={"ids": [2**31 - 1]}).status_code == 200
+    assert me.post("/notifications/read", json={"ids": [2**31 - 1, 7.0]}).status_code == 200  # JSON Schema integers
+    assert me.post("/notifications/read", json={"all": 0}).status_code == 422
 
 
 def _header_only_flac(samples: int = 2**36 - 1, rate: int = 16000) -> bytes:

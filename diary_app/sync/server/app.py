@@ -17,6 +17,7 @@ from diary_app.sync.server.db import make_engine
 from diary_app.sync.server.errors import install_error_handlers
 from diary_app.sync.server.limits import BodySizeLimit
 from diary_app.sync.server.migrations import migrate as run_migrations
+from diary_app.sync.server.openapi import install_openapi
 from diary_app.sync.server.routes import auth, entries, feed, friends, likes, notifications, users
 from diary_app.sync.server.schemas import Health
 from diary_app.sync.server.security import LoginRateLimiter, Passwords, TokenCache
@@ -59,6 +60,7 @@ def create_app(config: ServerConfig | None = None, migrate: bool = True) -> Fast
         audio_dir=config.audio_dir(),
     )
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.get("/healthz", response_model=Health, tags=["meta"])
     async def healthz() -> dict:

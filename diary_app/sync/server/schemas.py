@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from diary_app.emotions import EMOTIONS
 
@@ -14,6 +15,19 @@ USERNAME_PATTERN = r"^[a-z0-9_.-]{3,32}$"
 #: The largest id the (32-bit INTEGER) id columns hold; larger numbers are refused (422), not a 500.
 MAX_ID = 2**31 - 1
 _ZWJ = "\u200d"
+
+
+def _json_integer(value: object) -> int:
+    """An integer as JSON Schema means it: 3 and 3.0 yes; true, "3" and 3.5 no."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be an integer")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+#: A notification id: a JSON Schema integer the id column can hold.
+NotificationId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_json_integer)]
 
 
 def clean_display_name(value: str) -> str:
@@ -43,6 +57,33 @@ def _emojiish(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk", "Mn") or ch == "\ufe0f"
 
 
+@lru_cache(maxsize=1)
+def _invisible_class() -> str:
+    """A regex character class of every control and format character (what the validator refuses)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x110000):
+        if unicodedata.category(chr(cp)) in ("Cc", "Cf"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    def esc(cp: int) -> str:
+        return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+def display_name_pattern() -> str:
+    """What the published schema promises about display names: no control or format character,
+    not blank. (The server also lets a zero-width joiner through between emoji; the schema stays
+    stricter.) Built on first use: scanning Unicode takes most of a second."""
+    bad = _invisible_class()
+    return f"^[^{bad}]*[^\\s{bad}][^{bad}]*$"
+
+
+def _display_name_schema(schema: dict) -> None:
+    schema["pattern"] = display_name_pattern()
+
+
 class Strict(BaseModel):
     """Request bodies: unknown fields and NUL characters (PostgreSQL cannot store them) are refused."""
 
@@ -58,7 +99,10 @@ class Strict(BaseModel):
 
 class SignupIn(Strict):
     username: str = Field(pattern=USERNAME_PATTERN, description="3-32 characters: a-z 0-9 _ . -")
-    display_name: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(
+        min_length=1, max_length=64, description="shown to friends; no invisible or text-direction characters",
+        json_schema_extra=_display_name_schema,
+    )
     password: str = Field(min_length=8, max_length=256)
 
     @field_validator("display_name")
@@ -175,8 +219,15 @@ class NotificationsPage(BaseModel):
 
 
 class MarkReadIn(Strict):
-    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ID)]] | None = Field(default=None, max_length=1000)
-    all: bool = False
+    """``{"ids": [..]}`` marks those, ``{"all": true}`` marks every notification read."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [{"required": ["ids"]}, {"required": ["all"], "properties": {"all": {"const": True}}}]},
+    )
+
+    ids: list[NotificationId] = Field(default_factory=list, min_length=1, max_length=1000)
+    all: StrictBool = False
 
     @model_validator(mode="after")
     def _something(self) -> "MarkReadIn":
@@ -191,6 +242,19 @@ class UnreadCount(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    """422: a one-line ``detail`` for people, the structured ``errors`` for programs."""
+
+    detail: str
+    errors: list[ValidationIssue] = []
 
 
 class Health(BaseModel):

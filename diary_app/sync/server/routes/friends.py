@@ -75,7 +75,7 @@ def send_request(body: FriendRequestIn, me: CachedUser = CurrentUser, state: Ser
         if target is None:
             raise HTTPException(404, f"no user named '{name}'")
         if target.id == me.id:
-            raise HTTPException(400, "you cannot send a friend request to yourself")
+            raise HTTPException(409, "you cannot send a friend request to yourself")
         _lock_pair(conn, me.id, target.id)
         if are_friends(conn, me.id, target.id):
             raise HTTPException(409, f"you are already friends with '{name}'")
