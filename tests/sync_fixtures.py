@@ -296,9 +296,17 @@ def real_audio_bytes(fmt: str = "FLAC", seconds: float = 0.5) -> bytes:
     return buf.getvalue()
 
 
+API = "/v1"  # the API version prefix (diary_app.sync.contract.API_PREFIX)
+
+
+def api_client(base_url: str, **kw) -> httpx.Client:
+    """An httpx client for the versioned API of the server at ``base_url``."""
+    return httpx.Client(base_url=base_url + API, timeout=kw.pop("timeout", 20), **kw)
+
+
 @pytest.fixture(scope="module")
 def client(live_server):
-    with httpx.Client(base_url=live_server.base_url, timeout=20) as c:
+    with api_client(live_server.base_url) as c:
         yield c
 
 

@@ -162,7 +162,7 @@ def strict_server(request, tmp_path_factory):
 
 
 def test_expired_token_rejected(strict_server):
-    with httpx.Client(base_url=strict_server.base_url, timeout=20) as c:
+    with httpx.Client(base_url=strict_server.base_url + "/v1", timeout=20) as c:
         name = unique_name("exp")
         assert c.post("/auth/signup", json={"username": name, "display_name": "E", "password": "password-1"}).status_code == 201
         login = c.post("/auth/login", json={"username": name, "password": "password-1"}).json()
@@ -216,7 +216,7 @@ def test_ogg_is_accepted(world):
     ogg = real_audio_bytes("OGG")
     r = upload(acc["owner"], ogg, filename="clip.bin")  # the name does not matter, the content does
     assert r.status_code == 201
-    assert acc["owner"].get(r.json()["audio_url"]).headers["content-type"] == "audio/ogg"
+    assert acc["owner"].get(r.json()["audio_url"].removeprefix("/v1")).headers["content-type"] == "audio/ogg"
 
 
 # ----------------------------------------------------------------------------- malformed input
@@ -272,6 +272,7 @@ def test_fuzz_every_route_never_500(client, world):
     bodies = [b"", b"{", b"null", b"[]", b'{"ids": [1, "x"]}', b'{"username": 5}', bytes(rng.randrange(256) for _ in range(64))]
     count = 0
     for path, ops in spec["paths"].items():
+        path = path.removeprefix("/v1")  # the client's base URL has the prefix
         for method in ops:
             if path == "/auth/logout":
                 continue  # would revoke the fuzzing account's own token
@@ -305,7 +306,7 @@ def test_failed_logins_slow_the_guesser_not_the_owner(strict_server):
     url = strict_server.base_url
 
     def client_from(address: str) -> httpx.Client:
-        return httpx.Client(base_url=url, timeout=20, transport=httpx.HTTPTransport(local_address=address))
+        return httpx.Client(base_url=url + "/v1", timeout=20, transport=httpx.HTTPTransport(local_address=address))
 
     with client_from("127.0.0.2") as home, client_from("127.0.0.3") as attacker, \
             client_from("127.0.0.4") as travel, client_from("127.0.0.5") as office:

@@ -14,10 +14,15 @@ pytestmark = pytest.mark.timeout(300)
 
 
 
-def test_health_and_docs(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+def test_health_and_docs(client, live_server):
+    from diary_app import __version__
+
+    health = {"status": "ok", "version": __version__, "api": 1}
+    assert httpx.get(live_server.base_url + "/healthz").json() == health  # unversioned: any client may ask
+    assert client.get("/healthz").json() == health
     assert client.get("/docs").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
+    assert httpx.get(live_server.base_url + "/docs", follow_redirects=True).status_code == 200
+    paths = {p.removeprefix("/v1") for p in client.get("/openapi.json").json()["paths"]}
     for path in ("/auth/signup", "/auth/login", "/auth/logout", "/me", "/users", "/friends/requests",
                  "/friends/requests/{request_id}/accept", "/friends/{username}", "/entries/{entry_id}",
                  "/entries/{entry_id}/audio", "/entries/{entry_id}/like", "/feed", "/notifications",
@@ -129,7 +134,7 @@ def test_entry_upload_is_idempotent_and_updatable(client, flac):
     assert e["id"] == eid and e["emotion"] == "sad" and e["owner"]["username"] == owner.username
     assert datetime.fromisoformat(e["created_at"]) == when
     assert (e["latitude"], e["longitude"], e["place_name"]) == (37.5665, 126.978, "Seoul")
-    assert e["like_count"] == 0 and e["liked_by_me"] is False and e["audio_url"] == f"/entries/{eid}/audio"
+    assert e["like_count"] == 0 and e["liked_by_me"] is False and e["audio_url"] == f"/v1/entries/{eid}/audio"
 
     again = upload(owner, flac, eid, emotion="sad", created_at=when)  # same UUID: update, not a duplicate
     assert again.status_code == 200

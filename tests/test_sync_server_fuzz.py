@@ -37,11 +37,11 @@ def fuzz_server(request, tmp_path_factory):
 
 
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(fuzz_server, tmp_path):
-    with httpx.Client(base_url=fuzz_server.base_url, timeout=20) as c:
+    with httpx.Client(base_url=fuzz_server.base_url + "/v1", timeout=20) as c:
         me = signup_login(c, "fuzz")
     cli = Path(sys.executable).with_name("schemathesis")
     cmd = [str(cli) if cli.exists() else "schemathesis", "--config-file", str(CONFIG), "run",
-           f"{fuzz_server.base_url}/openapi.json", "-H", f"Authorization: Bearer {me.token}",
+           f"{fuzz_server.base_url}/v1/openapi.json", "-H", f"Authorization: Bearer {me.token}",
            "--max-examples", str(EXAMPLES), "--seed", str(SEED),
            "--generation-allow-x00", "false", "--phases", "examples,coverage,fuzzing", "--workers", "1",
            "--no-color", "--output-truncate", "true", "--report", "junit",

@@ -20,7 +20,7 @@ from sync_fixtures import (  # noqa: F401
     befriend, client, flac, live_server, pg_cluster, signup_login, start_server, unique_name, upload,
 )
 
-from diary_app.sync.server.schemas import clean_display_name
+from diary_app.sync.contract import clean_display_name
 from diary_app.sync.server.security import LoginRateLimiter
 
 pytestmark = pytest.mark.timeout(300)
@@ -138,7 +138,7 @@ def test_display_names_are_normalised(client):
 def test_simultaneous_mutual_requests_make_a_friendship(client, live_server):
     for _ in range(10):
         a, b = signup_login(client, "mu"), signup_login(client, "mu")
-        clients = [httpx.Client(base_url=live_server.base_url, timeout=30) for _ in range(2)]
+        clients = [httpx.Client(base_url=live_server.base_url + "/v1", timeout=30) for _ in range(2)]
         barrier = threading.Barrier(2)
         out: list = [None, None]
 
@@ -242,7 +242,7 @@ def test_half_sent_requests_do_not_lock_anyone_out(guarded_server):
             s.sendall(b"GET /feed HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # never finished
             socks.append(s)
         start = time.monotonic()
-        with httpx.Client(base_url=guarded_server.base_url, timeout=5) as c:  # everyone else
+        with httpx.Client(base_url=guarded_server.base_url + "/v1", timeout=5) as c:  # everyone else
             assert c.get("/healthz").status_code == 200
             me = signup_login(c, "slow")
             assert me.get("/feed").status_code == 200
@@ -257,7 +257,7 @@ def test_half_sent_requests_do_not_lock_anyone_out(guarded_server):
 def test_a_stalled_body_is_cut_off_but_a_slow_steady_one_is_served(guarded_server):
     port = guarded_server.port
     body = b'{"username": "nobody_here", "password": "not-the-password"}'
-    head = (b"POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head = (b"POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n\r\n" % len(body))
     stalled = socket.create_connection(("127.0.0.1", port), timeout=5)
     stalled.sendall(head + body[:10])

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sync_fixtures import DB_KINDS, free_port, pg_cluster  # noqa: F401
 
-from diary_app.sync.server import ServerConfig, create_app
+from diary_app.sync.server import ServerSettings, create_app
 from diary_app.sync.server.db import make_engine
 from diary_app.sync.server.migrations import CURRENT_VERSION, current_version, migrate
 from diary_app.sync.server.models import server_registry
@@ -64,12 +64,12 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
 
     # the app on the upgraded database (in-process: a server start costs 10-25 s on a loaded
     # machine, and the other test modules already cover the real process)
-    config = ServerConfig(db_url=db_url, data_dir=str(tmp_path), argon2_memory_kib=1024, argon2_time_cost=1)
+    config = ServerSettings(db_url=db_url, data_dir=str(tmp_path), argon2_memory_kib=1024, argon2_time_cost=1)
     with TestClient(create_app(config)) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}
-        feed = client.get("/feed", headers=auth).json()
+        feed = client.get("/v1/feed", headers=auth).json()
         assert [(e["id"], e["like_count"]) for e in feed["items"]] == [("11111111-1111-4111-8111-111111111111", 2)]
-        new = client.post("/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"})
+        new = client.post("/v1/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"})
         assert new.status_code == 201 and new.json()["id"] == 4
 
 

@@ -51,7 +51,7 @@ def files_of(live_server, eid: str) -> list[str]:
 
 def _second_connection(account, live_server):
     """The same account on its own connection, so two of its requests really run at once."""
-    other = httpx.Client(base_url=live_server.base_url, timeout=30)
+    other = httpx.Client(base_url=live_server.base_url + "/v1", timeout=30)
     return type(account)(account.username, account.password, account.token, account.id, other)
 
 

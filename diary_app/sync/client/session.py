@@ -12,7 +12,8 @@ from enum import Enum
 
 import httpx
 
-from diary_app.sync.client.api import ApiClient, AuthError, OfflineError, User
+from diary_app.sync.client.api import ApiClient, AuthError, OfflineError
+from diary_app.sync.contract import User
 from diary_app.sync.client.token_store import StoredToken, TokenStore
 
 
@@ -58,7 +59,7 @@ class ClientSession:
             self.tokens.delete(self.server_url)  # expired, revoked or forged: useless from now on
             self._set(SessionState.SIGNED_OUT, None, None)
         except OfflineError:
-            placeholder = User(id="", username=stored.username, display_name=stored.username) if stored.username else None
+            placeholder = User(id=0, username=stored.username, display_name=stored.username) if stored.username else None  # id 0: not known offline
             self._set(SessionState.OFFLINE, placeholder, stored.access_token)
         else:
             self._set(SessionState.SIGNED_IN, user, stored.access_token)

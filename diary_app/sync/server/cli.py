@@ -1,14 +1,13 @@
 """``diary-app sync-server``: run the friends sync server with uvicorn.
 
 Migrates the database once, then starts uvicorn (uvloop + httptools when installed). With
-``--workers N`` uvicorn starts N processes from an import string, so the config travels to them
-as JSON in an environment variable.
+``--workers N`` uvicorn starts N processes from an import string, so the settings travel to them
+as ``SOUND_DIARY_SYNC_*`` environment variables (pydantic-settings reads them back).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 
@@ -56,11 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from diary_app.sync.server.config import CONFIG_ENV, ServerConfig
+    from diary_app.sync.server.settings import ServerSettings
     from diary_app.sync.server.db import make_engine
     from diary_app.sync.server.migrations import SchemaTooNewError, migrate
 
-    config = ServerConfig(
+    config = ServerSettings(
         db_url=args.db,
         data_dir=args.data_dir,
         token_lifetime_s=args.token_lifetime,
@@ -95,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     sweep_leftovers(config.audio_dir())  # temporary uploads of a killed server; no worker runs yet
     _raise_open_file_limit()
-    os.environ[CONFIG_ENV] = config.to_env()
+    config.export_to_env()
     print(f"Sound Diary sync server (schema v{version}) on http://{args.host}:{args.port}  docs: /docs", flush=True)
     uvicorn.run(
         "diary_app.sync.server.app:app_from_env",

@@ -7,6 +7,10 @@ PostgreSQL URLs are normalised to the psycopg 3 driver (``postgresql+psycopg://`
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from typing import Any
+
 from sqlalchemy import ColumnElement, Connection, Engine, Table, create_engine, event, select, update
 
 
@@ -55,3 +59,26 @@ def lock_rows(conn: Connection, table: Table, where: ColumnElement[bool], touch:
         conn.execute(select(*pk).where(where).order_by(*pk).with_for_update())
     else:
         conn.execute(update(table).where(where).values({touch: table.c[touch]}))
+
+
+def fetch_all(engine: Engine, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run one read statement on the raw DB-API cursor (``:name`` parameters) and return tuples.
+
+    SQLAlchemy's per-statement overhead was a large share of a feed read; the pooled connection,
+    autocommit handling and dialect-neutral SQL stay SQLAlchemy's.
+    """
+    with engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(driver_sql(sql, engine.dialect.name), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+@lru_cache(maxsize=32)
+def driver_sql(sql: str, dialect: str) -> str:
+    """sqlite3 takes ``:name`` parameters; psycopg takes ``%(name)s``."""
+    if dialect == "sqlite":
+        return sql
+    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from diary_app.sync.server.schemas import ErrorOut, ValidationErrorOut
+from diary_app.sync.contract import ErrorOut, ValidationErrorOut
 
 #: Operations that need no token (everything else may answer 401).
 PUBLIC = {("post", "/auth/signup"), ("get", "/healthz")}

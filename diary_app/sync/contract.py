@@ -1,4 +1,10 @@
-"""Request and response bodies of the sync REST API (the contract shared with the client)."""
+"""The sync REST API's contract: every request and response body, one pydantic model each.
+
+The server declares them as ``response_model`` / body types (so OpenAPI is generated from them)
+and the client parses answers with the same classes (``ApiClient`` returns these objects), so
+the two cannot drift apart. Response models are frozen values. ``API_VERSION`` is the path prefix
+(``/v1``) and what ``/healthz`` reports, so a client can tell an older server.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,9 @@ from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Fiel
 
 from diary_app.emotions import EMOTIONS
 
+#: The API version this code speaks; routes live under ``/v{API_VERSION}``.
+API_VERSION = 1
+API_PREFIX = f"/v{API_VERSION}"
 USERNAME_PATTERN = r"^[a-z0-9_.-]{3,32}$"
 #: The largest id the (32-bit INTEGER) id columns hold; larger numbers are refused (422), not a 500.
 MAX_ID = 2**31 - 1
@@ -116,40 +125,50 @@ class LoginIn(Strict):
     password: str = Field(min_length=1, max_length=256)
 
 
-class UserOut(BaseModel):
+class Value(BaseModel):
+    """Base of response bodies: immutable values (unknown fields from a newer server are ignored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class User(Value):
     id: int
     username: str
     display_name: str
 
 
-class LoginOut(BaseModel):
+class Login(Value):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
-    user: UserOut
+    user: User
 
 
 class FriendRequestIn(Strict):
     username: str = Field(min_length=1, max_length=64)
 
 
-class FriendRequestOut(BaseModel):
+class FriendRequest(Value):
     id: int
-    from_user: UserOut
-    to_user: UserOut
+    from_user: User
+    to_user: User
     status: Literal["pending", "accepted", "rejected", "cancelled"]
     created_at: datetime
 
 
-class FriendRequestsOut(BaseModel):
-    incoming: list[FriendRequestOut]
-    outgoing: list[FriendRequestOut]
+class FriendRequests(Value):
+    incoming: list[FriendRequest]
+    outgoing: list[FriendRequest]
 
 
 class EntryMeta(Strict):
-    """The ``meta`` form field of ``PUT /entries/{id}``: everything but the audio."""
+    """The ``meta`` form field of ``PUT /entries/{id}``: everything but the audio.
 
-    emotion: str
+    The client builds one per upload (``to_json`` leaves unset fields out, so an entry without a
+    saved place sends no location keys at all); the server parses the field with it.
+    """
+
+    emotion: str = Field(json_schema_extra={"enum": list(EMOTIONS)})
     created_at: AwareDatetime
     duration_s: float = Field(ge=0, le=24 * 3600)
     note: str | None = Field(default=None, max_length=2000)
@@ -177,10 +196,13 @@ class EntryMeta(Strict):
             raise ValueError("latitude and longitude go together: give both or neither")
         return self
 
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json", exclude_none=True)
 
-class EntryOut(BaseModel):
+
+class SharedEntry(Value):
     id: str
-    owner: UserOut
+    owner: User
     emotion: str
     created_at: datetime
     duration_s: float
@@ -193,28 +215,28 @@ class EntryOut(BaseModel):
     audio_url: str
 
 
-class FeedPage(BaseModel):
-    items: list[EntryOut]
+class FeedResult(Value):
+    items: list[SharedEntry]
     next_cursor: str | None
 
 
-class LikeState(BaseModel):
+class LikeState(Value):
     like_count: int
     liked_by_me: bool
 
 
-class NotificationOut(BaseModel):
+class Notification(Value):
     id: int
     kind: Literal["like", "friend_request", "friend_accepted", "reminder"]
-    actor: UserOut | None
+    actor: User | None
     entry_id: str | None
     created_at: datetime
     read: bool
     message: str
 
 
-class NotificationsPage(BaseModel):
-    items: list[NotificationOut]
+class Notifications(Value):
+    items: list[Notification]
     unread_count: int
 
 
@@ -236,11 +258,11 @@ class MarkReadIn(Strict):
         return self
 
 
-class UnreadCount(BaseModel):
+class UnreadCount(Value):
     unread_count: int
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Value):
     detail: str
 
 
@@ -257,5 +279,12 @@ class ValidationErrorOut(BaseModel):
     errors: list[ValidationIssue] = []
 
 
-class Health(BaseModel):
+class Health(Value):
+    """``GET /healthz`` (unversioned, so any client can ask any server what it speaks).
+
+    A server from before API versioning answers only ``{"status": "ok"}``: ``api`` is then 0.
+    """
+
     status: Literal["ok"] = "ok"
+    version: str | None = Field(default=None, description="the server's Sound Diary version")
+    api: int = Field(default=0, description="the API version it serves under /v{api}")

@@ -1,21 +1,23 @@
-"""Server settings as one plain dataclass (no settings framework).
+"""Server settings (pydantic-settings): flags of ``diary-app sync-server``, or the environment.
 
-The CLI fills it from flags; worker processes started by uvicorn receive it as JSON in an
-environment variable, because uvicorn can only start extra workers from an import string.
+Every field can be set as ``SOUND_DIARY_SYNC_<NAME>`` (e.g. ``SOUND_DIARY_SYNC_DB_URL``). The CLI
+builds the settings from its flags and exports them the same way (``export_to_env``), because
+uvicorn starts extra workers from an import string and each worker reads them back from there.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-CONFIG_ENV = "SOUND_DIARY_SYNC_CONFIG"
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "SOUND_DIARY_SYNC_"
 
 
-@dataclass
-class ServerConfig:
+class ServerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
     db_url: str = ""  # empty: sqlite file ``sync_server.sqlite3`` inside data_dir
     data_dir: str = ""  # empty: ``<user data folder>/sync_server``; audio lives in ``<data_dir>/audio``
     token_lifetime_s: int = 30 * 24 * 3600
@@ -66,13 +68,7 @@ class ServerConfig:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def to_env(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_env(cls) -> "ServerConfig":
-        raw = os.environ.get(CONFIG_ENV)
-        if not raw:
-            return cls()
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in json.loads(raw).items() if k in names})
+    def export_to_env(self) -> None:
+        """Put every field in this process's environment, for the worker processes to read back."""
+        for name, value in self.model_dump().items():
+            os.environ[ENV_PREFIX + name.upper()] = str(value)
