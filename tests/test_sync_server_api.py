@@ -222,3 +222,37 @@ def test_likes_and_notifications(client, flac):
 
     assert fan.delete(f"/entries/{eid}/like").json() == {"like_count": 0, "liked_by_me": False}
     assert fan.delete(f"/entries/{eid}/like").json() == {"like_count": 0, "liked_by_me": False}
+
+
+def test_feed_fast_path_matches_the_contract(client, flac):
+    """The feed skips response-model validation for speed: its bytes must still be a valid
+    ``FeedResult`` (strictly, no extra or missing keys) and say exactly what the validated
+    ``GET /entries/{id}`` says about each entry, on every page."""
+    from diary_app.sync.contract import FeedResult, SharedEntry
+
+    me, friend = signup_login(client, "fc"), signup_login(client, "fc")
+    befriend(me, friend)
+    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    upload(me, flac, emotion="happy", created_at=base)  # a note, no place
+    upload(friend, flac, emotion="sad", created_at=base + timedelta(minutes=1), latitude=35.1, longitude=129.0, place_name="Busan")
+    plain = upload(friend, flac, emotion="fear", created_at=base + timedelta(minutes=2))
+    friend.put(f"/entries/{plain.json()['id']}", data={"meta": '{"emotion": "fear", "created_at": "2026-03-01T12:02:00Z", "duration_s": 2}'})
+    me.put(f"/entries/{plain.json()['id']}/like")
+    fields = set(FeedResult.model_fields)
+    entry_fields = set(SharedEntry.model_fields)
+    cursor, seen = None, 0
+    while True:
+        r = me.get("/feed", params={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        page = FeedResult.model_validate_json(r.content, strict=True)
+        raw = r.json()
+        assert set(raw) == fields and all(set(item) == entry_fields for item in raw["items"])
+        for item in page.items:
+            assert item == SharedEntry.model_validate(me.get(f"/entries/{item.id}").json())  # same as the validated path
+        seen += len(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == 3
+    liked = [i for i in FeedResult.model_validate_json(me.get("/feed").content).items if i.liked_by_me]
+    assert [i.id for i in liked] == [plain.json()["id"]] and liked[0].note is None and liked[0].like_count == 1

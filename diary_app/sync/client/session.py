@@ -12,7 +12,7 @@ from enum import Enum
 
 import httpx
 
-from diary_app.sync.client.api import ApiClient, AuthError, OfflineError
+from diary_app.sync.client.api import ApiClient, AuthError, NotFoundError, OfflineError
 from diary_app.sync.contract import User
 from diary_app.sync.client.token_store import StoredToken, TokenStore
 
@@ -67,11 +67,19 @@ class ClientSession:
 
     def signup(self, username: str, display_name: str, password: str) -> User:
         """Create the account and sign straight in (what every user expects after signing up)."""
-        self.api.signup(username, display_name, password)
+        try:
+            self.api.signup(username, display_name, password)
+        except NotFoundError:
+            self.api.check_compatible()  # no /v1 there: say "the server is older" instead of "404"
+            raise
         return self.login(username, password)
 
     def login(self, username: str, password: str) -> User:
-        result = self.api.login(username, password)
+        try:
+            result = self.api.login(username, password)
+        except NotFoundError:
+            self.api.check_compatible()
+            raise
         self.tokens.save(
             StoredToken(
                 server_url=self.server_url,
