@@ -99,3 +99,31 @@ def test_unreachable_database_is_a_clear_error(tmp_path, capsys):
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/x"
     assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
     assert "cannot open the database" in capsys.readouterr().err
+
+
+def test_database_from_before_alembic_is_recognised_and_upgraded(db_url):
+    """A database the hand-written migrations built (``schema_version`` only) is stamped, then upgraded."""
+    engine = make_engine(db_url)
+    migrate(engine, target=2)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))  # what a pre-Alembic v2 server left behind
+        conn.execute(text("INSERT INTO app_user (id, username, display_name, password_hash, created_us) VALUES (7, 'kept', 'K', 'x', 1)"))
+    assert current_version(engine) == 2
+    assert migrate(engine) == CURRENT_VERSION
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == f"{CURRENT_VERSION:04d}"
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == CURRENT_VERSION  # old servers refuse it
+        assert conn.execute(text("SELECT username FROM app_user WHERE id = 7")).scalar_one() == "kept"
+        assert inspect(conn).has_table("entry_tombstone")
+    engine.dispose()
+
+
+def test_unknown_alembic_revision_is_refused(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'future2.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
+    assert "newer" in capsys.readouterr().err
