@@ -45,8 +45,26 @@ def configure(header_timeout_s: float, body_timeout_s: float, max_per_address: i
     _Limits.max_per_address = max_per_address
 
 
+_live: set[_GuardMixin] = set()
+_sweeper: asyncio.TimerHandle | None = None
+SWEEP_S = 0.5  # deadlines are checked twice a second: a per-request timer cost ~0.1 ms per feed read
+
+
+def _sweep(loop: asyncio.AbstractEventLoop) -> None:
+    """Close every connection whose deadline has passed; runs every ``SWEEP_S`` while any is open."""
+    global _sweeper
+    now = loop.time()
+    for conn in [c for c in _live if c._guard_deadline is not None and c._guard_deadline <= now]:
+        conn._guard_expired(now)
+    _sweeper = loop.call_later(SWEEP_S, _sweep, loop) if _live else None
+
+
 class _GuardMixin:
-    """Mixed in front of a uvicorn HTTP/1.1 protocol class (it relies on ``cycle``, ``flow``)."""
+    """Mixed in front of a uvicorn HTTP/1.1 protocol class (it relies on ``cycle``, ``flow``).
+
+    Each connection only records a deadline (a float) as its state changes; one sweeper per
+    process closes the overdue ones, so a request costs no timer of its own.
+    """
 
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
@@ -54,20 +72,24 @@ class _GuardMixin:
     flow: Any
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        global _sweeper
         super().connection_made(transport)  # type: ignore[misc]
         peer = transport.get_extra_info("peername")
         self._guard_address = str(peer[0]) if isinstance(peer, tuple) and peer else ""
-        self._guard_timer: asyncio.TimerHandle | None = None
         self._guard_cycle: Any = None
         self._guard_idle = False
+        self._guard_deadline: float | None = None
         _open_per_address[self._guard_address] += 1
         if 0 < _Limits.max_per_address < _open_per_address[self._guard_address]:
             transport.close()
             return
-        self._guard_arm(_Limits.header_timeout_s)
+        self._guard_in(_Limits.header_timeout_s)
+        _live.add(self)
+        if _sweeper is None:
+            _sweeper = self.loop.call_later(SWEEP_S, _sweep, self.loop)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._guard_cancel()
+        _live.discard(self)
         address = getattr(self, "_guard_address", None)
         if address is not None:
             _open_per_address[address] -= 1
@@ -83,38 +105,29 @@ class _GuardMixin:
         if cycle is not None and cycle is not self._guard_cycle:  # a new request's headers are complete
             self._guard_cycle = cycle
         if cycle is not None and cycle is self._guard_cycle and not cycle.response_complete:
-            if cycle.more_body:
-                self._guard_arm(_Limits.body_timeout_s)  # silence while a body arrives
-            else:
-                self._guard_cancel()
+            # inside a request: silence bound while its body arrives, none once it is all here
+            self._guard_in(_Limits.body_timeout_s if cycle.more_body else 0)
         elif first_of_request:  # the first bytes of the next request on a kept-alive connection
-            self._guard_arm(_Limits.header_timeout_s)
+            self._guard_in(_Limits.header_timeout_s)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
-        self._guard_idle = True
-        self._guard_arm(_Limits.header_timeout_s)
+        self._guard_idle = True  # idle now: uvicorn's keep-alive timeout applies until the next byte
+        self._guard_deadline = None
 
-    # -- timers -----------------------------------------------------------------------------
-    def _guard_arm(self, seconds: float) -> None:
-        self._guard_cancel()
-        if seconds > 0 and not self.transport.is_closing():
-            self._guard_timer = self.loop.call_later(seconds, self._guard_expired)
+    def _guard_in(self, seconds: float) -> None:
+        self._guard_deadline = self.loop.time() + seconds if seconds > 0 else None
 
-    def _guard_cancel(self) -> None:
-        timer = getattr(self, "_guard_timer", None)
-        if timer is not None:
-            timer.cancel()
-            self._guard_timer = None
-
-    def _guard_expired(self) -> None:
-        self._guard_timer = None
+    def _guard_expired(self, now: float) -> None:
+        self._guard_deadline = None
         if self.transport.is_closing():
             return
         cycle = self.cycle
         busy = cycle is not None and cycle is self._guard_cycle and not cycle.response_complete
         if busy and (not cycle.more_body or self.flow.read_paused):
-            return  # the app is working on a complete request, or has not read what it has
+            # the app is working on a complete request, or has not read what it was sent yet
+            self._guard_deadline = now + _Limits.body_timeout_s
+            return
         self.transport.close()
 
 
