@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sync_fixtures import signup_login, start_server
+from sync_fixtures import DB_KINDS, pg_cluster, signup_login, start_server  # noqa: F401
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(600)]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -29,9 +29,9 @@ SEED = 20261201
 EXAMPLES = int(os.environ.get("SOUND_DIARY_FUZZ_EXAMPLES", "30"))  # per operation
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=DB_KINDS)
 def fuzz_server(request, tmp_path_factory):
-    server = start_server("sqlite", request, tmp_path_factory)  # a fresh database: same cases every run
+    server = start_server(request.param, request, tmp_path_factory)  # a fresh database: same cases every run
     yield server
     server.stop()
 
