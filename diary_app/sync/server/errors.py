@@ -8,6 +8,8 @@ logged) instead of a plain-text page, so the client can always show a message.
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping, Sequence
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -33,7 +35,7 @@ def _loc(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
+def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict]]:
     clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))}
              for e in errors[:20]]  # a 1000-item list of bad ids need not echo 1000 errors
     if any(e["type"] == "json_invalid" for e in clean):
@@ -42,7 +44,7 @@ def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
     return f"invalid request: {text}", clean
 
 
-def allowed_methods(app: FastAPI, scope: dict) -> list[str]:
+def allowed_methods(app: FastAPI, scope: MutableMapping[str, Any]) -> list[str]:
     """Every method some route serves at this path (one route per method in FastAPI)."""
     methods: set[str] = set()
     for route in app.router.routes:

@@ -34,6 +34,11 @@ def get_request(conn: Connection, request_id: int) -> Row | None:
     return conn.execute(select(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id)).first()
 
 
+def _request(conn: Connection, request_id: int) -> Row:
+    """A request known to exist (just created, or re-read under the lock)."""
+    return conn.execute(select(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id)).one()
+
+
 def request_json(conn: Connection, row: Row) -> dict:
     return {
         "id": row.id,
@@ -99,7 +104,7 @@ def ask(conn: Connection, me_id: int, username: str, cooldown_s: float) -> tuple
         raise Conflict(f"a friend request to '{username}' is already pending")
     if pending is not None:
         _accept(conn, pending)
-        return request_json(conn, get_request(conn, pending.id)), False
+        return request_json(conn, _request(conn, pending.id)), False
     now = now_us()
     declined = conn.execute(  # asking again right after a "no" would only pester them
         select(FRIEND_REQUEST.c.id).where(
@@ -114,7 +119,7 @@ def ask(conn: Connection, me_id: int, username: str, cooldown_s: float) -> tuple
         .returning(FRIEND_REQUEST.c.id)
     ).scalar_one()
     notifications.notify_once(conn, target, "friend_request", actor_id=me_id)
-    return request_json(conn, get_request(conn, request_id)), True
+    return request_json(conn, _request(conn, request_id)), True
 
 
 def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row:
@@ -124,7 +129,7 @@ def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row:
     if row is None or getattr(row, side) != me_id:
         raise NotFound("no such friend request addressed to you" if incoming else "no such friend request sent by you")
     users.lock_pair(conn, row.from_user_id, row.to_user_id)
-    row = get_request(conn, request_id)
+    row = _request(conn, request_id)
     if row.status != "pending":
         raise Conflict(f"this friend request is already {row.status}")
     return row
@@ -132,13 +137,13 @@ def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row:
 
 def accept(conn: Connection, request_id: int, me_id: int) -> dict:
     _accept(conn, _mine(conn, request_id, me_id, incoming=True))
-    return request_json(conn, get_request(conn, request_id))
+    return request_json(conn, _request(conn, request_id))
 
 
 def reject(conn: Connection, request_id: int, me_id: int) -> dict:
     _mine(conn, request_id, me_id, incoming=True)
     _set_status(conn, request_id, "rejected")
-    return request_json(conn, get_request(conn, request_id))
+    return request_json(conn, _request(conn, request_id))
 
 
 def cancel(conn: Connection, request_id: int, me_id: int) -> None:

@@ -36,7 +36,7 @@ def login(body: LoginIn, request: Request, state: State) -> dict:
         raise HTTPException(429, f"too many failed logins; try again in {wait} s", headers={"Retry-After": str(wait)})
     with state.engine.connect() as conn:
         row = users.by_username(conn, username)
-    if not state.passwords.verify(row.password_hash if row else None, body.password):
+    if not state.passwords.verify(row.password_hash if row else None, body.password) or row is None:
         state.limiter.failed(username, address)
         raise HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
     state.limiter.succeeded(username, address)

@@ -9,6 +9,7 @@ transaction, and the move finished (old files deleted) only after the commit (``
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -52,7 +53,7 @@ def _columns(info: EntryMeta, audio: PreparedAudio | None, entry_id: str) -> dic
 
 
 router = APIRouter(tags=["entries"])
-ERRORS = {403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}}
+ERRORS: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}}
 
 
 @router.put("/entries/{entry_id}", response_model=SharedEntry, responses={201: {"model": SharedEntry}, **ERRORS})

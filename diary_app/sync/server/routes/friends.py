@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Path, Response
 
 from diary_app.sync.contract import MAX_ID, ErrorOut, FriendRequest, FriendRequestIn, FriendRequests, User
@@ -9,7 +11,7 @@ from diary_app.sync.server.data import friends
 from diary_app.sync.server.deps import CurrentUser, ReadConnection, State
 
 router = APIRouter(tags=["friends"])
-ERRORS = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
 RequestId = Path(ge=1, le=MAX_ID)
 
 
