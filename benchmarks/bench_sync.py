@@ -3,7 +3,7 @@
 
 Seeds N users, each with F mutual friends and E shared entries (straight into the database, so
 seeding takes seconds), starts ``diary-app sync-server`` as a subprocess, then drives
-``GET /feed?limit=20`` with many different users' tokens for a bounded time (and, with the
+``GET /v1/feed?limit=20`` with many different users' tokens for a bounded time (and, with the
 Python generator, a bounded count). Load comes from ``wrk`` (C, light: the generator shares the
 CPU with the server) when installed, else from an asyncio httpx client.
 
@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-requests", type=int, default=200_000, help="cap for the httpx generator")
     p.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load first")
     p.add_argument("--server-args", default="", help="extra sync-server flags, e.g. '--token-cache-ttl 0 --http h11'")
-    p.add_argument("--path", default="/feed?limit=20", help="what to request (compare with /healthz or /me)")
+    p.add_argument("--path", default="/v1/feed?limit=20", help="what to request (compare with /healthz or /v1/me)")
     p.add_argument("--json", type=Path, help="write the results here")
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args(argv)
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 import httpx
 
-                check = httpx.get(server.url + "/feed", headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=10).json()
+                check = httpx.get(server.url + "/v1/feed", headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=10).json()
                 assert len(check["items"]) == 20 and check["next_cursor"], check
                 def load_once(seconds: int):
                     if tool == "wrk":

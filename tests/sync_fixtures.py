@@ -138,7 +138,7 @@ def pg_url(pg_cluster) -> str:
 
 
 class ServerProcess:
-    def __init__(self, db_url: str, data_dir: Path, extra: list[str] | None = None) -> None:
+    def __init__(self, db_url: str, data_dir: Path, extra: list[str] | None = None, preexec=None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
@@ -146,7 +146,7 @@ class ServerProcess:
         cmd = [sys.executable, "-m", "diary_app", "sync-server", "--db", db_url, "--host", "127.0.0.1",
                "--port", str(self.port), "--data-dir", str(data_dir), *FAST_HASH, *(extra or [])]
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, preexec_fn=preexec)
         deadline = time.monotonic() + 180  # a start took over 60 s once on the shared, loaded machine
         while True:
             if self.proc.poll() is not None:
@@ -186,9 +186,9 @@ def _db_url(kind: str, request, tmp: Path) -> str:
 DB_KINDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 
 
-def start_server(kind: str, request, tmp_path_factory, extra: list[str] | None = None) -> ServerProcess:
+def start_server(kind: str, request, tmp_path_factory, extra: list[str] | None = None, preexec=None) -> ServerProcess:
     tmp = tmp_path_factory.mktemp(f"server_{kind}")
-    return ServerProcess(_db_url(kind, request, tmp), tmp, extra)
+    return ServerProcess(_db_url(kind, request, tmp), tmp, extra, preexec)
 
 
 _SHARED_SERVERS: dict[str, ServerProcess] = {}
@@ -296,9 +296,17 @@ def real_audio_bytes(fmt: str = "FLAC", seconds: float = 0.5) -> bytes:
     return buf.getvalue()
 
 
+API = "/v1"  # the API version prefix (diary_app.sync.contract.API_PREFIX)
+
+
+def api_client(base_url: str, **kw) -> httpx.Client:
+    """An httpx client for the versioned API of the server at ``base_url``."""
+    return httpx.Client(base_url=base_url + API, timeout=kw.pop("timeout", 20), **kw)
+
+
 @pytest.fixture(scope="module")
 def client(live_server):
-    with httpx.Client(base_url=live_server.base_url, timeout=20) as c:
+    with api_client(live_server.base_url) as c:
         yield c
 
 

@@ -41,7 +41,7 @@ def test_token_is_stored_reused_validated_and_dropped_only_on_401(server, tmp_pa
     assert second.restore() == SessionState.SIGNED_IN
     assert second.user.username == username
     (method, url, _body, headers), = recorder.sent
-    assert (method, url.removeprefix(server.url)) == ("GET", "/me")
+    assert (method, url.removeprefix(server.url)) == ("GET", "/v1/me")
     assert headers["authorization"] == f"Bearer {first.api.token}"
 
     first.api.logout()  # the server revokes the token; the local copy is still on disk

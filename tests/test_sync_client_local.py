@@ -192,3 +192,29 @@ def test_clear_errors():
         api.me()
     with pytest.raises(OfflineError, match="cannot reach"):
         api.health()
+
+
+def test_client_tells_an_older_server_apart():
+    """An older server has no /v1 and answers /healthz with only {"status": "ok"}."""
+    import httpx
+
+    from diary_app.sync.client.api import IncompatibleServerError
+
+    def older_server(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/healthz":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(404, json={"detail": "Not Found"})
+
+    session = ClientSession("http://old.example:8765", TokenStore(), transport=httpx.MockTransport(older_server))
+    with pytest.raises(IncompatibleServerError, match="older than this app"):
+        session.login("alice", "password-1")
+    with pytest.raises(IncompatibleServerError, match="ask its owner to update"):
+        session.api.check_compatible()
+
+    def newer_server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"status": "ok", "version": "9.0", "api": 2, "something_new": True})
+
+    api = ApiClient("http://new.example:8765", transport=httpx.MockTransport(newer_server))
+    assert api.server_info().api == 2  # unknown fields from a newer server are ignored
+    with pytest.raises(IncompatibleServerError, match="update Sound Diary"):
+        api.check_compatible()

@@ -14,10 +14,15 @@ pytestmark = pytest.mark.timeout(300)
 
 
 
-def test_health_and_docs(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+def test_health_and_docs(client, live_server):
+    from diary_app import __version__
+
+    health = {"status": "ok", "version": __version__, "api": 1}
+    assert httpx.get(live_server.base_url + "/healthz").json() == health  # unversioned: any client may ask
+    assert client.get("/healthz").json() == health
     assert client.get("/docs").status_code == 200
-    paths = client.get("/openapi.json").json()["paths"]
+    assert httpx.get(live_server.base_url + "/docs", follow_redirects=True).status_code == 200
+    paths = {p.removeprefix("/v1") for p in client.get("/openapi.json").json()["paths"]}
     for path in ("/auth/signup", "/auth/login", "/auth/logout", "/me", "/users", "/friends/requests",
                  "/friends/requests/{request_id}/accept", "/friends/{username}", "/entries/{entry_id}",
                  "/entries/{entry_id}/audio", "/entries/{entry_id}/like", "/feed", "/notifications",
@@ -81,7 +86,7 @@ def test_friend_request_lifecycle(client):
     req = r.json()
     assert req["status"] == "pending" and req["from_user"]["username"] == a.username and req["to_user"]["username"] == b.username
     assert a.post("/friends/requests", json={"username": b.username}).status_code == 409  # already pending
-    assert a.post("/friends/requests", json={"username": a.username}).status_code == 400
+    assert a.post("/friends/requests", json={"username": a.username}).status_code == 409
     assert a.post("/friends/requests", json={"username": "nobody_here"}).status_code == 404
 
     assert [x["id"] for x in b.get("/friends/requests").json()["incoming"]] == [req["id"]]
@@ -129,7 +134,7 @@ def test_entry_upload_is_idempotent_and_updatable(client, flac):
     assert e["id"] == eid and e["emotion"] == "sad" and e["owner"]["username"] == owner.username
     assert datetime.fromisoformat(e["created_at"]) == when
     assert (e["latitude"], e["longitude"], e["place_name"]) == (37.5665, 126.978, "Seoul")
-    assert e["like_count"] == 0 and e["liked_by_me"] is False and e["audio_url"] == f"/entries/{eid}/audio"
+    assert e["like_count"] == 0 and e["liked_by_me"] is False and e["audio_url"] == f"/v1/entries/{eid}/audio"
 
     again = upload(owner, flac, eid, emotion="sad", created_at=when)  # same UUID: update, not a duplicate
     assert again.status_code == 200
@@ -182,7 +187,7 @@ def test_feed_friends_newest_first_paginated_and_filtered(client, flac):
     assert [e["id"] for e in only] == list(reversed(theirs))
     assert me.get("/feed", params={"user": stranger.username}).status_code == 403
     assert me.get("/feed", params={"user": "no_such_user"}).status_code == 404
-    assert me.get("/feed", params={"cursor": "not-a-cursor!"}).status_code == 400
+    assert me.get("/feed", params={"cursor": "not-a-cursor!"}).status_code == 422
     assert me.get("/feed", params={"limit": 0}).status_code == 422
 
 
@@ -217,3 +222,37 @@ def test_likes_and_notifications(client, flac):
 
     assert fan.delete(f"/entries/{eid}/like").json() == {"like_count": 0, "liked_by_me": False}
     assert fan.delete(f"/entries/{eid}/like").json() == {"like_count": 0, "liked_by_me": False}
+
+
+def test_feed_fast_path_matches_the_contract(client, flac):
+    """The feed skips response-model validation for speed: its bytes must still be a valid
+    ``FeedResult`` (strictly, no extra or missing keys) and say exactly what the validated
+    ``GET /entries/{id}`` says about each entry, on every page."""
+    from diary_app.sync.contract import FeedResult, SharedEntry
+
+    me, friend = signup_login(client, "fc"), signup_login(client, "fc")
+    befriend(me, friend)
+    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    upload(me, flac, emotion="happy", created_at=base)  # a note, no place
+    upload(friend, flac, emotion="sad", created_at=base + timedelta(minutes=1), latitude=35.1, longitude=129.0, place_name="Busan")
+    plain = upload(friend, flac, emotion="fear", created_at=base + timedelta(minutes=2))
+    friend.put(f"/entries/{plain.json()['id']}", data={"meta": '{"emotion": "fear", "created_at": "2026-03-01T12:02:00Z", "duration_s": 2}'})
+    me.put(f"/entries/{plain.json()['id']}/like")
+    fields = set(FeedResult.model_fields)
+    entry_fields = set(SharedEntry.model_fields)
+    cursor, seen = None, 0
+    while True:
+        r = me.get("/feed", params={"limit": 2, **({"cursor": cursor} if cursor else {})})
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        page = FeedResult.model_validate_json(r.content, strict=True)
+        raw = r.json()
+        assert set(raw) == fields and all(set(item) == entry_fields for item in raw["items"])
+        for item in page.items:
+            assert item == SharedEntry.model_validate(me.get(f"/entries/{item.id}").json())  # same as the validated path
+        seen += len(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == 3
+    liked = [i for i in FeedResult.model_validate_json(me.get("/feed").content).items if i.liked_by_me]
+    assert [i.id for i in liked] == [plain.json()["id"]] and liked[0].note is None and liked[0].like_count == 1

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sync_fixtures import DB_KINDS, free_port, pg_cluster  # noqa: F401
 
-from diary_app.sync.server import ServerConfig, create_app
+from diary_app.sync.server import ServerSettings, create_app
 from diary_app.sync.server.db import make_engine
 from diary_app.sync.server.migrations import CURRENT_VERSION, current_version, migrate
 from diary_app.sync.server.models import server_registry
@@ -49,8 +49,8 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
     assert "like_count" not in {c["name"] for c in inspect(engine).get_columns("shared_entry")}
     _fill_v1(engine)
 
-    assert migrate(engine) == CURRENT_VERSION == 2
-    assert current_version(engine) == 2
+    assert migrate(engine) == CURRENT_VERSION == 3
+    assert current_version(engine) == 3
     with engine.connect() as conn:
         assert conn.execute(text("SELECT like_count FROM shared_entry")).scalar_one() == 2  # backfilled
     insp = inspect(engine)
@@ -59,17 +59,17 @@ def test_v1_database_upgrades_and_serves(db_url, tmp_path):
     for table in server_registry.metadata.sorted_tables:
         have = {c["name"] for c in insp.get_columns(table.name)}
         assert {c.name for c in table.columns} <= have, table.name
-    assert migrate(engine) == 2  # idempotent
+    assert migrate(engine) == 3  # idempotent
     engine.dispose()
 
     # the app on the upgraded database (in-process: a server start costs 10-25 s on a loaded
     # machine, and the other test modules already cover the real process)
-    config = ServerConfig(db_url=db_url, data_dir=str(tmp_path), argon2_memory_kib=1024, argon2_time_cost=1)
+    config = ServerSettings(db_url=db_url, data_dir=str(tmp_path), argon2_memory_kib=1024, argon2_time_cost=1)
     with TestClient(create_app(config)) as client:
         auth = {"Authorization": f"Bearer {TOKEN}"}
-        feed = client.get("/feed", headers=auth).json()
+        feed = client.get("/v1/feed", headers=auth).json()
         assert [(e["id"], e["like_count"]) for e in feed["items"]] == [("11111111-1111-4111-8111-111111111111", 2)]
-        new = client.post("/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"})
+        new = client.post("/v1/auth/signup", json={"username": "dave", "display_name": "D", "password": "password1"})
         assert new.status_code == 201 and new.json()["id"] == 4
 
 
@@ -99,3 +99,31 @@ def test_unreachable_database_is_a_clear_error(tmp_path, capsys):
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/x"
     assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
     assert "cannot open the database" in capsys.readouterr().err
+
+
+def test_database_from_before_alembic_is_recognised_and_upgraded(db_url):
+    """A database the hand-written migrations built (``schema_version`` only) is stamped, then upgraded."""
+    engine = make_engine(db_url)
+    migrate(engine, target=2)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))  # what a pre-Alembic v2 server left behind
+        conn.execute(text("INSERT INTO app_user (id, username, display_name, password_hash, created_us) VALUES (7, 'kept', 'K', 'x', 1)"))
+    assert current_version(engine) == 2
+    assert migrate(engine) == CURRENT_VERSION
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == f"{CURRENT_VERSION:04d}"
+        assert conn.execute(text("SELECT version FROM schema_version")).scalar_one() == CURRENT_VERSION  # old servers refuse it
+        assert conn.execute(text("SELECT username FROM app_user WHERE id = 7")).scalar_one() == "kept"
+        assert inspect(conn).has_table("entry_tombstone")
+    engine.dispose()
+
+
+def test_unknown_alembic_revision_is_refused(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'future2.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    assert _run_cli("--db", url, "--port", str(free_port()), "--data-dir", str(tmp_path)) == 2
+    assert "newer" in capsys.readouterr().err

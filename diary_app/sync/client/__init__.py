@@ -1,5 +1,6 @@
 """Client side of the friends sync server: typed API, token storage, session and sync engine.
 
+Request and response bodies are the server's own contract models (``diary_app.sync.contract``).
 No Qt here: the GUI wraps these in ``diary_app.ui.social.SyncService`` (worker threads + signals),
 and scripts or tests can drive them directly.
 """
@@ -9,32 +10,35 @@ from diary_app.sync.client.api import (
     ApiError,
     AuthError,
     ConflictError,
-    EntryMeta,
-    FeedPage,
     ForbiddenError,
-    FriendRequest,
-    FriendRequests,
+    IncompatibleServerError,
     InvalidInputError,
-    LikeState,
-    LoginResult,
     NotFoundError,
-    Notification,
-    Notifications,
     OfflineError,
     RateLimitedError,
-    RemoteEntry,
     ServerError,
     SyncError,
-    User,
 )
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import Backoff, SyncEngine, SyncReport
 from diary_app.sync.client.token_store import StoredToken, TokenStore
+from diary_app.sync.contract import (
+    EntryMeta,
+    FeedResult,
+    FriendRequest,
+    FriendRequests,
+    LikeState,
+    Login,
+    Notification,
+    Notifications,
+    SharedEntry,
+    User,
+)
 
 __all__ = [
-    "ApiClient", "ApiError", "AuthError", "ConflictError", "EntryMeta", "FeedPage", "ForbiddenError",
-    "FriendRequest", "FriendRequests", "InvalidInputError", "LikeState", "LoginResult", "NotFoundError",
-    "Notification", "Notifications", "OfflineError", "RateLimitedError", "RemoteEntry", "ServerError",
-    "SyncError", "User", "ClientSession", "SessionState", "Backoff", "SyncEngine", "SyncReport",
+    "ApiClient", "ApiError", "AuthError", "ConflictError", "EntryMeta", "FeedResult", "ForbiddenError",
+    "FriendRequest", "FriendRequests", "IncompatibleServerError", "InvalidInputError", "LikeState", "Login",
+    "NotFoundError", "Notification", "Notifications", "OfflineError", "RateLimitedError", "SharedEntry",
+    "ServerError", "SyncError", "User", "ClientSession", "SessionState", "Backoff", "SyncEngine", "SyncReport",
     "StoredToken", "TokenStore",
 ]

@@ -1,20 +1,39 @@
-"""Typed httpx client for the friends sync server (REST contract in issue 6). No Qt.
+"""Typed httpx client for the friends sync server. No Qt.
 
-Every call returns a dataclass or raises one of the ``SyncError`` subclasses below, so the GUI
-and the sync engine can decide what to do (sign out, retry later, tell the user) by type alone
-instead of parsing status codes in many places.
+Every call returns one of the contract's models (``diary_app.sync.contract``: the very classes
+the server declares as its response models, parsed with pydantic) or raises one of the
+``SyncError`` subclasses below, so the GUI and the sync engine can decide what to do (sign out,
+retry later, tell the user) by type alone instead of parsing status codes in many places.
+Routes are called under ``/v1``; ``server_info()`` tells an older server apart.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
+
+from diary_app.sync.contract import (
+    API_PREFIX,
+    API_VERSION,
+    EntryMeta,
+    FeedResult,
+    FriendRequest,
+    FriendRequests,
+    Health,
+    LikeState,
+    Login,
+    Notifications,
+    SharedEntry,
+    UnreadCount,
+    User,
+)
+
+T = TypeVar("T", bound=BaseModel)
 
 DEFAULT_TIMEOUT_S = 15.0
 
@@ -69,175 +88,19 @@ class ServerError(ApiError):
     """5xx: the server failed; worth retrying later."""
 
 
-# -- results ------------------------------------------------------------------------------------
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value
-    text = str(value)
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    return datetime.fromisoformat(text)
+class IncompatibleServerError(SyncError):
+    """The server speaks an older (or newer) API than this app; it has to be updated."""
 
 
-@dataclass(frozen=True)
-class User:
-    id: str
-    username: str
-    display_name: str
-
-    @classmethod
-    def from_json(cls, data: dict) -> "User":
-        return cls(id=str(data["id"]), username=data["username"], display_name=data.get("display_name") or data["username"])
+# -- results: the server's own contract models (diary_app.sync.contract), parsed with pydantic ---
+RemoteEntry = SharedEntry  # the name the GUI widgets use for an entry from the server
 
 
-@dataclass(frozen=True)
-class LoginResult:
-    access_token: str
-    token_type: str
-    expires_at: datetime | None
-    user: User
-
-    @classmethod
-    def from_json(cls, data: dict) -> "LoginResult":
-        return cls(
-            access_token=data["access_token"],
-            token_type=data.get("token_type", "bearer"),
-            expires_at=_parse_time(data.get("expires_at")),
-            user=User.from_json(data["user"]),
-        )
-
-
-@dataclass(frozen=True)
-class FriendRequest:
-    id: str
-    from_user: User
-    to_user: User
-    status: str
-    created_at: datetime | None
-
-    @classmethod
-    def from_json(cls, data: dict) -> "FriendRequest":
-        return cls(
-            id=str(data["id"]),
-            from_user=User.from_json(data["from_user"]),
-            to_user=User.from_json(data["to_user"]),
-            status=data.get("status", "pending"),
-            created_at=_parse_time(data.get("created_at")),
-        )
-
-
-@dataclass(frozen=True)
-class FriendRequests:
-    incoming: list[FriendRequest]
-    outgoing: list[FriendRequest]
-
-
-@dataclass(frozen=True)
-class RemoteEntry:
-    """A shared entry as the server returns it (own or a mutual friend's)."""
-
-    id: str
-    owner: User
-    emotion: str
-    created_at: datetime | None
-    duration_s: float
-    note: str
-    latitude: float | None
-    longitude: float | None
-    place_name: str | None
-    like_count: int
-    liked_by_me: bool
-    audio_url: str | None
-
-    @classmethod
-    def from_json(cls, data: dict) -> "RemoteEntry":
-        return cls(
-            id=str(data["id"]),
-            owner=User.from_json(data["owner"]),
-            emotion=data.get("emotion") or "untagged",
-            created_at=_parse_time(data.get("created_at")),
-            duration_s=float(data.get("duration_s") or 0.0),
-            note=data.get("note") or "",
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-            place_name=data.get("place_name"),
-            like_count=int(data.get("like_count") or 0),
-            liked_by_me=bool(data.get("liked_by_me")),
-            audio_url=data.get("audio_url"),
-        )
-
-
-@dataclass(frozen=True)
-class FeedPage:
-    items: list[RemoteEntry]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class LikeState:
-    like_count: int
-    liked_by_me: bool
-
-
-@dataclass(frozen=True)
-class Notification:
-    id: str
-    kind: str  # like | friend_request | friend_accepted | reminder
-    actor: User | None
-    entry_id: str | None
-    created_at: datetime | None
-    read: bool
-    message: str
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Notification":
-        actor = data.get("actor")
-        return cls(
-            id=str(data["id"]),
-            kind=data.get("kind", ""),
-            actor=User.from_json(actor) if actor else None,
-            entry_id=str(data["entry_id"]) if data.get("entry_id") else None,
-            created_at=_parse_time(data.get("created_at")),
-            read=bool(data.get("read")),
-            message=data.get("message") or "",
-        )
-
-
-@dataclass(frozen=True)
-class Notifications:
-    items: list[Notification]
-    unread_count: int
-
-
-@dataclass
-class EntryMeta:
-    """What the server may learn about a shared entry; location only when the user saved one."""
-
-    emotion: str
-    created_at: datetime
-    duration_s: float
-    note: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    place_name: str | None = None
-    extra: dict = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        data: dict[str, Any] = {
-            "emotion": self.emotion,
-            "created_at": self.created_at.isoformat(),
-            "duration_s": round(float(self.duration_s), 3),
-            "note": self.note or "",
-        }
-        if self.latitude is not None and self.longitude is not None:
-            data["latitude"] = float(self.latitude)
-            data["longitude"] = float(self.longitude)
-            if self.place_name:
-                data["place_name"] = self.place_name
-        data.update(self.extra)
-        return data
+def _parse(model: type[T], data: Any, what: str) -> T:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ServerError(f"the server's answer to {what} does not match the API contract: {exc.errors()[:1]}") from exc
 
 
 # -- the client ---------------------------------------------------------------------------------
@@ -278,14 +141,14 @@ class ApiClient:
         self.close()
 
     # -- plumbing ----------------------------------------------------------------------------
-    def _request(self, method: str, path: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+    def _request(self, method: str, path: str, *, auth: bool = True, versioned: bool = True, **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {})
         if auth:
             if not self.token:
                 raise AuthError("not signed in", status=401)
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = self._http.request(method, path, headers=headers, **kwargs)
+            response = self._http.request(method, API_PREFIX + path if versioned else path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
             raise OfflineError(f"the server at {self.base_url} did not answer in time ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
@@ -305,15 +168,31 @@ class ApiClient:
 
     # -- health and accounts -----------------------------------------------------------------
     def health(self) -> bool:
-        data = self._json("GET", "/healthz", auth=False)
-        return isinstance(data, dict) and data.get("status") == "ok"
+        return self.server_info().status == "ok"
+
+    def server_info(self) -> Health:
+        """What the server is (``GET /healthz``, unversioned)."""
+        return _parse(Health, self._json("GET", "/healthz", auth=False, versioned=False), "/healthz")
+
+    def check_compatible(self) -> Health:
+        """``server_info()``, or ``IncompatibleServerError`` when it does not serve this app's API."""
+        info = self.server_info()
+        if info.api != API_VERSION:
+            older = info.api < API_VERSION
+            raise IncompatibleServerError(
+                f"the server at {self.base_url} (Sound Diary {info.version or 'before 0.2'}, API v{info.api}) is "
+                f"{'older' if older else 'newer'} than this app (API v{API_VERSION}); "
+                f"{'ask its owner to update the server' if older else 'update Sound Diary'}"
+            )
+        return info
 
     def signup(self, username: str, display_name: str, password: str) -> User:
         body = {"username": username, "display_name": display_name, "password": password}
-        return User.from_json(self._json("POST", "/auth/signup", auth=False, json=body))
+        return _parse(User, self._json("POST", "/auth/signup", auth=False, json=body), "sign-up")
 
-    def login(self, username: str, password: str) -> LoginResult:
-        result = LoginResult.from_json(self._json("POST", "/auth/login", auth=False, json={"username": username, "password": password}))
+    def login(self, username: str, password: str) -> Login:
+        data = self._json("POST", "/auth/login", auth=False, json={"username": username, "password": password})
+        result = _parse(Login, data, "login")
         self.token = result.access_token
         return result
 
@@ -324,55 +203,51 @@ class ApiClient:
             self.token = None
 
     def me(self) -> User:
-        return User.from_json(self._json("GET", "/me"))
+        return _parse(User, self._json("GET", "/me"), "/me")
 
     def search_users(self, query: str, limit: int = 20) -> list[User]:
-        return [User.from_json(u) for u in self._json("GET", "/users", params={"q": query, "limit": limit})]
+        return [_parse(User, u, "user search") for u in self._json("GET", "/users", params={"q": query, "limit": limit})]
 
     # -- friends -----------------------------------------------------------------------------
     def send_friend_request(self, username: str) -> FriendRequest:
-        return FriendRequest.from_json(self._json("POST", "/friends/requests", json={"username": username}))
+        return _parse(FriendRequest, self._json("POST", "/friends/requests", json={"username": username}), "friend request")
 
     def friend_requests(self) -> FriendRequests:
-        data = self._json("GET", "/friends/requests")
-        return FriendRequests(
-            incoming=[FriendRequest.from_json(r) for r in data.get("incoming", [])],
-            outgoing=[FriendRequest.from_json(r) for r in data.get("outgoing", [])],
-        )
+        return _parse(FriendRequests, self._json("GET", "/friends/requests"), "friend requests")
 
-    def accept_friend_request(self, request_id: str) -> FriendRequest:
-        return FriendRequest.from_json(self._json("POST", f"/friends/requests/{request_id}/accept"))
+    def accept_friend_request(self, request_id: int) -> FriendRequest:
+        return _parse(FriendRequest, self._json("POST", f"/friends/requests/{request_id}/accept"), "accept")
 
-    def reject_friend_request(self, request_id: str) -> FriendRequest:
-        return FriendRequest.from_json(self._json("POST", f"/friends/requests/{request_id}/reject"))
+    def reject_friend_request(self, request_id: int) -> FriendRequest:
+        return _parse(FriendRequest, self._json("POST", f"/friends/requests/{request_id}/reject"), "reject")
 
-    def cancel_friend_request(self, request_id: str) -> None:
+    def cancel_friend_request(self, request_id: int) -> None:
         self._json("DELETE", f"/friends/requests/{request_id}")
 
     def friends(self) -> list[User]:
-        return [User.from_json(u) for u in self._json("GET", "/friends")]
+        return [_parse(User, u, "friends") for u in self._json("GET", "/friends")]
 
     def remove_friend(self, username: str) -> None:
         self._json("DELETE", f"/friends/{username}")
 
     # -- entries -----------------------------------------------------------------------------
-    def put_entry(self, entry_id: str, meta: EntryMeta | dict, audio_path: Path | None = None) -> RemoteEntry:
+    def put_entry(self, entry_id: str, meta: EntryMeta | dict, audio_path: Path | None = None) -> SharedEntry:
         """Create or update a shared entry (idempotent by UUID). Audio is needed on first upload."""
         meta_json = meta.to_json() if isinstance(meta, EntryMeta) else dict(meta)
         data = {"meta": json.dumps(meta_json)}
         if audio_path is None:
-            return RemoteEntry.from_json(self._json("PUT", f"/entries/{entry_id}", data=data))
+            return _parse(SharedEntry, self._json("PUT", f"/entries/{entry_id}", data=data), "upload")
         audio_path = Path(audio_path)
         content_type = _AUDIO_TYPES.get(audio_path.suffix.lower(), "application/octet-stream")
         with open(audio_path, "rb") as fh:
             files = {"audio": (audio_path.name, fh, content_type)}
-            return RemoteEntry.from_json(self._json("PUT", f"/entries/{entry_id}", data=data, files=files))
+            return _parse(SharedEntry, self._json("PUT", f"/entries/{entry_id}", data=data, files=files), "upload")
 
     def delete_entry(self, entry_id: str) -> None:
         self._json("DELETE", f"/entries/{entry_id}")
 
-    def get_entry(self, entry_id: str) -> RemoteEntry:
-        return RemoteEntry.from_json(self._json("GET", f"/entries/{entry_id}"))
+    def get_entry(self, entry_id: str) -> SharedEntry:
+        return _parse(SharedEntry, self._json("GET", f"/entries/{entry_id}"), "entry")
 
     def download_audio(self, entry_id: str, target: Path) -> Path:
         response = self._request("GET", f"/entries/{entry_id}/audio")
@@ -383,36 +258,28 @@ class ApiClient:
         tmp.replace(target)
         return target
 
-    def feed(self, limit: int = 20, cursor: str | None = None, user: str | None = None) -> FeedPage:
+    def feed(self, limit: int = 20, cursor: str | None = None, user: str | None = None) -> FeedResult:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
         if user:
             params["user"] = user
-        data = self._json("GET", "/feed", params=params)
-        return FeedPage(items=[RemoteEntry.from_json(e) for e in data.get("items", [])], next_cursor=data.get("next_cursor"))
+        return _parse(FeedResult, self._json("GET", "/feed", params=params), "feed")
 
     def like(self, entry_id: str) -> LikeState:
-        data = self._json("PUT", f"/entries/{entry_id}/like")
-        return LikeState(like_count=int(data["like_count"]), liked_by_me=bool(data["liked_by_me"]))
+        return _parse(LikeState, self._json("PUT", f"/entries/{entry_id}/like"), "like")
 
     def unlike(self, entry_id: str) -> LikeState:
-        data = self._json("DELETE", f"/entries/{entry_id}/like")
-        return LikeState(like_count=int(data["like_count"]), liked_by_me=bool(data["liked_by_me"]))
+        return _parse(LikeState, self._json("DELETE", f"/entries/{entry_id}/like"), "unlike")
 
     # -- notifications -----------------------------------------------------------------------
     def notifications(self, unread_only: bool = False, limit: int = 50) -> Notifications:
         data = self._json("GET", "/notifications", params={"unread_only": str(unread_only).lower(), "limit": limit})
-        return Notifications(items=[Notification.from_json(n) for n in data.get("items", [])], unread_count=int(data.get("unread_count", 0)))
+        return _parse(Notifications, data, "notifications")
 
-    def mark_read(self, ids: Iterable[str] | None = None) -> int:
-        body: dict[str, Any] = {"all": True} if ids is None else {"ids": [_maybe_int(i) for i in ids]}
-        return int(self._json("POST", "/notifications/read", json=body).get("unread_count", 0))
-
-
-def _maybe_int(value: str) -> int | str:
-    """Ids travel as strings in our dataclasses; give the server back the type it sent."""
-    return int(value) if str(value).isdigit() else value
+    def mark_read(self, ids: Iterable[int] | None = None) -> int:
+        body: dict[str, Any] = {"all": True} if ids is None else {"ids": [int(i) for i in ids]}
+        return _parse(UnreadCount, self._json("POST", "/notifications/read", json=body), "mark read").unread_count
 
 
 def _error_for(response: httpx.Response) -> SyncError:

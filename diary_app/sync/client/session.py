@@ -12,7 +12,8 @@ from enum import Enum
 
 import httpx
 
-from diary_app.sync.client.api import ApiClient, AuthError, OfflineError, User
+from diary_app.sync.client.api import ApiClient, AuthError, NotFoundError, OfflineError
+from diary_app.sync.contract import User
 from diary_app.sync.client.token_store import StoredToken, TokenStore
 
 
@@ -58,7 +59,7 @@ class ClientSession:
             self.tokens.delete(self.server_url)  # expired, revoked or forged: useless from now on
             self._set(SessionState.SIGNED_OUT, None, None)
         except OfflineError:
-            placeholder = User(id="", username=stored.username, display_name=stored.username) if stored.username else None
+            placeholder = User(id=0, username=stored.username, display_name=stored.username) if stored.username else None  # id 0: not known offline
             self._set(SessionState.OFFLINE, placeholder, stored.access_token)
         else:
             self._set(SessionState.SIGNED_IN, user, stored.access_token)
@@ -66,11 +67,19 @@ class ClientSession:
 
     def signup(self, username: str, display_name: str, password: str) -> User:
         """Create the account and sign straight in (what every user expects after signing up)."""
-        self.api.signup(username, display_name, password)
+        try:
+            self.api.signup(username, display_name, password)
+        except NotFoundError:
+            self.api.check_compatible()  # no /v1 there: say "the server is older" instead of "404"
+            raise
         return self.login(username, password)
 
     def login(self, username: str, password: str) -> User:
-        result = self.api.login(username, password)
+        try:
+            result = self.api.login(username, password)
+        except NotFoundError:
+            self.api.check_compatible()
+            raise
         self.tokens.save(
             StoredToken(
                 server_url=self.server_url,

@@ -29,7 +29,6 @@ from diary_app.sync.client.api import (
     ApiClient,
     AuthError,
     ConflictError,
-    EntryMeta,
     NotFoundError,
     OfflineError,
     RateLimitedError,
@@ -38,6 +37,7 @@ from diary_app.sync.client.api import (
 )
 from diary_app.sync.client.ledger import FILE_NAME as LEDGER_FILE
 from diary_app.sync.client.ledger import SharedLedger
+from diary_app.sync.contract import EntryMeta
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +263,7 @@ def meta_for(entry: Entry) -> EntryMeta:
     return EntryMeta(
         emotion=entry.emotion,
         created_at=entry.created_at,
-        duration_s=entry.duration_s,
+        duration_s=round(float(entry.duration_s), 3),
         note=entry.note or "",
         latitude=entry.latitude if located else None,
         longitude=entry.longitude if located else None,

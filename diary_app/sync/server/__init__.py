@@ -5,12 +5,12 @@ entries never leave the user's machine. The same code runs on SQLite (a few frie
 PostgreSQL (larger groups). Build an app in-process with :func:`create_app`.
 """
 
-from diary_app.sync.server.config import ServerConfig
+from diary_app.sync.server.settings import ServerSettings
 
-__all__ = ["ServerConfig", "create_app"]
+__all__ = ["ServerSettings", "create_app"]
 
 
-def create_app(config: ServerConfig | None = None):  # lazy: importing the package stays cheap
+def create_app(settings: ServerSettings | None = None):  # lazy: importing the package stays cheap
     from diary_app.sync.server.app import create_app as _create
 
-    return _create(config)
+    return _create(settings)

@@ -8,6 +8,8 @@ logged) instead of a plain-text page, so the client can always show a message.
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping, Sequence
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
@@ -15,6 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from diary_app.sync.server.data import DomainError
 
 log = logging.getLogger("diary_app.sync.server")
 
@@ -30,19 +35,39 @@ def _loc(loc: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def validation_message(errors: list[dict]) -> tuple[str, list[dict]]:
-    clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))} for e in errors]
+def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict]]:
+    clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))}
+             for e in errors[:20]]  # a 1000-item list of bad ids need not echo 1000 errors
     if any(e["type"] == "json_invalid" for e in clean):
         return "request body is not valid JSON", clean
     text = "; ".join(f"{_loc(tuple(e['loc']))}: {e['msg']}" for e in clean[:5])
     return f"invalid request: {text}", clean
 
 
+def allowed_methods(app: FastAPI, scope: MutableMapping[str, Any]) -> list[str]:
+    """Every method some route serves at this path (one route per method in FastAPI)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "\x00"})  # a method no route has: path match only
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        return json_error(exc.status_code, detail, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.scope))}
+        return json_error(exc.status_code, detail, headers=headers)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError) -> Response:
+        return json_error(exc.status, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:

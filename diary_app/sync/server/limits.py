@@ -12,9 +12,10 @@ import re
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from diary_app.sync.contract import API_PREFIX
 from diary_app.sync.server.errors import json_error
 
-UPLOAD_PATH = re.compile(r"^/entries/[^/]+/?$")
+UPLOAD_PATH = re.compile(rf"^{API_PREFIX}/entries/[^/]+/?$")
 JSON_BODY_LIMIT = 1024 * 1024
 MULTIPART_ALLOWANCE = 64 * 1024  # form boundaries and the meta field around the audio file
 

@@ -1,4 +1,5 @@
-"""The server's tables (SQLModel), on their own registry.
+"""The server's tables (SQLModel), on their own registry. Classes end in ``Table``: the API's
+bodies (``diary_app.sync.contract``) carry the plain names (``User``, ``SharedEntry``).
 
 They must not share ``SQLModel.metadata`` with the local diary's tables (``diary_app.store``):
 both have a ``schema_version`` table and the server database must not grow diary tables.
@@ -31,14 +32,14 @@ class ServerModel(SQLModel, registry=server_registry):
     """Base of the server tables: a metadata of their own."""
 
 
-class SchemaVersion(ServerModel, table=True):
+class SchemaVersionTable(ServerModel, table=True):
     __tablename__ = "schema_version"
 
     id: int = Field(default=1, primary_key=True)
     version: int
 
 
-class User(ServerModel, table=True):
+class UserTable(ServerModel, table=True):
     __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,7 +49,7 @@ class User(ServerModel, table=True):
     created_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-class Token(ServerModel, table=True):
+class TokenTable(ServerModel, table=True):
     """A bearer token. Only its SHA-256 is stored, so a leaked database yields no usable token."""
 
     __tablename__ = "auth_token"
@@ -59,7 +60,7 @@ class Token(ServerModel, table=True):
     expires_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-class FriendRequest(ServerModel, table=True):
+class FriendRequestTable(ServerModel, table=True):
     __tablename__ = "friend_request"
     __table_args__ = (
         Index("ix_friend_request_to_status", "to_user_id", "status"),
@@ -74,7 +75,7 @@ class FriendRequest(ServerModel, table=True):
     updated_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-class Friendship(ServerModel, table=True):
+class FriendshipTable(ServerModel, table=True):
     """One row per direction, so "my friends" is a primary-key range scan."""
 
     __tablename__ = "friendship"
@@ -84,7 +85,7 @@ class Friendship(ServerModel, table=True):
     created_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-class SharedEntry(ServerModel, table=True):
+class SharedEntryTable(ServerModel, table=True):
     __tablename__ = "shared_entry"
     __table_args__ = (Index("ix_shared_entry_owner_created", "owner_id", "created_us", "id"),)
 
@@ -105,7 +106,17 @@ class SharedEntry(ServerModel, table=True):
     like_count: int = 0  # kept by the like routes (schema v2), so the feed needs no aggregate
 
 
-class EntryLike(ServerModel, table=True):
+class EntryTombstoneTable(ServerModel, table=True):
+    """Who owned an unshared entry's UUID (schema v3), so nobody else can take the UUID over."""
+
+    __tablename__ = "entry_tombstone"
+
+    id: str = Field(primary_key=True, max_length=36)
+    owner_id: int = Field(foreign_key="app_user.id")
+    deleted_us: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class EntryLikeTable(ServerModel, table=True):
     __tablename__ = "entry_like"
 
     entry_id: str = Field(foreign_key="shared_entry.id", primary_key=True, max_length=36)
@@ -113,7 +124,7 @@ class EntryLike(ServerModel, table=True):
     created_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-class Notification(ServerModel, table=True):
+class NotificationTable(ServerModel, table=True):
     __tablename__ = "notification"
     __table_args__ = (
         Index("ix_notification_user_created", "user_id", "created_us"),
@@ -131,10 +142,11 @@ class Notification(ServerModel, table=True):
     created_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-USER = User.__table__
-TOKEN = Token.__table__
-FRIEND_REQUEST = FriendRequest.__table__
-FRIENDSHIP = Friendship.__table__
-ENTRY = SharedEntry.__table__
-LIKE = EntryLike.__table__
-NOTIFICATION = Notification.__table__
+USER = UserTable.__table__
+TOKEN = TokenTable.__table__
+FRIEND_REQUEST = FriendRequestTable.__table__
+FRIENDSHIP = FriendshipTable.__table__
+ENTRY = SharedEntryTable.__table__
+LIKE = EntryLikeTable.__table__
+TOMBSTONE = EntryTombstoneTable.__table__
+NOTIFICATION = NotificationTable.__table__

@@ -101,41 +101,89 @@ class TokenCache:
 
 
 class LoginRateLimiter:
-    """Counts failed logins per key in a sliding window; ``retry_after`` > 0 means refuse."""
+    """Slows password guessing down without locking the account's owner out.
 
-    def __init__(self, limit_account: int, limit_address: int, window_s: float) -> None:
-        self.limit_account = limit_account
-        self.limit_address = limit_address
+    Failed logins are counted in a sliding window (``window_s``) under three keys: the pair
+    (account, address), the account, and the address. Past a key's free allowance every further
+    failure doubles the wait before the next attempt under that key (``base_delay_s`` x 2^k, at
+    most ``max_delay_s``), so a guesser gets ever slower, never a fixed 5-minute wall.
+
+    Whom each key slows:
+    - the pair: whoever keeps failing from that address on that account (the owner's own typos
+      included, but only a second or two after five of them);
+    - the account (someone guessing one account from many addresses) and the address (one
+      address spraying many accounts): only addresses that have *not* signed in to that account
+      successfully before. The owner, from where they usually sign in, is never held up by
+      somebody else's failures; a shared address (an office, a NAT) keeps working for the
+      accounts that sign in from it.
+
+    In memory, per process: with N workers each keeps its own counts.
+    """
+
+    def __init__(
+        self,
+        limit_account: int,
+        limit_address: int,
+        window_s: float,
+        *,
+        limit_pair: int = 5,
+        base_delay_s: float = 1.0,
+        max_delay_s: float = 300.0,
+        clock=time.monotonic,
+    ) -> None:
+        self.limits = {"p": limit_pair, "u": limit_account, "a": limit_address}
         self.window_s = window_s
+        self.base_delay_s = base_delay_s
+        self.max_delay_s = max_delay_s
+        self._clock = clock
         self._fails: dict[str, deque[float]] = {}
+        self._known: dict[str, float] = {}  # "account\0address" -> last success
         self._lock = threading.Lock()
 
-    def _retry_after(self, key: str, limit: int, now: float) -> int:
+    @staticmethod
+    def _keys(username: str, address: str) -> dict[str, str]:
+        return {"p": f"p:{username}\0{address}", "u": "u:" + username, "a": "a:" + address}
+
+    def _wait(self, kind: str, key: str, now: float) -> float:
         q = self._fails.get(key)
         if not q:
-            return 0
+            return 0.0
         while q and now - q[0] >= self.window_s:
             q.popleft()
-        if len(q) < limit:
-            return 0
-        return max(1, math.ceil(self.window_s - (now - q[-limit])))
+        over = len(q) - self.limits[kind]
+        if over < 0:
+            return 0.0
+        delay = min(self.max_delay_s, self.base_delay_s * 2.0**over)
+        return max(0.0, q[-1] + delay - now)
+
+    def wait_s(self, username: str, address: str) -> float:
+        """Seconds before this (account, address) may try again; 0 means go ahead."""
+        now = self._clock()
+        keys = self._keys(username, address)
+        with self._lock:
+            known = f"{username}\0{address}" in self._known
+            kinds = ("p",) if known else ("p", "u", "a")
+            return max(self._wait(kind, keys[kind], now) for kind in kinds)
 
     def retry_after(self, username: str, address: str) -> int:
-        now = time.monotonic()
-        with self._lock:
-            return max(
-                self._retry_after("u:" + username, self.limit_account, now),
-                self._retry_after("a:" + address, self.limit_address, now),
-            )
+        """``wait_s`` in whole seconds for the ``Retry-After`` header (0: go ahead)."""
+        wait = self.wait_s(username, address)
+        return math.ceil(wait) if wait > 0 else 0
 
     def failed(self, username: str, address: str) -> None:
-        now = time.monotonic()
+        now = self._clock()
+        keys = self._keys(username, address)
         with self._lock:
-            for key in ("u:" + username, "a:" + address):
-                self._fails.setdefault(key, deque()).append(now)
-            if len(self._fails) > 100_000:
+            # a known pair's typos slow only that pair; they say nothing about an attack
+            known = f"{username}\0{address}" in self._known
+            for kind in ("p",) if known else ("p", "u", "a"):
+                self._fails.setdefault(keys[kind], deque()).append(now)
+            if len(self._fails) > 100_000:  # bounded memory under a spray of random names
                 self._fails.clear()
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, address: str) -> None:
         with self._lock:
-            self._fails.pop("u:" + username, None)
+            self._fails.pop(self._keys(username, address)["p"], None)
+            if len(self._known) > 100_000:
+                self._known.clear()
+            self._known[f"{username}\0{address}"] = self._clock()

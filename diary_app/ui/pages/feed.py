@@ -11,8 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from diary_app.sync.client.api import FeedPage as FeedResult
-from diary_app.sync.client.api import LikeState, User
+from diary_app.sync.contract import FeedResult, LikeState, User
 from diary_app.ui.context import AppContext
 from diary_app.ui.social.service import get_sync_service
 from diary_app.ui.social.widgets import FeedItem, SocialPage

@@ -72,7 +72,7 @@ class FriendsPage(SocialPage):
         self.outgoing = _Section(self.tr("Your requests"), self.tr("No requests waiting for an answer."))
         self.friends = _Section(self.tr("Friends"), self.tr("No friends yet. Friends see each other's public entries."))
         self.friend_list: list[User] = []
-        self.requests = FriendRequests([], [])
+        self.requests = FriendRequests(incoming=[], outgoing=[])
 
         self.account_label = QLabel()
         self.account_label.setObjectName("account")

@@ -30,7 +30,7 @@ class NotificationsPage(SocialPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         self.ctx = ctx
         super().__init__(QCoreApplication.translate("NotificationsPage", "notifications"), get_sync_service(ctx), parent)
-        self.notifications = Notifications([], 0)
+        self.notifications = Notifications(items=[], unread_count=0)
         self.unread_label = QLabel()
         self.unread_label.setObjectName("unread")
         self.mark_all = QPushButton(self.tr("Mark all as read"))

@@ -111,7 +111,7 @@ class FeedItem(QFrame):
         top.addStretch(1)
         top.addWidget(emotion)
         top.addWidget(when)
-        self.note = QLabel(entry.note)
+        self.note = QLabel(entry.note or "")  # the contract sends null for no note
         self.note.setObjectName("note")
         self.note.setWordWrap(True)
         self.note.setVisible(bool(entry.note))

@@ -1,51 +1,32 @@
-"""Likes, the only interaction (no comments, no messages, by design). Idempotent both ways."""
+"""Likes, the only interaction (no comments, no messages, by design). Idempotent both ways.
+
+Each like or unlike holds the entry's row lock for its whole transaction, so it cannot interleave
+with an unshare of the same entry: it either lands before (and is removed with the entry) or
+finds the entry gone (404).
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from fastapi import APIRouter
 
-from diary_app.sync.server.models import ENTRY, LIKE, now_us
-from diary_app.sync.server.routes.entries import liked_by, visible_entry
-from diary_app.sync.server.routes.notifications import notify
-from diary_app.sync.server.schemas import ErrorOut, LikeState
-from diary_app.sync.server.security import CachedUser
-from diary_app.sync.server.state import CurrentUser, ServerState, get_state
+from diary_app.sync.contract import ErrorOut, LikeState
+from diary_app.sync.server.data import entries
+from diary_app.sync.server.deps import CurrentUser, State
 
 router = APIRouter(tags=["likes"])
 
 
-def _state(conn, eid: str, me: CachedUser) -> dict:
-    count = conn.execute(select(ENTRY.c.like_count).where(ENTRY.c.id == eid)).scalar_one()
-    return {"like_count": count, "liked_by_me": liked_by(conn, eid, me.id)}
-
-
 @router.put("/entries/{entry_id}/like", response_model=LikeState, responses={404: {"model": ErrorOut}})
-def like(entry_id: uuid.UUID, me: CachedUser = CurrentUser, state: ServerState = Depends(get_state)) -> dict:
-    eid = str(entry_id)
-    try:
-        with state.engine.begin() as conn:
-            row = visible_entry(conn, eid, me)
-            if not liked_by(conn, eid, me.id):
-                conn.execute(insert(LIKE).values(entry_id=eid, user_id=me.id, created_us=now_us()))
-                conn.execute(update(ENTRY).where(ENTRY.c.id == eid).values(like_count=ENTRY.c.like_count + 1))
-                if row.owner_id != me.id:
-                    notify(conn, row.owner_id, "like", actor_id=me.id, entry_id=eid)
-    except IntegrityError:
-        pass  # a concurrent identical like won; the result is the same
-    with state.engine.connect() as conn:
-        return _state(conn, eid, me)
+def like(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict:
+    with state.engine.begin() as conn:
+        entries.lock(conn, str(entry_id))
+        return entries.like(conn, str(entry_id), me)
 
 
 @router.delete("/entries/{entry_id}/like", response_model=LikeState, responses={404: {"model": ErrorOut}})
-def unlike(entry_id: uuid.UUID, me: CachedUser = CurrentUser, state: ServerState = Depends(get_state)) -> dict:
-    eid = str(entry_id)
+def unlike(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict:
     with state.engine.begin() as conn:
-        visible_entry(conn, eid, me)
-        gone = conn.execute(delete(LIKE).where(LIKE.c.entry_id == eid, LIKE.c.user_id == me.id)).rowcount
-        if gone:
-            conn.execute(update(ENTRY).where(ENTRY.c.id == eid).values(like_count=ENTRY.c.like_count - 1))
-        return _state(conn, eid, me)
+        entries.lock(conn, str(entry_id))
+        return entries.unlike(conn, str(entry_id), me)

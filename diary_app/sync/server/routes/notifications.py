@@ -1,111 +1,26 @@
-"""Notifications: likes, friend requests, acceptances and the daily reminder; list and mark read."""
+"""Notifications: list (creating today's reminder on the way) and mark read."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from fastapi import APIRouter, Query
 
-from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Connection, and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
-from diary_app.sync.server.models import NOTIFICATION, USER, now_us
-from diary_app.sync.server.schemas import MarkReadIn, NotificationsPage, UnreadCount
-from diary_app.sync.server.security import CachedUser
-from diary_app.sync.server.state import CurrentUser, ServerState, get_state, us_to_datetime, user_json
+from diary_app.sync.contract import MarkReadIn, Notifications, UnreadCount
+from diary_app.sync.server.data import notifications
+from diary_app.sync.server.deps import CurrentUser, ReadConnection, State
 
 router = APIRouter(tags=["notifications"])
 
-REMINDER_MESSAGE = "How about capturing today's emotions?"
 
-
-def notify(conn: Connection, user_id: int, kind: str, actor_id: int | None = None, entry_id: str | None = None) -> None:
-    conn.execute(
-        insert(NOTIFICATION).values(
-            user_id=user_id, kind=kind, actor_id=actor_id, entry_id=entry_id, read=False, created_us=now_us()
-        )
-    )
-
-
-def _message(kind: str, actor: str | None) -> str:
-    who = actor or "Someone"
-    return {
-        "like": f"{who} liked your entry",
-        "friend_request": f"{who} sent you a friend request",
-        "friend_accepted": f"{who} accepted your friend request",
-        "reminder": REMINDER_MESSAGE,
-    }.get(kind, kind)
-
-
-def ensure_daily_reminder(state: ServerState, user_id: int) -> None:
-    """Created lazily, at most once per user per UTC day (a unique index guards concurrent calls)."""
-    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    with state.engine.connect() as conn:
-        exists = conn.execute(
-            select(NOTIFICATION.c.id).where(
-                NOTIFICATION.c.user_id == user_id, NOTIFICATION.c.kind == "reminder", NOTIFICATION.c.day == day
-            )
-        ).first()
-    if exists:
-        return
-    try:
-        with state.engine.begin() as conn:
-            conn.execute(
-                insert(NOTIFICATION).values(
-                    user_id=user_id, kind="reminder", day=day, read=False, created_us=now_us()
-                )
-            )
-    except IntegrityError:
-        pass  # another request created it first
-
-
-def _unread(conn: Connection, user_id: int) -> int:
-    return conn.execute(
-        select(func.count()).select_from(NOTIFICATION).where(
-            NOTIFICATION.c.user_id == user_id, NOTIFICATION.c.read.is_(False)
-        )
-    ).scalar_one()
-
-
-@router.get("/notifications", response_model=NotificationsPage)
+@router.get("/notifications", response_model=Notifications)
 def list_notifications(
-    unread_only: bool = False,
-    limit: int = Query(50, ge=1, le=200),
-    me: CachedUser = CurrentUser,
-    state: ServerState = Depends(get_state),
+    me: CurrentUser, state: State, conn: ReadConnection,
+    unread_only: bool = False, limit: int = Query(50, ge=1, le=200),
 ) -> dict:
-    ensure_daily_reminder(state, me.id)
-    actor = USER.alias("actor")
-    query = (
-        select(NOTIFICATION, actor.c.username.label("a_username"), actor.c.display_name.label("a_display"))
-        .select_from(NOTIFICATION.outerjoin(actor, and_(actor.c.id == NOTIFICATION.c.actor_id)))
-        .where(NOTIFICATION.c.user_id == me.id)
-    )
-    if unread_only:
-        query = query.where(NOTIFICATION.c.read.is_(False))
-    query = query.order_by(NOTIFICATION.c.created_us.desc(), NOTIFICATION.c.id.desc()).limit(limit)
-    with state.engine.connect() as conn:
-        rows = conn.execute(query).all()
-        unread = _unread(conn, me.id)
-    items = [
-        {
-            "id": r.id,
-            "kind": r.kind,
-            "actor": user_json(r.actor_id, r.a_username, r.a_display) if r.actor_id and r.a_username else None,
-            "entry_id": r.entry_id,
-            "created_at": us_to_datetime(r.created_us),
-            "read": bool(r.read),
-            "message": _message(r.kind, r.a_display),
-        }
-        for r in rows
-    ]
-    return {"items": items, "unread_count": unread}
+    notifications.ensure_daily_reminder(state.engine, me.id)
+    return notifications.page(conn, me.id, unread_only, limit)
 
 
 @router.post("/notifications/read", response_model=UnreadCount)
-def mark_read(body: MarkReadIn, me: CachedUser = CurrentUser, state: ServerState = Depends(get_state)) -> dict:
+def mark_read(body: MarkReadIn, me: CurrentUser, state: State) -> dict:
     with state.engine.begin() as conn:
-        query = update(NOTIFICATION).where(NOTIFICATION.c.user_id == me.id, NOTIFICATION.c.read.is_(False))
-        if not body.all:
-            query = query.where(NOTIFICATION.c.id.in_(body.ids or []))
-        conn.execute(query.values(read=True))
-        return {"unread_count": _unread(conn, me.id)}
+        return {"unread_count": notifications.mark_read(conn, me.id, None if body.all else body.ids)}

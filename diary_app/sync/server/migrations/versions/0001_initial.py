@@ -1,43 +1,20 @@
-"""Versioned, forward-only schema migrations that run on SQLite and PostgreSQL alike.
+"""Accounts, tokens, friend requests, friendships, shared entries, likes, notifications.
 
-Every database, new or old, is built by the same steps in order, so there is one schema path to
-test. Each step runs in a transaction together with the version bump (both engines have
-transactional DDL), so a failed upgrade leaves the previous version intact. Steps use frozen table
-definitions or plain SQL, never ``models.py``, which always describes the *latest* schema.
-
-- v1: accounts, tokens, friend requests, friendships, shared entries, likes, notifications.
-- v2: ``shared_entry.like_count`` (backfilled) and the (owner_id, created_us, id) feed index,
-  which replaces v1's owner-only index: the feed became a keyset scan with no aggregate.
+Revision ID: 0001
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable
-
+from alembic import op
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
-    inspect,
-    text,
+    BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, text,
 )
 
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
 
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer server; refusing to touch it."""
 
-
-def _v1_tables() -> MetaData:
+def upgrade() -> None:
     md = MetaData()
     Table("schema_version", md, Column("id", Integer, primary_key=True), Column("version", Integer, nullable=False))
     Table(
@@ -109,51 +86,5 @@ def _v1_tables() -> MetaData:
         Index("ix_notification_user_created", "user_id", "created_us"),
         UniqueConstraint("user_id", "kind", "day", name="uq_notification_daily"),
     )
-    return md
-
-
-def _v1_initial(conn: Connection) -> None:
-    _v1_tables().create_all(conn)
-
-
-def _v2_like_count_and_feed_index(conn: Connection) -> None:
-    conn.execute(text("ALTER TABLE shared_entry ADD COLUMN like_count INTEGER NOT NULL DEFAULT 0"))
-    conn.execute(
-        text(
-            "UPDATE shared_entry SET like_count = "
-            "(SELECT COUNT(*) FROM entry_like WHERE entry_like.entry_id = shared_entry.id)"
-        )
-    )
-    conn.execute(text("DROP INDEX ix_shared_entry_owner"))
-    conn.execute(text("CREATE INDEX ix_shared_entry_owner_created ON shared_entry (owner_id, created_us, id)"))
-
-
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_like_count_and_feed_index]
-CURRENT_VERSION = len(MIGRATIONS)
-
-
-def current_version(engine: Engine) -> int:
-    """0 for an empty database."""
-    if not inspect(engine).has_table("schema_version"):
-        return 0
-    with engine.connect() as conn:
-        row = conn.execute(text("SELECT version FROM schema_version WHERE id = 1")).first()
-    return int(row[0]) if row else 0
-
-
-def migrate(engine: Engine, target: int = CURRENT_VERSION) -> int:
-    """Bring the database to ``target`` (default: latest), one transaction per step."""
-    version = current_version(engine)
-    if version > CURRENT_VERSION:
-        raise SchemaTooNewError(
-            f"the sync database has schema version {version}, newer than this server ({CURRENT_VERSION}); "
-            "update Sound Diary"
-        )
-    for number in range(version + 1, target + 1):
-        with engine.begin() as conn:
-            MIGRATIONS[number - 1](conn)
-            if number == 1:
-                conn.execute(text("INSERT INTO schema_version (id, version) VALUES (1, 1)"))
-            else:
-                conn.execute(text("UPDATE schema_version SET version = :v WHERE id = 1"), {"v": number})
-    return max(version, target)
+    md.create_all(op.get_bind())
+    op.execute(text("INSERT INTO schema_version (id, version) VALUES (1, 1)"))
