@@ -30,11 +30,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many tiny problems: threads only contend
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -73,8 +77,11 @@ def users_of(groups, sources, y):
     return out
 
 
-def train_globals(x, y, groups, sources, users, n_folds, epochs, seed):
-    """One global head per fold of users; returns user -> GlobalHead."""
+def train_globals(x, y, groups, sources, users, n_folds, epochs, seed, cache: Path | None = None):
+    """One global head per fold of users; returns user -> GlobalHead (cached: tuning the personal
+    layer re-uses the same global heads)."""
+    import hashlib
+
     from diary_app.personal.global_head import GlobalHead
     from diary_app.training.train_whisper_ser import WhisperSerConfig, fit_head
 
@@ -83,11 +90,19 @@ def train_globals(x, y, groups, sources, users, n_folds, epochs, seed):
     rng.shuffle(order)
     folds = [order[i::n_folds] for i in range(n_folds)]
     cfg = WhisperSerConfig(out=Path("/tmp/unused"), epochs=epochs)
+    key = hashlib.sha1(f"{order}|{n_folds}|{epochs}|{seed}|{len(x)}".encode()).hexdigest()[:12]
     heads = {}
     for i, fold in enumerate(folds):
         t = time.perf_counter()
         keep = ~np.isin(groups, fold)
-        arrays = fit_head(x[keep], y[keep], sources[keep], cfg, len(EMOTIONS))
+        f = cache / f"bench_personal_head_{key}_{i}.npz" if cache else None
+        if f is not None and f.is_file():
+            arrays = dict(np.load(f))
+        else:
+            arrays = fit_head(x[keep], y[keep], sources[keep], cfg, len(EMOTIONS))
+            if f is not None:
+                f.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(f, **arrays)
         head = GlobalHead(arrays=arrays, labels=list(EMOTIONS))
         for u in fold:
             heads[u] = head
@@ -135,7 +150,7 @@ def bench_speech(args) -> dict:
     x, y, groups, sources = load_speech(Path(args.data))
     users = users_of(groups, sources, y)
     print(f"{len(x)} clips, {len(users)} simulated users ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
-    heads = train_globals(x, y, groups, sources, users, args.folds, args.epochs, args.seed)
+    heads = train_globals(x, y, groups, sources, users, args.folds, args.epochs, args.seed, Path(args.cache))
     layer_cfg = {"prior_n": args.prior_n, "variance": args.variance,
                  "head": HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n)}
     per_user = {}
@@ -283,9 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--prior-n", type=float, default=10.0)
     p.add_argument("--variance", action="store_true")
-    p.add_argument("--l2", type=float, default=3.0)
-    p.add_argument("--l2-bias", type=float, default=0.3)
-    p.add_argument("--half-n", type=float, default=2.0)
+    p.add_argument("--l2", type=float, default=0.001)
+    p.add_argument("--l2-bias", type=float, default=0.003)
+    p.add_argument("--half-n", type=float, default=1.0)
     p.add_argument("--scene-users", type=int, default=20)
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)

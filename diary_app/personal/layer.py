@@ -104,6 +104,7 @@ class PersonalLayer:
         self._lock = threading.Lock()
         self._train_lock = threading.Lock()
         self.state = self._load()
+        self._model_path = self.state.model_path  # the speech model of the latest analysis
 
     # -- persistence ---------------------------------------------------------------------------------
     def _load(self) -> PersonalState:
@@ -189,7 +190,7 @@ class PersonalLayer:
             if speech:
                 latest = max(speech, key=lambda f: f.analyzed_at)
                 st.frontend = latest.frontend
-                st.model_path = model_path or (self.state.model_path if self.state.frontend == latest.frontend else "")
+                st.model_path = model_path or self._model_path or (self.state.model_path if self.state.frontend == latest.frontend else "")
                 mine = [f for f in speech if f.frontend == st.frontend]
                 dim = mine[0].values.shape[1]
                 st.stats = RunningStats.empty(dim)
@@ -266,6 +267,8 @@ class PersonalLayer:
 
     def _apply_speech(self, result, st: PersonalState, info: dict) -> None:
         feats = (result.features or {}).get("speech")
+        if feats and feats.get("model_path"):
+            self._model_path = str(feats["model_path"])
         if not feats or feats.get("vectors") is None:
             info["skipped"] = "this speech model gives no features (HF / CNN kind): the global tag stands"
             return

@@ -9,7 +9,7 @@ is right", and each correction moves it only as far as the evidence carries. Emo
 never corrected keep a residual of exactly zero. The result is then blended with the global
 probabilities by how much evidence there is (``n / (n + half_n)`` corrections).
 
-Training is a small L-BFGS problem in the dual (one coefficient per corrected window and emotion): well under a second, so it reruns after
+Training is a small L-BFGS problem in the span of the corrected windows: well under a second, so it reruns after
 every correction.
 """
 
@@ -24,9 +24,9 @@ from diary_app.emotions import EMOTIONS
 
 @dataclass
 class HeadConfig:
-    l2: float = 3.0  # on V, per row of training data: larger = closer to the global model
-    l2_bias: float = 0.3
-    half_n: float = 2.0  # corrections at which the personal head gets half the weight
+    l2: float = 0.001  # on the residual weights (rows scaled to unit norm): larger = closer to the global model
+    l2_bias: float = 0.003
+    half_n: float = 1.0  # corrections at which the personal head gets half the weight
     max_iter: int = 200
 
 
@@ -67,27 +67,31 @@ def fit_personal_head(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, sample
     seen = np.bincount(y, minlength=c) > 0
     base = np.log(np.clip(p_global, 1e-8, 1.0))
     onehot = np.eye(c)[y]
-    lam, lam_b = cfg.l2 * max(n, 1) / d, cfg.l2_bias
-
-    # representer theorem: with an L2 penalty the optimum is V = z.T @ A, so we solve for the
-    # (N, C) dual coefficients A on the kernel K = z z.T: a few hundred numbers instead of D x C
-    K = z @ z.T
+    # scale rows to unit-ish norm, then solve in the span of the training rows (thin SVD): with an
+    # L2 penalty the optimum lies there, so N x C numbers replace D x C, and the problem is well
+    # conditioned for L-BFGS
+    zs = z / np.sqrt(d)
+    evals, evecs = np.linalg.eigh(zs @ zs.T)  # the Gram matrix: N x N, cheap for any D
+    keep = evals > 1e-10 * max(float(evals.max()), 1e-30)
+    sv = np.sqrt(evals[keep])
+    zr = evecs[:, keep] * sv  # (N, r): the rows in an orthonormal basis of their span
+    wt = (evecs[:, keep] / sv).T @ zs  # (r, D) that basis
+    r = zr.shape[1]
 
     def loss(theta):
-        A = theta[: n * c].reshape(n, c)
-        b = theta[n * c:]
-        KA = K @ A
-        logits = base + (KA + b) * seen
+        B = theta[: r * c].reshape(r, c)
+        b = theta[r * c:]
+        logits = base + (zr @ B + b) * seen
         m = logits.max(1, keepdims=True)
         lse = m[:, 0] + np.log(np.exp(logits - m).sum(1))
         nll = float(np.sum(w * (lse - logits[np.arange(n), y])))
         q = np.exp(logits - lse[:, None])
         g = (q - onehot) * w[:, None] * seen
-        gA = K @ (g + lam * A)
-        gb = g.sum(0) + lam_b * b
-        return nll + 0.5 * lam * float(np.sum(A * KA)) + 0.5 * lam_b * float(b @ b), np.concatenate([gA.ravel(), gb])
+        gB = zr.T @ g + cfg.l2 * B
+        gb = g.sum(0) + cfg.l2_bias * b
+        return nll + 0.5 * cfg.l2 * float(np.sum(B * B)) + 0.5 * cfg.l2_bias * float(b @ b), np.concatenate([gB.ravel(), gb])
 
-    res = minimize(loss, np.zeros(n * c + c), jac=True, method="L-BFGS-B", options={"maxiter": cfg.max_iter})
-    V = z.T @ res.x[: n * c].reshape(n, c)
-    b = res.x[n * c:]
+    res = minimize(loss, np.zeros(r * c + c), jac=True, method="L-BFGS-B", options={"maxiter": cfg.max_iter})
+    V = (wt.T @ res.x[: r * c].reshape(r, c)) / np.sqrt(d)  # back to z-space: z @ V == zr @ B
+    b = res.x[r * c:]
     return PersonalSpeechHead(V=V, b=b, seen=seen, n=float(n if n_entries is None else n_entries), config=cfg)
