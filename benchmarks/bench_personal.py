@@ -136,7 +136,14 @@ def simulate_user(xu, yu, head, orders, seed, layer_cfg):
             test = np.setdiff1d(np.arange(len(yu)), train)
             if test.size == 0:
                 continue
-            ph = fit_personal_head(za[train], yu[train], pa[train], config=layer_cfg["head"])
+            if layer_cfg.get("self_train"):
+                from diary_app.personal.speech_head import fit_with_unlabelled
+
+                rest = np.setdiff1d(np.arange(len(yu)), train)
+                ph = fit_with_unlabelled(za[train], yu[train], pa[train], za[rest], pa[rest], config=layer_cfg["head"],
+                                         threshold=layer_cfg["self_train"])
+            else:
+                ph = fit_personal_head(za[train], yu[train], pa[train], config=layer_cfg["head"])
             pk = ph.probabilities(za[test], pa[test])
             out[f"k{k}"].append(float(np.mean(pk.argmax(1) == yu[test])))
             out[f"k{k}_base"].append(float(np.mean(pred0[test] == yu[test])))
@@ -151,7 +158,7 @@ def bench_speech(args) -> dict:
     users = users_of(groups, sources, y)
     print(f"{len(x)} clips, {len(users)} simulated users ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     heads = train_globals(x, y, groups, sources, users, args.folds, args.epochs, args.seed, Path(args.cache))
-    layer_cfg = {"prior_n": args.prior_n, "variance": args.variance,
+    layer_cfg = {"prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train,
                  "head": HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n)}
     per_user = {}
     for u in users:
@@ -179,7 +186,7 @@ def bench_speech(args) -> dict:
         if us:
             by_corpus[src] = {c: float(np.mean([np.mean(per_user[u][c]) for u in us if per_user[u][c]])) for c in conds}
     return {"part": "speech", "users": len(users), "orders": args.orders, "folds": args.folds, "config": {
-        "prior_n": args.prior_n, "variance": args.variance, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
+        "prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
         "epochs": args.epochs}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
 
 
@@ -301,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--l2", type=float, default=0.001)
     p.add_argument("--l2-bias", type=float, default=0.003)
     p.add_argument("--half-n", type=float, default=1.0)
+    p.add_argument("--self-train", type=float, default=0.8, help="self-training threshold on uncorrected clips (0: off)")
     p.add_argument("--scene-users", type=int, default=20)
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)

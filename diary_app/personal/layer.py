@@ -4,7 +4,8 @@ new analysis, saved next to the diary (``<diary>/personal/``), never synced.
 Training (``train``, on a worker thread, well under a second for hundreds of entries):
 
 1. the running mean/variance of every stored speech window of the current front end (adaptation);
-2. the few-shot residual head on the corrected speech entries (``speech_head``);
+2. the few-shot residual head on the corrected speech entries (``speech_head``), with one round of
+   self-training on the uncorrected ones it is sure of (+1.4 points at k = 2 in bench_personal);
 3. the soft counts of the corrected environment entries (``scene_table``).
 
 Applying (``apply``) re-scores a fresh ``AnalysisResult`` from its features: speech windows are
@@ -37,7 +38,7 @@ from diary_app.emotions import EMOTIONS, EMOTION_ICONS
 from diary_app.personal.adaptation import Adapter, RunningStats
 from diary_app.personal.global_head import GlobalHead, load_global_head
 from diary_app.personal.scene_table import PersonalSceneTable
-from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead, fit_personal_head
+from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead, fit_personal_head, fit_with_unlabelled
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +96,13 @@ class PersonalLayer:
     """One per diary (``layer_for``). Thread-safe: ``train`` builds a new state and swaps it in."""
 
     def __init__(self, folder: str | Path, head_config: HeadConfig | None = None, prior_n: float = 10.0,
-                 variance: bool = False, scene_prior: float = 1.0) -> None:
+                 variance: bool = False, scene_prior: float = 1.0, self_train: float = 0.8) -> None:
         self.folder = Path(folder)
         self.head_config = head_config or HeadConfig()
         self.prior_n = prior_n
         self.variance = variance
         self.scene_prior = scene_prior
+        self.self_train = self_train  # confidence above which uncorrected recordings join training (0: off)
         self._lock = threading.Lock()
         self._train_lock = threading.Lock()
         self.state = self._load()
@@ -216,7 +218,16 @@ class PersonalLayer:
                     xa = adapter(np.concatenate(rows))
                     pg = head.emotion_probabilities(xa)
                     z = (xa - head.mean) / head.scale
-                    st.head = fit_personal_head(z, np.array(ys), pg, np.concatenate(ws), self.head_config, n_entries=len(corrections))
+                    corrected = {c.entry_id for c in corrections}
+                    rest = sorted((f for f in mine if f.entry_id not in corrected), key=lambda f: f.analyzed_at, reverse=True)
+                    xu = adapter(np.concatenate([f.values for f in rest[:400]])) if rest else np.zeros((0, dim))
+                    if self.self_train and len(xu):
+                        st.head = fit_with_unlabelled(z, np.array(ys), pg, (xu - head.mean) / head.scale,
+                                                      head.emotion_probabilities(xu), np.concatenate(ws), self.head_config,
+                                                      n_entries=len(corrections), threshold=self.self_train)
+                    else:
+                        st.head = fit_personal_head(z, np.array(ys), pg, np.concatenate(ws), self.head_config,
+                                                    n_entries=len(corrections))
                     st.speech_corrections = len(corrections)
                     st.trained_on += [str(c.entry_id) for c in corrections]
             scenes = {f.entry_id: f for f in load_features(diary, ROLE_SCENE)}
