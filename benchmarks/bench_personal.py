@@ -38,12 +38,12 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many tiny problems: threads only contend
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from diary_app.emotions import EMOTIONS  # noqa: E402
+from diary_app.emotions import EMOTIONS
 
 DATA = ROOT.parent / "shared" / "data"
 USER_CORPORA = ("ravdess", "emovo", "emodb", "turev")
@@ -170,7 +170,7 @@ def bench_speech(args) -> dict:
         user_means = np.array([np.mean(per_user[u][c]) for u in users if per_user[u][c]])
         order_sd = np.array([np.std(per_user[u][c]) for u in users if per_user[u][c]])
         row = {"mean": float(user_means.mean()), "sd_users": float(user_means.std()), "sd_orders": float(order_sd.mean()),
-               "users": int(len(user_means))}
+               "users": len(user_means)}
         base = f"{c}_base"
         if base in per_user[users[0]]:
             deltas = np.array([np.mean(per_user[u][c]) - np.mean(per_user[u][base]) for u in users if per_user[u][c]])
@@ -260,7 +260,7 @@ def bench_scene(args) -> dict:
                         table.add(dict(zip(labels, probs[i])), user[labels[y[i]]])
                     pred = np.array([int(np.argmax(table.distribution(dict(zip(labels, probs[i]))))) for i in test])
                     acc[n].append(float(np.mean(pred == truth[test])))
-        out["corpora"][corpus] = {"clips": int(len(y)), "scenes": len(labels), "scene_accuracy_oof": scene_acc,
+        out["corpora"][corpus] = {"clips": len(y), "scenes": len(labels), "scene_accuracy_oof": scene_acc,
                                   "shipped_table": float(np.mean(acc_shipped)),
                                   "by_corrections": {str(n): {"mean": float(np.mean(v)), "sd": float(np.std(v))} for n, v in acc.items()}}
     out["seconds"] = round(time.perf_counter() - t0, 1)
@@ -286,8 +286,8 @@ def render(res: dict) -> str:
     lines = []
     for corpus, r in res["corpora"].items():
         ns = list(r["by_corrections"])
-        lines += [f"{corpus}: {r['clips']} clips, {r['scenes']} scenes, out-of-fold scene accuracy {r['scene_accuracy_oof']:.3f}; "
-                  f"shipped table alone {r['shipped_table']:.3f}", "",
+        lines += [(f"{corpus}: {r['clips']} clips, {r['scenes']} scenes, out-of-fold scene accuracy {r['scene_accuracy_oof']:.3f}; "
+                   f"shipped table alone {r['shipped_table']:.3f}"), "",
                   "| labelled clips | " + " | ".join(ns) + " |", "|---|" + "---|" * len(ns),
                   "| accuracy vs the user's table | " + " | ".join(f"{r['by_corrections'][n]['mean']:.3f}" for n in ns) + " |",
                   "| sd (users x orders) | " + " | ".join(f"{r['by_corrections'][n]['sd']:.3f}" for n in ns) + " |", ""]

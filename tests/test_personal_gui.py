@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import manifest_rows
 
 pytest.importorskip("pytestqt")
@@ -32,7 +31,10 @@ def _neutral_model(folder: Path, clips: list[Path]) -> Path:
     """eGeMAPS + a head whose logits are constant (neutral), standardised on ``clips``."""
     from safetensors.numpy import save_file
 
-    from diary_app.analysis.feature_classifier import DEFAULT_FEATURES, OpenSmileFrontEnd
+    from diary_app.analysis.feature_classifier import (
+        DEFAULT_FEATURES,
+        OpenSmileFrontEnd,
+    )
     from diary_app.analysis.model_card import KIND_FEATURE_SER, ModelCard
     from diary_app.audio.loading import load_audio
     from diary_app.emotions import EMOTIONS
@@ -57,7 +59,7 @@ def _stub_scene():
 
     class StubScene(ClassifierBase):
         name = "stub-scene"
-        labels = ["air_conditioner"]
+        labels = ["air_conditioner"]  # noqa: RUF012 - a stub
         emotion_table = load_emotion_table("scene_emotion_urbansound8k.csv")
 
         def predict_windows(self, wave16k):

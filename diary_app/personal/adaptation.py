@@ -24,7 +24,7 @@ class RunningStats:
     m2: np.ndarray
 
     @classmethod
-    def empty(cls, dim: int) -> "RunningStats":
+    def empty(cls, dim: int) -> RunningStats:
         return cls(0.0, np.zeros(dim), np.zeros(dim))
 
     def update(self, x: np.ndarray, weights: np.ndarray | None = None) -> None:

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,11 @@ def host_extractor(host, settings) -> Extractor:
 
 def run_backfill(diary, extract: Extractor, progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None, limit: int | None = None) -> BackfillReport:
-    from diary_app.store.personal import entries_without_features, features_rows_from_result
-    from diary_app.store.personal import add_rows
+    from diary_app.store.personal import (
+        add_rows,
+        entries_without_features,
+        features_rows_from_result,
+    )
 
     t0 = time.perf_counter()
     todo = entries_without_features(diary, limit)
@@ -82,5 +85,5 @@ def run_backfill(diary, extract: Extractor, progress: Callable[[int, int], None]
 
 
 #: the analysis time recorded for backfilled features: "unknown, long ago" (the agreement measure skips it)
-_BACKFILLED = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_BACKFILLED = datetime(1970, 1, 1, tzinfo=UTC)
 BACKFILLED_AT = _BACKFILLED

@@ -28,17 +28,22 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from diary_app.emotions import EMOTIONS, EMOTION_ICONS
+from diary_app.emotions import EMOTION_ICONS, EMOTIONS
 from diary_app.personal.adaptation import Adapter, RunningStats
 from diary_app.personal.global_head import GlobalHead, load_global_head
 from diary_app.personal.scene_table import PersonalSceneTable
-from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead, fit_personal_head, fit_with_unlabelled
+from diary_app.personal.speech_head import (
+    HeadConfig,
+    PersonalSpeechHead,
+    fit_personal_head,
+    fit_with_unlabelled,
+)
 
 log = logging.getLogger(__name__)
 
@@ -182,13 +187,18 @@ class PersonalLayer:
 
     def train(self, diary, model_path: str | None = None) -> TrainReport:
         """Retrain from the diary's stored features and current corrections (call off the GUI thread)."""
-        from diary_app.store.personal import ROLE_SCENE, ROLE_SPEECH, current_corrections, load_features
+        from diary_app.store.personal import (
+            ROLE_SCENE,
+            ROLE_SPEECH,
+            current_corrections,
+            load_features,
+        )
 
         t0 = time.perf_counter()
         with self._train_lock:
             skipped: list[str] = []
             speech = load_features(diary, ROLE_SPEECH)
-            st = PersonalState(version=self.state.version + 1, trained_at=datetime.now(timezone.utc).isoformat())
+            st = PersonalState(version=self.state.version + 1, trained_at=datetime.now(UTC).isoformat())
             if speech:
                 latest = max(speech, key=lambda f: f.analyzed_at)
                 st.frontend = latest.frontend
@@ -264,7 +274,7 @@ class PersonalLayer:
                 self._apply_speech(result, st, info)
             elif result.branch == "environment":
                 self._apply_scene(result, st, info)
-        except Exception as exc:  # noqa: BLE001 - the global tag stands
+        except Exception as exc:
             log.exception("personal layer failed; keeping the global tag")
             info["error"] = f"{type(exc).__name__}: {exc}"
         info["emotion"] = result.emotion
@@ -352,7 +362,7 @@ class PersonalLayer:
             result.evidence["personal"] = {"enabled": False}
         try:
             store_features(diary, entry_id, result)
-        except Exception:  # noqa: BLE001 - the tag matters more than the kept features
+        except Exception:
             log.exception("could not keep the features of %s", entry_id)
         return result
 

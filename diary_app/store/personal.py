@@ -14,7 +14,7 @@ import base64
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -217,12 +217,12 @@ def export_features_lines(diary) -> Iterator[dict[str, Any]]:
         for r in s.exec(select(EntryFeatures).order_by(col(EntryFeatures.entry_id), col(EntryFeatures.role))):
             yield {"entry_id": str(r.entry_id), "role": r.role, "frontend": r.frontend, "model": r.model, "dtype": r.dtype,
                    "shape": list(r.shape), "data": base64.b64encode(r.data).decode("ascii"), "weights": r.weights,
-                   "labels": r.labels, "analyzed_at": r.analyzed_at.astimezone(timezone.utc).isoformat()}
+                   "labels": r.labels, "analyzed_at": r.analyzed_at.astimezone(UTC).isoformat()}
 
 
 def export_corrections(diary) -> list[dict[str, Any]]:
     return [{"entry_id": str(e.entry_id), "emotion": e.emotion, "previous": e.previous, "auto_emotion": e.auto_emotion,
-             "branch": e.branch, "at": e.at.astimezone(timezone.utc).isoformat()} for e in correction_events(diary)]
+             "branch": e.branch, "at": e.at.astimezone(UTC).isoformat()} for e in correction_events(diary)]
 
 
 def features_row_from_dict(d: dict[str, Any]) -> EntryFeatures:
@@ -239,7 +239,7 @@ def features_row_from_dict(d: dict[str, Any]) -> EntryFeatures:
         raise ValueError("analyzed_at has no time zone")
     return EntryFeatures(entry_id=uuid.UUID(str(d["entry_id"])), role=str(d["role"]), frontend=str(d.get("frontend", "")),
                          model=str(d.get("model", "")), dtype=dtype, shape=shape, data=data, weights=d.get("weights"),
-                         labels=d.get("labels"), analyzed_at=at.astimezone(timezone.utc))
+                         labels=d.get("labels"), analyzed_at=at.astimezone(UTC))
 
 
 def correction_from_dict(d: dict[str, Any]) -> CorrectionEvent:
@@ -247,7 +247,7 @@ def correction_from_dict(d: dict[str, Any]) -> CorrectionEvent:
     if at.tzinfo is None:
         raise ValueError("at has no time zone")
     return CorrectionEvent(entry_id=uuid.UUID(str(d["entry_id"])), emotion=d.get("emotion"), previous=d.get("previous"),
-                           auto_emotion=d.get("auto_emotion"), branch=d.get("branch"), at=at.astimezone(timezone.utc))
+                           auto_emotion=d.get("auto_emotion"), branch=d.get("branch"), at=at.astimezone(UTC))
 
 
 def add_rows(diary, rows: list[Any]) -> int:

@@ -22,7 +22,12 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from diary_app.ui.emotion_widgets import emotion_color, emotion_icon, emotion_name, text_color_for
+from diary_app.ui.emotion_widgets import (
+    emotion_color,
+    emotion_icon,
+    emotion_name,
+    text_color_for,
+)
 from diary_app.ui.i18n import scene_name
 
 #: speech-detection cues worth a word, in the order shown (others are listed after them)
@@ -44,7 +49,7 @@ class TimelineStrip(QWidget):
         self.branch = ""
         self.envelope: tuple[np.ndarray, np.ndarray] | None = None
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt
+    def sizeHint(self) -> QSize:
         return QSize(480, 84)
 
     def set_data(self, duration: float, segments, windows, branch: str) -> None:
@@ -60,7 +65,7 @@ class TimelineStrip(QWidget):
         self.envelope = None if t is None or y is None or len(t) == 0 else (np.asarray(t), np.asarray(y))
         self.update()
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt
+    def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()

@@ -14,7 +14,16 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +98,7 @@ class PersonalService(QObject):
             report = self.layer.train(self.ctx.diary)
             agreement = honest_agreement(self.ctx.diary)
             self._seen = seen
-        except Exception as exc:  # noqa: BLE001 - shown in Settings; the global model keeps working
+        except Exception as exc:
             log.exception("personal layer retrain failed")
             self._busy = False
             self.failed.emit(f"{type(exc).__name__}: {exc}")
