@@ -132,3 +132,30 @@ def test_three_corrections_retrain_in_background_and_a_fourth_recording_says_why
     assert diary.get(ids[2]).user_emotion is None
     qtbot.waitUntil(lambda: service.last_report.speech_corrections == 2, timeout=10_000)
     worker.shutdown()
+
+
+def test_evidence_view_explains_an_environment_tag_and_an_entry_without_analysis(qtbot):
+    from diary_app.ui.evidence_view import EvidenceView
+
+    view = EvidenceView()
+    qtbot.addWidget(view)
+    view.show_analysis(None)
+    assert view.branch_label.text() == "No analysis yet." and not view.timeline.windows
+    data = {"branch": "environment", "emotion": "neutral", "scene": "siren", "duration_s": 4.0, "speech_ratio": 0.0,
+            "speech_segments": [], "scene_probabilities": {"siren": 0.9, "dog_bark": 0.1},
+            "timeline": [{"start_s": 0.0, "end_s": 4.0, "label": "siren", "confidence": 0.9, "probabilities": {}, "weight": 1.0}],
+            "evidence": {"branch_reason": "no speech: 0/1 window(s)", "speech_detection": {"cues": {"speech_ratio": 0.0}},
+                         "scene": {"top_scene": "siren", "threshold": 0.7, "table": "/x/scene_emotion_urbansound8k.csv",
+                                   "table_reason": "an emergency vehicle"},
+                         "personal": {"changed": True, "global_emotion": "fear", "emotion": "neutral", "global_confidence": 0.9,
+                                      "reason": "your corrections of recordings in this place moved this from fear to neutral",
+                                      "table_row": {"scene": "siren", "shipped": "fear", "evidence": 1.8}}}}
+    view.show_analysis(data)
+    assert "the surroundings" in view.branch_label.text() and "no speech" in view.branch_label.text()
+    scene = view.scene_label.text()
+    assert "90%" in scene and "scene_emotion_urbansound8k.csv" in scene and "an emergency vehicle" in scene
+    assert "1.8 correction" in scene
+    assert "moved this from fear to neutral" in view.personal_label.text().lower()
+    assert view.timeline.windows[0]["label"] == "siren" and view.timeline.duration == 4.0
+    view.timeline.resize(400, 84)
+    assert not view.timeline.grab().isNull()  # paints without error

@@ -141,6 +141,11 @@ def entries_without_features(diary, limit: int | None = None) -> list[uuid.UUID]
         return list(s.exec(stmt).all())
 
 
+def feature_rows(diary, role: str = ROLE_SPEECH) -> int:
+    with Session(diary.engine) as s:
+        return int(s.exec(select(func.count()).select_from(EntryFeatures).where(EntryFeatures.role == role)).one())
+
+
 def feature_bytes(diary) -> int:
     with Session(diary.engine) as s:
         return int(s.exec(select(func.coalesce(func.sum(func.length(EntryFeatures.data)), 0))).one())

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 #: wait this long after a change before retraining (a Save writes several fields in a row)
 DEBOUNCE_MS = 300
+#: new analysed recordings after which the adaptation statistics are refreshed without a correction
+ADAPT_EVERY = 5
 
 
 class _Job(QRunnable):
@@ -58,6 +60,7 @@ class PersonalService(QObject):
         self.backfill_pool.setMaxThreadCount(1)
         self._cancel = threading.Event()
         self._seen = -1
+        self._rows_seen = 0
         self._busy = False
         self._again = False
         self.extractor_factory = extractor_factory
@@ -75,10 +78,14 @@ class PersonalService(QObject):
         return bool(getattr(self.ctx.settings, "personal_layer", True))
 
     def _check(self) -> None:
-        from diary_app.store.personal import correction_events
+        """Retrain when the corrections changed, or every ``ADAPT_EVERY`` new recordings (the
+        adaptation statistics follow the voice even without corrections)."""
+        from diary_app.store.personal import correction_events, feature_rows
 
         n = len(correction_events(self.ctx.diary))
-        if n != self._seen:
+        rows = feature_rows(self.ctx.diary)
+        if n != self._seen or rows >= self._rows_seen + ADAPT_EVERY:
+            self._rows_seen = rows
             self.retrain()
 
     def retrain(self) -> None:
