@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folds", type=int, default=6)
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--prior-n", type=float, default=10.0)
+    p.add_argument("--prior-n", type=float, default=30.0)
     p.add_argument("--variance", action="store_true")
     p.add_argument("--l2", type=float, default=0.001)
     p.add_argument("--l2-bias", type=float, default=0.003)

@@ -50,7 +50,7 @@ class Adapter:
     stats: RunningStats
     global_mean: np.ndarray
     global_scale: np.ndarray
-    prior_n: float = 10.0  # recordings' worth of weight on the global statistics
+    prior_n: float = 30.0  # recordings' worth of weight on the global statistics
     variance: bool = False  # also match the spread (mean only is the robust default: see bench_personal)
 
     @property

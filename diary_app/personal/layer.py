@@ -100,7 +100,7 @@ def change_sentence(before: str, after: str, speech_n: int, scene: bool, adapted
 class PersonalLayer:
     """One per diary (``layer_for``). Thread-safe: ``train`` builds a new state and swaps it in."""
 
-    def __init__(self, folder: str | Path, head_config: HeadConfig | None = None, prior_n: float = 10.0,
+    def __init__(self, folder: str | Path, head_config: HeadConfig | None = None, prior_n: float = 30.0,
                  variance: bool = False, scene_prior: float = 1.0, self_train: float = 0.8) -> None:
         self.folder = Path(folder)
         self.head_config = head_config or HeadConfig()
