@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speech-model")
     parser.add_argument("--scene-model")
     parser.add_argument("--speaker", default="03")
-    parser.add_argument("--corrections", type=int, default=2, help="corrections before a changed tag is shown")
+    parser.add_argument("--corrections", type=int, default=1, help="corrections before a changed tag is shown")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="evidence-shot-"))
     os.environ["SOUND_DIARY_DATA_DIR"] = str(tmp / "data")
