@@ -33,6 +33,8 @@ class Settings:
     backup_folder: str | None = None  # None = <data folder>/backups (pick another disk in Settings)
     backup_interval_days: int = 7
     backup_keep: int = 2
+    # the personal layer (issue 16): learns from this diary's corrections; local only, never synced
+    personal_layer: bool = True
 
     @classmethod
     def path(cls) -> Path:

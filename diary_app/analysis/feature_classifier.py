@@ -201,6 +201,19 @@ class FeatureClassifier(ClassifierBase):
         return softmax(head_logits(features, self.arrays) / float(self.card.temperature or 1.0))
 
     def predict_windows(self, wave16k: np.ndarray) -> list[WindowResult]:
+        return self.windows_and_features(wave16k)[0]
+
+    @property
+    def frontend_key(self) -> str:
+        """Which front end made a feature vector: vectors with another key are not comparable."""
+        import hashlib
+        import json
+
+        cfg = json.dumps(self.card.features or {}, sort_keys=True, default=str)
+        return f"{(self.card.features or {}).get('frontend') or 'opensmile'}:{hashlib.sha1(cfg.encode()).hexdigest()[:12]}"
+
+    def windows_and_features(self, wave16k: np.ndarray) -> tuple[list[WindowResult], dict[str, Any]]:
+        """The windows and the feature vectors the head saw (kept by the diary for the personal layer)."""
         wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)
         spans = utterance_windows(wave.size, float(self.card.window_s), self.sample_rate)
         feats = np.stack([self.frontend(wave[s:e]) for s, e in spans])
@@ -212,4 +225,5 @@ class FeatureClassifier(ClassifierBase):
                 start_s=start / self.sample_rate, end_s=end / self.sample_rate, label=self.labels[k],
                 confidence=float(p[k]), probabilities={lab: float(v) for lab, v in zip(self.labels, p)},
             ))
-        return out
+        return out, {"frontend": self.frontend_key, "vectors": feats.astype(np.float32), "model": self.name,
+                     "model_path": str(self.path)}

@@ -203,7 +203,7 @@ class Analyzer:
         return result
 
     def _speech_branch(self, wave, speech: ClassifierBase, segments, evidence, common) -> AnalysisResult:
-        raw = speech.predict_windows(wave)
+        raw, features = speech.windows_and_features(wave)
         timeline: list[WindowResult] = []
         for w in raw:
             emo = speech.to_emotions(w.probabilities)
@@ -225,7 +225,8 @@ class Analyzer:
                                 f"top {emotion} {agg[emotion]:.2f}")
         evidence["window_top_labels"] = [w.label for w in raw]
         return AnalysisResult(branch=BRANCH_SPEECH, emotion=emotion, emotion_probabilities=agg, confidence=agg[emotion],
-                              timeline=timeline, **common)
+                              timeline=timeline, features={"speech": {**features, "weights": weights}} if features else None,
+                              **common)
 
     def _scene_decision(self, wave, scene: ClassifierBase) -> tuple[list[WindowResult], SceneDecision]:
         windows = scene.predict_windows(wave)

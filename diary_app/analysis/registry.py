@@ -235,6 +235,11 @@ class ClassifierBase:
     def predict_windows(self, wave16k):  # pragma: no cover - interface
         raise NotImplementedError
 
+    def windows_and_features(self, wave16k):
+        """``(predict_windows(wave), features)``; ``features`` is ``None`` for kinds whose front end
+        gives no compact vector (HF, CNN). Feature kinds return what their head saw (issue 16)."""
+        return self.predict_windows(wave16k), None
+
 
 def load_classifier(model_dir_or_hub_id, device: str | None = None) -> ClassifierBase:
     """Load any supported model: an ``InstalledModel``, a model folder, an installed model name,

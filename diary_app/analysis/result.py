@@ -45,6 +45,11 @@ class AnalysisResult:
     timings_s: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     evidence: dict[str, Any] = field(default_factory=dict)  # why the branch/tag was chosen
     outcome: str = OUTCOME_TAGGED  # OUTCOME_TAGGED or OUTCOME_TOO_QUIET
+    #: what the analysis saw, for the personal layer (issue 16): ``{"speech": {"frontend", "vectors"
+    #: (windows x D float32), "weights", "model", "model_path"}}``; ``None`` for model kinds without
+    #: features (HF, CNN). Never in ``to_dict()`` (the stored ``analysis_json`` and ``--json`` stay
+    #: small); ``to_dict(include_features=True)`` carries it across the analysis process.
+    features: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def too_quiet(self) -> bool:
@@ -54,8 +59,17 @@ class AnalysisResult:
         ranked = sorted(self.emotion_probabilities.items(), key=lambda kv: kv[1], reverse=True)
         return ranked[:n]
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, include_features: bool = False) -> dict[str, Any]:
+        features = self.features
+        self.features = None  # asdict would deep-copy the arrays only to drop them
+        try:
+            out = asdict(self)
+        finally:
+            self.features = features
+        out.pop("features", None)
+        if include_features and features is not None:
+            out["features"] = features
+        return out
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), **kwargs)

@@ -11,6 +11,8 @@ Layout (format ``sound-diary-export``, version :data:`FORMAT_VERSION`)::
     entries.csv      one row per entry, UTF-8 with BOM (spreadsheets read Hangul correctly)
     audio/<id>.flac  one recording per entry, stored uncompressed in the zip (FLAC already is)
     README.txt       what the files are
+    features.jsonl   optional (issue 16): what the analysis saw per entry, for the personal layer
+    corrections.json optional (issue 16): every change of a tag by the user, with its time
 
 Each JSON entry carries every column of the ``entry`` table (ids as text, times as ISO 8601 UTC,
 enums as their values) plus ``audio`` (its path in the zip), ``audio_sha256`` and ``audio_bytes``.
@@ -242,8 +244,10 @@ def export_diary(diary: Diary, target: str | Path, progress: Progress | None = N
                 n += 1
                 if progress:
                     progress(n, max(total, n))
+            optional = _write_personal_sections(zf, diary)
             doc = {"format": FORMAT, "version": FORMAT_VERSION, "app_version": __version__,
-                   "exported_at": datetime.now(timezone.utc).isoformat(), "entry_count": n, "entries": entries_json}
+                   "exported_at": datetime.now(timezone.utc).isoformat(), "entry_count": n, "entries": entries_json,
+                   "optional": optional}
             zf.writestr(ENTRIES_JSON, json.dumps(doc, ensure_ascii=False, indent=1))
             zf.writestr(ENTRIES_CSV, "\ufeff" + csv_buf.getvalue())
             zf.writestr("README.txt", _README.format(version=FORMAT_VERSION, n=n))
@@ -352,6 +356,7 @@ def import_diary(diary: Diary, source: str | Path, progress: Progress | None = N
                     progress(k + 1, total)
             if not dry_run:
                 _commit(diary, staged)
+                _read_personal_sections(zf, diary, set(added_ids))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return ImportReport(entries_in_file=len(entries) + len(without_audio), added=len(new),
@@ -410,6 +415,63 @@ def _commit(diary: Diary, staged: list[tuple[Entry, Path]]) -> None:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
+
+
+# -- optional sections (issue 16): what the analysis saw, and the correction log ----------------------
+FEATURES_JSONL = "features.jsonl"
+CORRECTIONS_JSON = "corrections.json"
+#: versions of the optional sections; a reader skips a section whose version it does not know
+PERSONAL_SECTIONS_VERSION = 1
+
+
+def _write_personal_sections(zf: zipfile.ZipFile, diary: Diary) -> dict[str, Any]:
+    """``features.jsonl`` (one stored feature row per line, data base64) and ``corrections.json``.
+
+    Why in the backup although re-derivable: features come from re-running the encoder on every
+    recording (minutes to hours for a long diary), and the correction times cannot be re-derived
+    at all (the honest agreement measure needs them). Optional: a format-1 reader ignores them."""
+    from diary_app.store.personal import export_corrections, export_features_lines
+
+    n = 0
+    with zf.open(FEATURES_JSONL, "w", force_zip64=True) as fh:
+        for line in export_features_lines(diary):
+            fh.write((json.dumps(line) + "\n").encode("utf-8"))
+            n += 1
+    corrections = export_corrections(diary)
+    zf.writestr(CORRECTIONS_JSON, json.dumps(corrections, ensure_ascii=False, indent=1))
+    return {"features": {"file": FEATURES_JSONL, "version": PERSONAL_SECTIONS_VERSION, "rows": n},
+            "corrections": {"file": CORRECTIONS_JSON, "version": PERSONAL_SECTIONS_VERSION, "rows": len(corrections)}}
+
+
+def _read_personal_sections(zf: zipfile.ZipFile, diary: Diary, added: set[uuid.UUID]) -> None:
+    """Restore the optional sections for the entries this import added (a merge keeps the diary's own).
+
+    A damaged or unknown section is skipped with a log line: the entries and recordings are what
+    matter, and the features can be recomputed by the backfill."""
+    import logging
+
+    from diary_app.store.personal import add_rows, correction_from_dict, features_row_from_dict
+
+    log = logging.getLogger(__name__)
+    try:
+        doc = json.loads(zf.read(ENTRIES_JSON).decode("utf-8"))
+    except Exception:  # noqa: BLE001 - read_manifest already checked it
+        return
+    optional = doc.get("optional") if isinstance(doc, dict) else None
+    if not isinstance(optional, dict) or not added:
+        return
+    for key, parse in (("features", features_row_from_dict), ("corrections", correction_from_dict)):
+        sec = optional.get(key)
+        if not isinstance(sec, dict) or sec.get("version") != PERSONAL_SECTIONS_VERSION:
+            continue
+        try:
+            raw = zf.read(str(sec.get("file"))).decode("utf-8")
+            items = [json.loads(line) for line in raw.splitlines() if line.strip()] if key == "features" else json.loads(raw)
+            rows = [r for r in (parse(d) for d in items) if r.entry_id in added]
+        except Exception as exc:  # noqa: BLE001
+            log.warning("skipping the %s section of the import: %s", key, exc)
+            continue
+        add_rows(diary, rows)
 
 
 # -- automatic backups ---------------------------------------------------------------------------------
@@ -480,6 +542,9 @@ entries.json  every entry with all its fields (documented in the Sound Diary REA
               section "Export and backup format")
 entries.csv   the same entries as a spreadsheet (UTF-8)
 audio/        one FLAC recording per entry, named after the entry id
+
+features.jsonl, corrections.json  what the analysis saw and when you corrected a tag
+              (used only by the personal layer; optional)
 
 Import it with "diary-app import FILE.zip" or Settings -> Backup -> Import.
 """

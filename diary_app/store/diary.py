@@ -355,7 +355,13 @@ class Diary:
         """Correct the tag; ``None`` (or the automatic emotion) returns to the automatic tag."""
         if emotion is not None and emotion not in EMOTIONS:
             raise ValueError(f"unknown emotion {emotion!r}; choose one of {', '.join(EMOTIONS)}")
-        return self._update(entry_id, user_emotion=emotion)
+        before = self.get(entry_id)
+        entry = self._update(entry_id, user_emotion=emotion)
+        if before.user_emotion != entry.user_emotion:  # the personal layer learns from these (issue 16)
+            from diary_app.store.personal import record_correction
+
+            record_correction(self, entry, previous=before.user_emotion)
+        return entry
 
     def set_note(self, entry_id: uuid.UUID | str, note: str) -> Entry:
         return self._update(entry_id, note=note)

@@ -62,7 +62,13 @@ def _v3_covering_geo_index(conn: Connection) -> None:
     _v2_browse_indexes(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_browse_indexes, _v3_covering_geo_index]
+def _v4_personal_tables(conn: Connection) -> None:
+    """Issue 16: ``entry_features`` and ``correction_event`` are new tables, which ``create_all``
+    (run before the steps) has already made; the step only records the version, so that an older
+    release refuses this diary instead of silently ignoring what it holds."""
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_initial, _v2_browse_indexes, _v3_covering_geo_index, _v4_personal_tables]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime, timezone
 from enum import Enum
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, LargeBinary, TypeDecorator, Uuid
 from sqlmodel import Field, SQLModel
 
 
@@ -108,3 +108,45 @@ class SchemaVersion(SQLModel, table=True):
     __tablename__ = "schema_version"
     id: int = Field(default=1, primary_key=True)
     version: int
+
+
+class EntryFeatures(SQLModel, table=True):
+    """What the analysis saw for one entry (issue 16): the personal layer retrains from these in
+    seconds instead of re-running the encoder on years of audio. Local only (never synced); in the
+    export as the optional ``features.jsonl`` (``store/backup.py``).
+
+    ``role`` ``speech``: ``data`` holds the pooled front-end vectors the speech head used, one row
+    per analysis window (``shape`` = [windows, D]), with ``weights`` (voiced seconds per window);
+    ``role`` ``scene``: ``data`` holds the scene model's averaged probabilities over ``labels``.
+    ``frontend`` names the front end (vectors of different front ends are never mixed);
+    ``analyzed_at`` is when the tag was computed (the honest agreement measure compares it with the
+    time of the user's correction).
+    """
+
+    __tablename__ = "entry_features"
+    entry_id: uuid.UUID = Field(sa_column=Column(Uuid(), ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True))
+    role: str = Field(primary_key=True)  # "speech" | "scene"
+    frontend: str = ""
+    model: str = ""
+    dtype: str = "float16"
+    shape: list = Field(default_factory=list, sa_column=Column(JSON))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    weights: list | None = Field(default=None, sa_column=Column(JSON))
+    labels: list | None = Field(default=None, sa_column=Column(JSON))
+    analyzed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class CorrectionEvent(SQLModel, table=True):
+    """One change of an entry's tag by the user, with its time (issue 16): the personal layer
+    learns from the latest event per entry; the honest agreement measure only counts an entry whose
+    automatic tag was computed before the user's correction of it. ``emotion`` None = back to the
+    automatic tag. Local only; in the export as the optional ``corrections.json``."""
+
+    __tablename__ = "correction_event"
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: uuid.UUID = Field(sa_column=Column(Uuid(), ForeignKey("entry.id", ondelete="CASCADE"), index=True, nullable=False))
+    emotion: str | None = None
+    previous: str | None = None  # the user tag before this change (for undo)
+    auto_emotion: str | None = None  # the automatic tag the user saw
+    branch: str | None = None
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False, index=True))

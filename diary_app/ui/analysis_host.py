@@ -68,7 +68,7 @@ def _serve(conn) -> None:
             if request[0] == "load":
                 conn.send(("ok", None))
             else:
-                conn.send(("ok", analyzer.analyze_file(path).to_dict()))
+                conn.send(("ok", analyzer.analyze_file(path).to_dict(include_features=True)))
         except Exception as exc:  # typed errors keep their user-facing message
             conn.send(("error", type(exc).__name__, str(exc)))
 

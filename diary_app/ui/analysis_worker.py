@@ -180,6 +180,9 @@ class AnalysisWorker(QObject):
                 analyzer = self._get_analyzer(key)
                 self.stage.emit(key, STAGE_ANALYSING)
                 result = analyzer.analyze_file(path)
+            from diary_app.personal.layer import layer_for  # issue 16: personal re-scoring, keep the features
+
+            result = layer_for(self.diary).finish(self.diary, key, result, getattr(self.settings, "personal_layer", True))
             self.diary.set_analysis(key, result)
         except Exception as exc:
             if getattr(exc, "kind", None) == "ProcessDied":

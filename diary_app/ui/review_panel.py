@@ -28,6 +28,7 @@ from diary_app.analysis.explain import explain
 from diary_app.store import UNCHANGED, AnalysisState, DiaryWriteError, Entry, EntryNotFound
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_icon, emotion_name
+from diary_app.ui.evidence_view import EvidenceView
 from diary_app.ui.i18n import scene_name
 from diary_app.ui.location_picker import LocationPicker, Place, remember_place
 from diary_app.ui.theme import error_css
@@ -125,6 +126,8 @@ class ReviewPanel(QFrame):
         layout.addLayout(result_row)
         layout.addWidget(self.busy)
         layout.addLayout(status_row)
+        self.evidence = EvidenceView()  # issue 16: why this tag
+        layout.addWidget(self.evidence)
         your = QLabel(self.tr("Your tag (pick another if it does not fit)"))
         your.setStyleSheet("font-weight: 600;")
         layout.addWidget(your)
@@ -216,6 +219,7 @@ class ReviewPanel(QFrame):
         self.status_label.setText(text)
 
     def _show_result(self, entry: Entry | None) -> None:
+        self.evidence.show_entry(entry)
         if entry is None or entry.auto_emotion is None:
             self.chip.set_emotion(None)
             self.confidence_label.clear()

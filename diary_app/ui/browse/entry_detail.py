@@ -33,6 +33,7 @@ from diary_app.store.stats import local_tz
 from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.browse.entry_list_model import format_duration
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_name
+from diary_app.ui.evidence_view import EvidenceView
 from diary_app.ui.location_picker import LocationPicker, Place
 from diary_app.ui.i18n import locale_datetime, scene_name
 from diary_app.ui.plurals import singular
@@ -212,6 +213,8 @@ class EntryDetail(QWidget):
         layout.addWidget(self.plot)
         layout.addWidget(self.wave_note)
         layout.addWidget(self.player)
+        self.evidence = EvidenceView()  # issue 16: why this tag
+        layout.addWidget(self.evidence)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addStretch(1)
@@ -317,6 +320,7 @@ class EntryDetail(QWidget):
         if e.corrected or (e.user_emotion and not e.auto_emotion):
             text += " · " + self.tr("shown: {0} (corrected by hand)").format(emotion_name(e.emotion))
         self.auto_label.setText(text)
+        self.evidence.show_entry(e)
         self.auto_button.setEnabled(e.user_emotion is not None and e.auto_emotion is not None)
         self.picker.set_emotion(e.emotion)
         self._picked = e.user_emotion
@@ -362,6 +366,7 @@ class EntryDetail(QWidget):
             return
         t, y, duration = result
         self.wave_curve.setData(t, y)
+        self.evidence.set_envelope(t, y)
         self.plot.setXRange(0, max(duration, 0.1), padding=0)
         self.plot.setYRange(-1, 1, padding=0.05)
         self.plot.getAxis("bottom").setStyle(showValues=True)

@@ -102,6 +102,10 @@ class SettingsPage(QScrollArea):
 
         self.backup_box = BackupBox(ctx)
         layout.addWidget(self.backup_box)
+        from diary_app.ui.personal_panel import PersonalBox  # issue 16: learns from your corrections
+
+        self.personal_box = PersonalBox(ctx)
+        layout.addWidget(self.personal_box)
         layout.addWidget(self._models_group(), 1)
         self.refresh_models()
 
