@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from diary_app.analysis.model_card import ModelCard
-from diary_app.analysis.registry import ClassifierBase, ModelNotAvailable
+from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
 from diary_app.analysis.result import WindowResult
 
 WEIGHTS_FILE = "model.safetensors"

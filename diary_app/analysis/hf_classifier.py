@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.model_card import KIND_HF_SER, ModelCard
-from diary_app.analysis.registry import ClassifierBase, ModelNotAvailable, not_available_message, pick_device
+from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, not_available_message, pick_device
 from diary_app.analysis.result import WindowResult
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
 from diary_app.analysis.model_card import KIND_SCENE_CNN, ModelCard
-from diary_app.analysis.registry import ClassifierBase, ModelNotAvailable, pick_device
+from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, pick_device
 from diary_app.analysis.result import WindowResult
 
 WEIGHTS_FILE = "model.safetensors"

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from diary_app.analysis.registry import ModelNotAvailable
+from diary_app.analysis.classifier import ModelNotAvailable
 from diary_app.audio.loading import SAMPLE_RATE
 
 log = logging.getLogger(__name__)

@@ -277,7 +277,7 @@ class Recorder:
         elif failures and error is None:
             error = _reason(failures[0])
         if failures:  # the header is final only after a clean close: make it match the disk
-            from diary_app.audio.recovery import repair_wav
+            from diary_app.audio.wav_repair import repair_wav
 
             try:  # make the header agree with what is on disk, so the audio can be read
                 duration = repair_wav(self.path) / SAMPLE_RATE  # the audio that did reach the disk

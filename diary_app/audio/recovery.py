@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from diary_app.audio.recorder import RecordingResult, recordings_dir
+from diary_app.audio.wav_repair import repair_wav  # noqa: F401 - part of this module's API
 
 
 @dataclass
@@ -35,53 +35,6 @@ class UnfinishedRecording:
 
 class RecoveryError(RuntimeError):
     pass
-
-
-def _riff_layout(fh) -> tuple[int, int, int] | None:
-    """(offset of the data chunk's size field, offset of the audio, block_align) or None."""
-    fh.seek(0)
-    head = fh.read(12)
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return None
-    block_align = 0
-    while True:
-        chunk = fh.read(8)
-        if len(chunk) < 8:
-            return None
-        cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
-        if cid == b"fmt ":
-            fmt = fh.read(size)
-            block_align = struct.unpack("<H", fmt[12:14])[0]
-            fh.seek(size % 2, os.SEEK_CUR)
-        elif cid == b"data":
-            return fh.tell() - 4, fh.tell(), max(block_align, 1)
-        else:
-            fh.seek(size + size % 2, os.SEEK_CUR)
-
-
-def repair_wav(path: str | Path) -> int:
-    """Make the header agree with the audio on disk; returns the number of frames kept."""
-    path = Path(path)
-    with open(path, "r+b") as fh:
-        layout = _riff_layout(fh)
-        if layout is None:
-            return 0
-        size_field, audio_start, block_align = layout
-        end = fh.seek(0, os.SEEK_END)
-        fh.seek(size_field)
-        declared = struct.unpack("<I", fh.read(4))[0]
-        if 0 < declared < 0xFFFFFFFF and audio_start + declared == end and declared % block_align == 0:
-            return declared // block_align  # a properly closed file: leave it exactly as it is
-        data_bytes = (end - audio_start) // block_align * block_align
-        if audio_start + data_bytes != end:  # a half-written last frame
-            fh.truncate(audio_start + data_bytes)
-        fh.seek(size_field)
-        fh.write(struct.pack("<I", data_bytes))
-        fh.seek(4)
-        fh.write(struct.pack("<I", audio_start + data_bytes - 8))
-        fh.flush()
-        os.fsync(fh.fileno())
-    return data_bytes // block_align
 
 
 def _read_sidecar(path: Path) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from sqlmodel import Session, col, create_engine, select
 
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store import owners, sidecar
-from diary_app.store.errors import DiaryReadOnly, as_write_error
+from diary_app.store.errors import DiaryReadOnly, EntryNotFound, as_write_error
 from diary_app.store.migrations import SchemaTooNew, current_version, migrate
 from diary_app.store.migrations import CURRENT_VERSION as SCHEMA_VERSION
 from diary_app.store.models import AnalysisState, Entry, SyncState, utcnow
@@ -50,10 +50,6 @@ class _Unchanged:
 
 #: ``Diary.edit`` leaves a field alone when it gets this (``None`` is a real value there)
 UNCHANGED: Any = _Unchanged()
-
-
-class EntryNotFound(KeyError):
-    pass
 
 
 class EntryExists(ValueError):

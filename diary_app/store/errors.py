@@ -14,6 +14,10 @@ from pathlib import Path
 LOW_SPACE_BYTES = 1 << 20
 
 
+class EntryNotFound(KeyError):
+    """No entry with that id (deleted meanwhile, or never there)."""
+
+
 class DiaryWriteError(OSError):
     """A change could not be written; nothing was lost (the message says what was kept)."""
 

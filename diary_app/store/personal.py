@@ -202,7 +202,7 @@ def current_corrections(diary) -> list[Correction]:
 def undo_last_correction(diary) -> CorrectionEvent | None:
     """Put back the user tag the most recent correction replaced (the personal layer then forgets
     it on its next retrain). Returns the undone event, ``None`` when there is nothing to undo."""
-    from diary_app.store.diary import EntryNotFound
+    from diary_app.store.errors import EntryNotFound
 
     for ev in reversed(correction_events(diary)):
         try:

@@ -337,7 +337,9 @@ def describe_recording_split(split: Split) -> str:
 
 
 def run_from_args(args) -> int:
-    from diary_app.training.cli import SER_CNN_LABELS, _card_texts, _retrain_command, checked_emotion_table, resolve_split
+    from diary_app.training.common import SER_CNN_LABELS, checked_emotion_table, resolve_split
+    from diary_app.training.common import card_texts as _card_texts
+    from diary_app.training.common import retrain_command as _retrain_command
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
 
     scene = args._recipe == "scene-features"

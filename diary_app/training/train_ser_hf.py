@@ -250,7 +250,8 @@ def save_hf_model(model, extractor, report: HfTrainReport, cfg: HfTrainConfig, c
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    from diary_app.training.cli import _card_texts, _retrain_command
+    from diary_app.training.common import card_texts as _card_texts
+    from diary_app.training.common import retrain_command as _retrain_command
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
     from diary_app.training.splits import grouped_split, write_split_csv
 

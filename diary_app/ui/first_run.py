@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from diary_app.settings import Settings
-from diary_app.ui.pages.settings import BackgroundCall
+from diary_app.ui.worker import BackgroundCall
 
 
 @dataclass

@@ -191,7 +191,7 @@ class BackupBox(QGroupBox):
                     self.tr("Backing up…"))
 
     def _start(self, fn, kind: str, message: str) -> None:
-        from diary_app.ui.pages.settings import BackgroundCall
+        from diary_app.ui.worker import BackgroundCall
 
         if self._call is not None:
             return
@@ -254,7 +254,7 @@ class _AutoBackup(QObject):
 
 def start_auto_backup(window, ctx: AppContext, delay_ms: int = 5000) -> _AutoBackup:
     """At start, after the window is up: back up on a worker thread when the last backup is too old."""
-    from diary_app.ui.pages.settings import BackgroundCall
+    from diary_app.ui.worker import BackgroundCall
 
     holder = _AutoBackup(window)
     settings = ctx.settings

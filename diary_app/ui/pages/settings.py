@@ -6,10 +6,9 @@ worker thread with a progress bar, so a slow disk or network never freezes the w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTime, Signal, Slot
+from PySide6.QtCore import QTime, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,38 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from diary_app.ui.context import AppContext
+from diary_app.ui.worker import BackgroundCall  # noqa: F401 - re-exported for older imports
 from diary_app.ui.i18n import LANGUAGES, THEMES, apply_theme
 
 DEFAULT_DEVICE = None
-
-
-class _CallSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
-
-
-class BackgroundCall(QRunnable):
-    """Run ``fn(progress)`` on the global thread pool; results arrive as queued signals on the GUI
-    thread. ``fn`` receives a ``progress(done, total)`` callable it may call from the worker."""
-
-    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _CallSignals()
-        self.setAutoDelete(False)  # the caller keeps a reference until a signal arrives
-
-    def run(self) -> None:  # worker thread
-        try:
-            result = self.fn(lambda done, total: self.signals.progress.emit(int(done), int(total)))
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never swallowed
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-    def start(self) -> "BackgroundCall":
-        QThreadPool.globalInstance().start(self)
-        return self
 
 
 def list_input_devices() -> list[str]:
@@ -98,7 +69,7 @@ class SettingsPage(QScrollArea):
         layout.addWidget(self._analysis_group())
         layout.addWidget(self._appearance_group())
         layout.addWidget(self._privacy_group())
-        from diary_app.ui.pages.backup import BackupBox  # here: backup.py borrows BackgroundCall from this module
+        from diary_app.ui.pages.backup import BackupBox
 
         self.backup_box = BackupBox(ctx)
         layout.addWidget(self.backup_box)

@@ -1,0 +1,103 @@
+"""The one classifier interface every model kind implements, and the error a missing model raises.
+
+WHY a module of its own: the implementations (``hf_classifier``, ``logmel_classifier``,
+``feature_classifier``) import this interface, and the catalog (``registry``) imports the
+implementations to load a folder by its card's kind; with the interface inside the catalog the
+two imported each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diary_app.analysis.model_card import CARD_FILE, ModelCard
+from diary_app.paths import user_models_dir
+
+
+class ModelNotAvailable(RuntimeError):
+    """A model is needed but not installed (and cannot be fetched). The message says what to do."""
+
+
+def not_available_message(what: str) -> str:
+    return (
+        f"{what} is not installed and the hub cannot be reached; run "
+        f"`diary-app models add {what}` when online, or copy a model folder (with {CARD_FILE}) "
+        f"into {user_models_dir()}"
+    )
+
+
+def pick_device(device: str | None = None) -> str:
+    """CUDA when available, else CPU (an explicit ``device`` wins)."""
+    if device:
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class ClassifierBase:
+    """What the pipeline needs from any model kind.
+
+    ``predict_windows(wave16k)`` returns one ``WindowResult`` per analysis window with the model's
+    own label probabilities (before mapping); ``to_emotions`` maps a label distribution onto our
+    six emotions, so the pipeline never needs to know which kind of model it holds.
+    """
+
+    card: ModelCard
+    name: str
+    labels: list[str]
+    device: str = "cpu"
+    path: Path | None = None
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        from diary_app.emotions import map_label
+
+        # map_label lower-cases the label, so the card's keys are lower-cased too
+        explicit = {k.strip().lower(): v for k, v in self.card.label_map.items()} if self.card.label_map else None
+        out: dict[str, str] = {}
+        for label in self.labels:
+            mapped = map_label(label, explicit)
+            if mapped is not None:
+                out[label] = mapped
+        return out
+
+    def check_label_map(self) -> None:
+        """Speech models must map at least one label onto our emotions (checked at load time)."""
+        if self.card.task != "scene" and not self.label_map:
+            raise ModelNotAvailable(
+                f"{self.name}: none of its labels ({', '.join(self.labels[:8])}) maps onto the emotions "
+                "neutral, happy, sad, angry, surprise, fear; it is not fine-tuned for emotion, or its "
+                f"model card needs a 'label_map'"
+            )
+
+    def load_scene_table(self):
+        """The card's scene->emotion table, checked to cover every label now rather than mid-analysis."""
+        from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
+
+        table = load_emotion_table(self.card.emotion_table or DEFAULT_TABLE, self.path)
+        table.check_covers(self.labels, self.name)
+        return table
+
+    def to_emotions(self, probabilities: dict[str, float]) -> dict[str, float]:
+        """Sum label probabilities into the six emotions; labels with no place are dropped and the
+        rest renormalised (e.g. EmoDB's boredom)."""
+        from diary_app.emotions import EMOTIONS
+
+        lm = self.label_map
+        out = dict.fromkeys(EMOTIONS, 0.0)
+        for label, p in probabilities.items():
+            if label in lm:
+                out[lm[label]] += float(p)
+        total = sum(out.values())
+        if total <= 0:
+            return {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
+        return {e: v / total for e, v in out.items()}
+
+    def predict_windows(self, wave16k):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def windows_and_features(self, wave16k):
+        """``(predict_windows(wave), features)``; ``features`` is ``None`` for kinds whose front end
+        gives no compact vector (HF, CNN). Feature kinds return what their head saw (issue 16)."""
+        return self.predict_windows(wave16k), None
