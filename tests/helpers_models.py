@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diary_app.analysis.model_card import KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, ModelCard
+from diary_app.analysis.model_card import KIND_HF_SER, KIND_SCENE_CNN, ModelCard
 
 #: EmoDB-like label set: 'disgust' tests the merge into fear, 'boredom' one with no place
 TINY_SER_LABELS = ["neutral", "happy", "sad", "angry", "fear", "disgust", "boredom"]

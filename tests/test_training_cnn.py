@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from conftest import manifest_rows
 from diary_app.cli import main

@@ -82,7 +82,6 @@ def test_feature_encoder_is_frozen_then_unfrozen(tiny_wavlm, tmp_path):
 
     torch.set_num_threads(1)
     split = _split(_manifest(tmp_path))
-    snap = {}
 
     def params(model):
         return {n: p.detach().clone() for n, p in hf.feature_encoder(model).named_parameters()}

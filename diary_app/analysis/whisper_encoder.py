@@ -419,7 +419,7 @@ def _build(source: WhisperSource) -> WhisperEncoder:
     missing = [m for m in missing if not m.endswith("k_proj.bias")]
     if missing or unexpected:
         raise ModelNotAvailable(f"cached Whisper encoder {folder} does not match: missing {missing[:3]}, unexpected {unexpected[:3]}")
-    module.to(torch.float32)
+    module.float()
     return WhisperEncoder(module, source, _onnx_session(folder, module))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,7 +177,7 @@ def read_dataset(spec: str | Path, mapper: LabelMapper) -> DatasetReadResult:
     return read_manifest(spec, mapper)
 
 
-def read_datasets(specs: list[str | Path], mapper: LabelMapper, verbose: bool = True) -> list[DatasetReadResult]:
+def read_datasets(specs: "Sequence[str | Path]", mapper: LabelMapper, verbose: bool = True) -> list[DatasetReadResult]:
     results = []
     for spec in specs:
         res = read_dataset(spec, mapper)
