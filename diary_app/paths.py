@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_cache_dir, user_config_dir, user_data_dir
 
 from diary_app import APP_AUTHOR, APP_NAME
 
@@ -33,6 +33,15 @@ def shipped_models_dir() -> Path:
 def data_dir() -> Path:
     override = os.environ.get("SOUND_DIARY_DATA_DIR")
     path = Path(override) if override else Path(user_data_dir(APP_NAME, APP_AUTHOR))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Derived files that can be rebuilt (the converted Whisper encoder): ``SOUND_DIARY_CACHE_DIR``,
+    else the platform's cache folder. Not in backups; deleting it costs one conversion."""
+    override = os.environ.get("SOUND_DIARY_CACHE_DIR")
+    path = Path(override) if override else Path(user_cache_dir(APP_NAME, APP_AUTHOR))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

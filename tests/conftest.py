@@ -17,6 +17,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache_folder(tmp_path_factory):
+    """One cache for the session: the Whisper encoder is converted once, not in every test."""
+    os.environ["SOUND_DIARY_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_folders(tmp_path_factory, monkeypatch):
     """Never touch the real user's diary or settings."""

@@ -88,7 +88,7 @@ def test_ser_default_recognises_held_out_speakers():
     assert right / n > 0.35, f"{right}/{n}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 target not met yet: the default speech model (default-ser-features) "
+@pytest.mark.xfail(strict=True, reason="issue 3 target not met by the speech fallbacks: default-ser-features (eGeMAPS, used when the Whisper weights are missing) "
                    "reaches 0.734 acc / 0.731 wF1 on held-out speakers (target 0.80; the CNN fallback 0.52); "
                    "remove this marker when a re-trained model meets it")
 @pytest.mark.parametrize("model", ["default-ser-features", "default-ser-cnn"])
@@ -135,3 +135,47 @@ def test_scene_model_confident_calls_are_usable(model):
     thr = json.loads((_folder(model) / "model_card.json").read_text())["metrics"]["test_threshold_0.70"]
     assert thr["fires_rate"] < 0.9 and thr["kept_accuracy"] is not None and thr["kept_accuracy"] > 0.5
     assert thr["kept_accuracy"] > thr["rejected_accuracy"]  # confidence means something
+
+
+def _whisper_card() -> dict:
+    return json.loads((_folder("default-ser-whisper") / "model_card.json").read_text())
+
+
+def test_the_speech_model_the_app_uses_is_the_whisper_model():
+    """``default_speech_model()`` picks the Whisper model (what every recording with speech goes through),
+    six emotions including surprise, and it is small enough to ship."""
+    from diary_app.analysis.registry import default_speech_model
+
+    chosen = default_speech_model()
+    assert chosen is not None and chosen.name == "default-ser-whisper", chosen
+    assert chosen.card.kind == "whisper-ser"
+    assert chosen.card.labels == ["neutral", "happy", "sad", "angry", "surprise", "fear"]
+    folder = _folder("default-ser-whisper")
+    assert all(f.stat().st_size < 20 * 1024 * 1024 for f in folder.rglob("*") if f.is_file())
+    assert chosen.card.retrain_command.startswith("diary-app train ser-whisper")
+
+
+def test_whisper_model_card_holds_the_grouped_cv_noise_and_leave_one_corpus_out_figures():
+    """The card's figures: speaker-grouped CV per corpus (six corpora), the same clips under unseen street
+    noise at 10 dB (issue 11: at most 10 points lower), and leave-one-corpus-out."""
+    m = _whisper_card()["metrics"]
+    cv, noisy, loco = m["grouped_cv"], m["grouped_cv_noisy"], m["leave_one_corpus_out"]
+    corpora = {"emodb", "urdu", "ravdess", "emovo", "turev", "selvas"}
+    assert set(cv["per_source"]) == set(noisy["per_source"]) == set(loco["per_source"]) == corpora
+    assert cv["n"] > 3000 and noisy["snr_db"] == 10
+    # chance is 1/6 (1/4 for the corpora with four emotions); measured 0.664 macro, every corpus >= 0.49
+    assert cv["macro_accuracy_over_corpora"] >= 0.6
+    assert min(r["accuracy"] for r in cv["per_source"].values()) >= 0.45
+    assert cv["macro_accuracy_over_corpora"] - noisy["macro_accuracy_over_corpora"] <= 0.10  # met: 3.3 points
+    assert loco["macro_accuracy_over_corpora"] > 0.3  # a corpus no training speaker came from: 0.44
+    text = (_folder("default-ser-whisper") / "MODEL_CARD.md").read_text()
+    assert f"{cv['macro_accuracy_over_corpora']:.3f}" in text and "Leave one corpus out" in text
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 target not met: speaker-grouped CV over the corpora reaches a macro "
+                   "accuracy of 0.664 (six corpora; 0.623 over the five the issue names), TurEV 0.50 and EMOVO 0.53 below "
+                   "0.60 (target: macro >= 0.75, no corpus below 0.60); see docs/notes/issue-11.md")
+def test_whisper_model_meets_issue_11s_target():
+    cv = _whisper_card()["metrics"]["grouped_cv"]
+    assert cv["macro_accuracy_over_corpora"] >= 0.75 and cv["macro_weighted_f1_over_corpora"] >= 0.75
+    assert min(r["accuracy"] for r in cv["per_source"].values()) >= 0.60

@@ -15,7 +15,7 @@ Where the weights come from (``find_source``), in this order of what ``ref`` nam
   ``from_pretrained``; offline without a local copy -> ``ModelNotAvailable``, never a traceback.
 
 A CTranslate2 file is converted once to a transformers ``WhisperEncoder`` state dict and cached as
-safetensors in the user data folder, keyed by the file's SHA-256 (``encoder_cache_dir``), so later
+safetensors in the user cache folder, keyed by the file's SHA-256 (``encoder_cache_dir``), so later
 starts (and the frozen app) load in well under a second and never convert on the GUI's path.
 
 The encoder runs on the *unpadded* log-mel (conv stack, then the first T position embeddings):
@@ -227,9 +227,9 @@ def ct2_encoder_state(variables: dict[str, np.ndarray]) -> tuple[dict[str, Any],
 
 
 def encoder_cache_dir() -> Path:
-    from diary_app.paths import data_dir
+    from diary_app.paths import cache_dir
 
-    path = data_dir() / "cache" / "whisper"
+    path = cache_dir() / "whisper"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

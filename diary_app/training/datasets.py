@@ -187,6 +187,10 @@ def read_datasets(specs: "Sequence[str | Path]", mapper: LabelMapper, verbose: b
     return results
 
 
+#: languages of the corpora in ../shared/data, for split manifests that carry no ``language`` column
+KNOWN_LANGUAGES = {"emodb": "de", "urdu": "ur", "ravdess": "en", "emovo": "it", "turev": "tr", "selvas": "ko"}
+
+
 def corpus_languages(manifests: list[Path]) -> dict[str, str]:
     """Corpus folder name -> the ``language`` column of its manifest (for per-language reports)."""
     out = {}
@@ -200,4 +204,4 @@ def corpus_languages(manifests: list[Path]) -> dict[str, str]:
             continue
         if row and row.get("language"):
             out[csv_path.parent.name] = row["language"]
-    return out
+    return {**KNOWN_LANGUAGES, **out}
