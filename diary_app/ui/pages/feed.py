@@ -200,16 +200,34 @@ class FeedPage(SocialPage):
             self._audio_out = QAudioOutput(self)
             self._player = QMediaPlayer(self)
             self._player.setAudioOutput(self._audio_out)
-            self._player.playbackStateChanged.connect(self._playback_changed)
-            self._player.errorOccurred.connect(lambda _e, msg: self.playing_id and self._failed_play(self.playing_id, RuntimeError(msg)))
+            # WHY polling, not playbackStateChanged/errorOccurred: Python slots on the media player's
+            # signals deadlocked a full test run (the FFmpeg backend's thread tore down a receiver while
+            # the GUI thread held the GIL); a GUI-thread timer reads the same state with no such risk.
+            from PySide6.QtCore import QTimer
+
+            self._poll = QTimer(self)
+            self._poll.setInterval(150)
+            self._poll.timeout.connect(self._poll_playback)
         self._player.setSource(QUrl.fromLocalFile(str(path)))
         self._set_item_state(entry_id, "playing")
         self._player.play()
+        self._seen_playing = False
+        self._poll.start()
 
-    def _playback_changed(self, state) -> None:
+    def _poll_playback(self) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if state == QMediaPlayer.PlaybackState.StoppedState and self.playing_id:
+        player = self._player
+        if player is None or not self.playing_id:
+            self._poll.stop()
+            return
+        if player.error() != QMediaPlayer.Error.NoError:
+            self._poll.stop()
+            self._failed_play(self.playing_id, RuntimeError(player.errorString()))
+        elif player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self._seen_playing = True
+        elif self._seen_playing or player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._poll.stop()
             self._set_item_state(self.playing_id, "idle")  # played to the end
             self.playing_id = None
 
