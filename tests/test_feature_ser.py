@@ -117,7 +117,15 @@ def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_hel
     from diary_app.audio.loading import load_audio
 
     assert (SHIPPED / "model_card.json").is_file(), "models/default-ser-features must ship"
-    assert default_speech_model().name == "default-ser-features"  # preferred over the CNN
+    from diary_app.analysis import registry
+
+    assert default_speech_model().name == "default-ser-whisper"  # the Whisper model comes first when its weights are there
+    real = registry._whisper_installed
+    registry._whisper_installed = lambda: False
+    try:
+        assert default_speech_model().name == "default-ser-features"  # without them: preferred over the CNN
+    finally:
+        registry._whisper_installed = real
     assert sum(f.stat().st_size for f in SHIPPED.rglob("*") if f.is_file()) < 10 * 1024 * 1024
     load_classifier(SHIPPED)  # warm the imports (opensmile, pandas) so only the model load is timed
     t0 = time.perf_counter()

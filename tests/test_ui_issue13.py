@@ -462,6 +462,7 @@ def test_level_meter_drops_to_the_floor_after_stopping(tmp_path, qtbot, monkeypa
 
     class Level:
         peak = 0.8
+        rms = 0.3
 
     class FakeRecorder:
         recording = True

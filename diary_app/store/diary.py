@@ -324,7 +324,11 @@ class Diary:
                 changes.update(latitude=float(latitude), longitude=float(longitude), place_name=place_name or None)
         if not changes:
             return self.get(entry_id)  # nothing to save: no write, no notification
-        return self._update(entry_id, _drop_unchanged=("is_public",), **changes)
+        before = self.get(entry_id) if "user_emotion" in changes else None
+        entry = self._update(entry_id, _drop_unchanged=("is_public",), **changes)
+        if before is not None and before.user_emotion != entry.user_emotion:
+            self._record_correction(entry, before.user_emotion)
+        return entry
 
     def set_analysis(self, entry_id: uuid.UUID | str, result: Any) -> Entry:
         """Store an ``AnalysisResult`` (or its ``to_dict()``)."""
@@ -353,11 +357,16 @@ class Diary:
             raise ValueError(f"unknown emotion {emotion!r}; choose one of {', '.join(EMOTIONS)}")
         before = self.get(entry_id)
         entry = self._update(entry_id, user_emotion=emotion)
-        if before.user_emotion != entry.user_emotion:  # the personal layer learns from these (issue 16)
-            from diary_app.store.personal import record_correction
-
-            record_correction(self, entry, previous=before.user_emotion)
+        if before.user_emotion != entry.user_emotion:
+            self._record_correction(entry, before.user_emotion)
         return entry
+
+    def _record_correction(self, entry: Entry, previous: str | None) -> None:
+        """Every change of the user's tag, from any edit path, is logged: the personal layer learns
+        from these and Undo puts them back (issue 16)."""
+        from diary_app.store.personal import record_correction
+
+        record_correction(self, entry, previous=previous)
 
     def set_note(self, entry_id: uuid.UUID | str, note: str) -> Entry:
         return self._update(entry_id, note=note)
