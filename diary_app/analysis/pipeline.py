@@ -117,12 +117,34 @@ class Analyzer:
     # -- analysis ----------------------------------------------------------------------------
 
     def analyze_file(self, path: str | Path) -> AnalysisResult:
+        from diary_app.analysis import long_audio
+        from diary_app.audio.loading import audio_duration_s
+
+        length = audio_duration_s(path) if Path(path).is_file() else None
+        if length is not None and length > long_audio.LONG_FILE_S:
+            return self._analyze_long(path, long_audio.CHUNK_S)
         t0 = time.perf_counter()
         info: dict = {}
         wave = load_audio(path, SAMPLE_RATE, info=info)
         decode_s = time.perf_counter() - t0
         level = check_level(wave, SAMPLE_RATE, info.get("nonfinite_samples", 0), info.get("samples"))
         return self._analyze(wave, str(path), decode_s, t0, level)
+
+    def _analyze_long(self, path: str | Path, chunk_s: float) -> AnalysisResult:
+        """Stream a long file chunk by chunk (memory: one chunk), analyse each, join them (``long_audio``)."""
+        from diary_app.analysis.long_audio import merge_chunk_results
+        from diary_app.audio.loading import iter_audio_chunks
+
+        parts: list[tuple[float, AnalysisResult]] = []
+        offset = 0.0
+        for chunk, n_bad in iter_audio_chunks(path, chunk_s, SAMPLE_RATE):
+            t0 = time.perf_counter()
+            if chunk.size < MIN_BACKGROUND_S * SAMPLE_RATE and parts:
+                break  # a sub-second tail adds nothing but noise to the average
+            level = check_level(chunk, SAMPLE_RATE, n_bad, chunk.size)
+            parts.append((offset, self._analyze(chunk, str(path), 0.0, t0, level)))
+            offset += chunk.size / SAMPLE_RATE
+        return merge_chunk_results(parts, str(path))
 
     def analyze_waveform(self, wave: np.ndarray, sr: int = SAMPLE_RATE, name: str = "<audio>") -> AnalysisResult:
         t0 = time.perf_counter()

@@ -98,3 +98,60 @@ def check_waveform(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, name: str =
             f"only {wave.size / sample_rate:.2f} s of audio; at least {MIN_DURATION_S:.1f} s is needed",
         )
     return np.clip(np.nan_to_num(wave), -1.0, 1.0)
+
+
+def audio_duration_s(path: str | Path) -> float | None:
+    """The file's length from its header (no decoding); ``None`` when soundfile cannot tell."""
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+    except Exception:  # noqa: BLE001 - a format only librosa reads: the caller loads it whole
+        return None
+    return float(info.frames) / float(info.samplerate) if info.samplerate else None
+
+
+def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPLE_RATE):
+    """Yield the file as mono float32 chunks of ``chunk_s`` seconds at ``sample_rate`` (the last may be shorter).
+
+    WHY: a 2-hour recording decoded whole needs ~2 GB (float64 decode, resampler copies); streaming
+    blocks through a stateful soxr resampler keeps memory at one chunk whatever the length, and the
+    output equals a whole-file resample up to the filter's edge (no seams between chunks).
+    Non-finite samples are zeroed as in ``load_audio``; ``(chunk, n_nonfinite)`` pairs are yielded.
+    """
+    import soundfile as sf
+    import soxr
+
+    from diary_app.audio.level import finite_wave
+
+    target = max(1, int(round(chunk_s * sample_rate)))
+    try:
+        fh = sf.SoundFile(str(path))
+    except Exception as exc:  # noqa: BLE001 - same message as load_audio
+        raise AudioLoadError(path, "unreadable", f"cannot be read as audio. The decoder said: {exc}") from None
+    with fh:
+        stream = None if fh.samplerate == sample_rate else soxr.ResampleStream(
+            fh.samplerate, sample_rate, 1, dtype="float32", quality="HQ")
+        pending: list[np.ndarray] = []
+        have = 0
+        bad = 0
+        block = max(4096, int(fh.samplerate * min(chunk_s, 10.0)))
+        while True:
+            data = fh.read(block, dtype="float32", always_2d=True)
+            last = data.shape[0] < block
+            mono, n_bad = finite_wave(data.mean(axis=1))
+            bad += n_bad
+            out = mono if stream is None else stream.resample_chunk(mono, last=last)
+            if out.size:
+                pending.append(np.asarray(out, dtype=np.float32))
+                have += out.size
+            while have >= target:
+                joined = np.concatenate(pending)
+                yield np.clip(joined[:target], -1.0, 1.0), bad
+                bad = 0
+                rest = joined[target:]
+                pending, have = ([rest] if rest.size else []), rest.size
+            if last:
+                break
+        if have:
+            yield np.clip(np.concatenate(pending), -1.0, 1.0), bad
