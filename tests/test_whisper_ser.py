@@ -98,7 +98,7 @@ def test_ctranslate2_conversion_reproduces_the_encoder(tiny_hf, tmp_path, monkey
     ct2 = _write_ct2(hf_encoder, tmp_path / "ct2")
     source = we.find_source(str(ct2))
     assert source.kind == "ctranslate2" and len(source.sha256) == 64
-    reference = we.WhisperEncoder(hf_encoder.half().float(), source)  # the same fp16-rounded weights, PyTorch
+    reference = we.WhisperEncoder.from_module(hf_encoder.half().float(), source)  # the same fp16-rounded weights, PyTorch
     wave = np.random.default_rng(0).standard_normal(16000 * 2).astype(np.float32) * 0.1
     expected = reference.hidden_states(wave)
     assert expected.shape == (3, 100, 32)

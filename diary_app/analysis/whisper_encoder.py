@@ -260,54 +260,77 @@ def convert_to_cache(source: WhisperSource, cache_dir: Path | None = None) -> Pa
 # --- running it --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EncoderShape:
+    """What the front end needs to know of an encoder (``config.json`` of the cache folder)."""
+
+    n_states: int  # encoder layers + 1
+    d_model: int
+    num_mel_bins: int
+
+
+def mel_filters(n_mels: int) -> np.ndarray:
+    """Whisper's mel filter bank (librosa's slaney mel, as ``WhisperFeatureExtractor``): (n_mels, 201)."""
+    import librosa
+
+    return librosa.filters.mel(sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=n_mels).astype(np.float32)
+
+
 class WhisperEncoder:
     """A loaded encoder: ``hidden_states(wave16k)`` -> (n_layers + 1, T, d_model) float32.
 
     State 0 is the conv stack plus position embeddings, the last is the final layer norm's output
-    (as transformers' ``output_hidden_states``). One instance is shared; torch modules are not
-    re-entrant under ``inference_mode`` across threads, hence the lock.
+    (as transformers' ``output_hidden_states``). Runs the ONNX Runtime ``session`` when there is one
+    (then torch and transformers are never imported: the model loads in well under a second), else
+    the PyTorch ``module``. One instance is shared; the lock keeps calls from overlapping.
     """
 
-    def __init__(self, module: Any, source: WhisperSource, session: Any = None) -> None:
-        import librosa
-        import torch
-
-        self.module = module.eval()
+    def __init__(self, source: WhisperSource, shape: EncoderShape, mel: np.ndarray, module: Any = None,
+                 session: Any = None) -> None:
+        if module is None and session is None:
+            raise ValueError("an encoder needs a PyTorch module or an ONNX Runtime session")
         self.source = source
+        self.module = module.eval() if module is not None else None
         #: an ONNX Runtime session of the same graph (``export_onnx``), or None for PyTorch
         self.session = session
         self.backend = "onnxruntime" if session is not None else "torch"
-        self._graph = encoder_graph(self.module)
-        self.config = module.config
-        self.n_states = int(self.config.encoder_layers) + 1
-        self.d_model = int(self.config.d_model)
-        mel = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=int(self.config.num_mel_bins))
-        self._mel = torch.from_numpy(mel.astype(np.float32))
-        self._window = torch.hann_window(N_FFT)
+        self._graph = encoder_graph(self.module) if session is None else None
+        self.n_states = shape.n_states
+        self.d_model = shape.d_model
+        self._mel = np.asarray(mel, dtype=np.float32)
+        self._window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N_FFT) / N_FFT)).astype(np.float32)  # periodic Hann
         self._lock = threading.Lock()
 
-    def log_mel(self, wave16k: np.ndarray) -> Any:
-        """Whisper's log-mel (as ``WhisperFeatureExtractor``) without the 30 s padding: (n_mels, frames)."""
-        import torch
+    @classmethod
+    def from_module(cls, module: Any, source: WhisperSource, session: Any = None) -> "WhisperEncoder":
+        cfg = module.config
+        shape = EncoderShape(int(cfg.encoder_layers) + 1, int(cfg.d_model), int(cfg.num_mel_bins))
+        return cls(source, shape, mel_filters(shape.num_mel_bins), module=module, session=session)
 
-        x = torch.from_numpy(np.ascontiguousarray(wave16k, dtype=np.float32))
-        if x.numel() < N_FFT:
-            x = torch.nn.functional.pad(x, (0, N_FFT - x.numel()))
-        stft = torch.stft(x, N_FFT, HOP, window=self._window, return_complex=True)
-        power = stft[..., :-1].abs() ** 2
-        spec = torch.clamp(self._mel @ power, min=1e-10).log10()
-        spec = torch.maximum(spec, spec.max() - 8.0)
-        return (spec + 4.0) / 4.0
+    def log_mel(self, wave16k: np.ndarray) -> np.ndarray:
+        """Whisper's log-mel (as ``WhisperFeatureExtractor``: centred STFT with reflect padding, n_fft 400,
+        hop 160, the last frame dropped) without the 30 s padding: (n_mels, frames), numpy only."""
+        x = np.ascontiguousarray(wave16k, dtype=np.float32).reshape(-1)
+        if x.size < N_FFT:
+            x = np.pad(x, (0, N_FFT - x.size))
+        x = np.pad(x, (N_FFT // 2, N_FFT // 2), mode="reflect")
+        n_frames = 1 + (x.size - N_FFT) // HOP
+        frames = np.lib.stride_tricks.as_strided(x, shape=(n_frames, N_FFT), strides=(x.strides[0] * HOP, x.strides[0]))
+        power = np.abs(np.fft.rfft(frames * self._window, axis=1)) ** 2  # (frames, 201)
+        spec = np.log10(np.maximum(self._mel @ power[:-1].T, 1e-10))
+        spec = np.maximum(spec, spec.max() - 8.0)
+        return ((spec + 4.0) / 4.0).astype(np.float32)
 
     def hidden_states(self, wave16k: np.ndarray) -> np.ndarray:
-        import torch
-
         wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)[: int(MAX_SECONDS * SAMPLE_RATE)]
-        with self._lock, torch.inference_mode():
+        with self._lock:
             mel = self.log_mel(wave)[None]
             if self.session is not None:
-                return np.asarray(self.session.run(None, {"mel": mel.numpy()})[0])
-            return self._graph(mel).numpy()
+                return np.asarray(self.session.run(None, {"mel": mel})[0])
+            import torch
+
+            with torch.inference_mode():
+                return self._graph(torch.from_numpy(mel)).numpy()
 
 
 def encoder_graph(encoder: Any) -> Any:
@@ -367,6 +390,8 @@ def _onnx_session(folder: Path, module: Any) -> Any:
     path = folder / "encoder.onnx"
     try:
         if not path.is_file():
+            if module is None:
+                return None
             export_onnx(module, path)
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -394,10 +419,6 @@ def load_encoder(ref: str | None = None) -> WhisperEncoder:
 
 
 def _build(source: WhisperSource) -> WhisperEncoder:
-    import torch
-    from transformers import WhisperConfig
-    from transformers.models.whisper.modeling_whisper import WhisperEncoder as HFWhisperEncoder
-
     if source.kind == SOURCE_HF:
         from transformers import WhisperModel
 
@@ -408,11 +429,30 @@ def _build(source: WhisperSource) -> WhisperEncoder:
                 f"Whisper checkpoint {source.ref!r} is not available locally and the hub cannot be reached "
                 f"({str(exc).splitlines()[0][:160]}); copy the model folder here and name the folder instead"
             ) from None
-        return WhisperEncoder(model.get_encoder(), source)
-    from safetensors.torch import load_file
-
+        return WhisperEncoder.from_module(model.get_encoder(), source)
     folder = convert_to_cache(source)
-    config = WhisperConfig(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
+    raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    shape = EncoderShape(int(raw["encoder_layers"]) + 1, int(raw["d_model"]), int(raw["num_mel_bins"]))
+    mel_file = folder / "mel_filters.npy"
+    if (folder / "encoder.onnx").is_file() and mel_file.is_file():
+        session = _onnx_session(folder, None)  # the fast path: no torch, no transformers
+        if session is not None:
+            return WhisperEncoder(source, shape, np.load(mel_file), session=session)
+    module = _torch_module(folder, raw)
+    encoder = WhisperEncoder.from_module(module, source, _onnx_session(folder, module))
+    if encoder.session is not None and not mel_file.is_file():
+        tmp = folder / ".mel_filters.part.npy"
+        np.save(tmp, encoder._mel)
+        tmp.replace(mel_file)
+    return encoder
+
+
+def _torch_module(folder: Path, raw: dict[str, Any]) -> Any:
+    from safetensors.torch import load_file
+    from transformers import WhisperConfig
+    from transformers.models.whisper.modeling_whisper import WhisperEncoder as HFWhisperEncoder
+
+    config = WhisperConfig(**raw)
     config._attn_implementation = "eager"
     module = HFWhisperEncoder(config)
     missing, unexpected = module.load_state_dict(load_file(str(folder / "encoder.safetensors")), strict=False)
@@ -420,7 +460,7 @@ def _build(source: WhisperSource) -> WhisperEncoder:
     if missing or unexpected:
         raise ModelNotAvailable(f"cached Whisper encoder {folder} does not match: missing {missing[:3]}, unexpected {unexpected[:3]}")
     module.float()
-    return WhisperEncoder(module, source, _onnx_session(folder, module))
+    return module
 
 
 # --- the front end a feature head reads ---------------------------------------------------------
