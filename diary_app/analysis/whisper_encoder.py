@@ -294,7 +294,7 @@ class WhisperEncoder:
         #: an ONNX Runtime session of the same graph (``export_onnx``), or None for PyTorch
         self.session = session
         self.backend = "onnxruntime" if session is not None else "torch"
-        self._graph = encoder_graph(self.module) if session is None else None
+        self._graph: Any = encoder_graph(self.module) if session is None else None
         self.n_states = shape.n_states
         self.d_model = shape.d_model
         self._mel = np.asarray(mel, dtype=np.float32)
