@@ -171,7 +171,9 @@ class FeedPage(SocialPage):
 
     def stop(self) -> None:
         playing, self.playing_id = self.playing_id, None
-        if self._player is not None:
+        if self._player is not None and self._player.playbackState() != self._player.PlaybackState.StoppedState:
+            # only when it plays: stop() on a stopped FFmpeg player waits on its worker thread, which
+            # deadlocked a full test run on reload (GUI thread holding the GIL, worker wanting it)
             self._player.stop()
         if playing:
             self._set_item_state(playing, "idle")
