@@ -127,11 +127,13 @@ def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path)
     item = page.item_for(mine)
     assert item.play_button.text() == "▶ Play"
     states: list[str] = []
-    shown = item.set_play_state
-    item.set_play_state = lambda state: (states.append(state), shown(state))
+    # hook the page, not the item: a second feed fetch (show + reload) may rebuild the items meanwhile
+    shown = page._set_item_state
+    page._set_item_state = lambda entry_id, state: (states.append(state), shown(entry_id, state))
     item.play_button.click()
-    assert item.play_state == "loading" and not item.play_button.isEnabled()
+    assert page.item_for(mine).play_state == "loading" and not page.item_for(mine).play_button.isEnabled()
     qtbot.waitUntil(lambda: "playing" in states or page.status.text().startswith("Could not play"), timeout=WAIT_MS)
+    item = page.item_for(mine)
     if "playing" not in states:  # no audio output on this machine: the reason is shown
         assert item.play_state == "idle"
         return
@@ -142,7 +144,8 @@ def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path)
 
         assert page._player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
     else:  # the 2 s clip already played to the end (a busy machine): the button came back by itself
-        qtbot.waitUntil(lambda: item.play_state == "idle", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: page.item_for(mine).play_state == "idle", timeout=WAIT_MS)
+    item = page.item_for(mine)
     assert item.play_state == "idle" and item.play_button.text() == "▶ Play" and page.playing_id is None
     assert states[:2] == ["loading", "playing"]
 

@@ -96,8 +96,10 @@ class FeedPage(SocialPage):
     def _show(self, page: FeedResult, replace: bool) -> None:
         self._loading = False
         self.status.setText("")
+        keep = self.playing_id if replace and any(e.id == self.playing_id for e in page.items) else None
         if replace:
-            self.stop()
+            if keep is None:
+                self.stop()  # the entry that plays is gone from the feed
             for item in self.items:
                 self.list_layout.removeWidget(item)
                 item.deleteLater()
@@ -109,6 +111,9 @@ class FeedPage(SocialPage):
             item.play_clicked.connect(self.play)
             self.list_layout.insertWidget(self.list_layout.count() - 3, item)  # above empty/more/stretch
             self.items.append(item)
+            if keep is not None and entry.id == keep:  # a refresh keeps what plays (or downloads) going
+                item.set_play_state("playing" if self._player is not None and self._player.playbackState()
+                                    != self._player.PlaybackState.StoppedState else "loading")
         self.next_cursor = page.next_cursor
         self.more_button.setVisible(bool(page.next_cursor))
         self.empty.setVisible(not self.items)
