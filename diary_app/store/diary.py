@@ -397,30 +397,7 @@ class Diary:
     # -- delete ------------------------------------------------------------------------------
     def delete(self, entry_id: uuid.UUID | str) -> None:
         """Delete an entry and its audio; on a full disk ``DiskFull`` and the entry stays whole."""
-        self._check_writable()
-        entry_id = _as_uuid(entry_id)
-        audio = self.audio_path(entry_id)
-        trash = audio.with_suffix(TRASH_SUFFIX)
-        if audio.exists():
-            os.replace(audio, trash)
-        try:
-            with Session(self.engine) as s:
-                entry = s.get(Entry, entry_id)
-                if entry is None:
-                    raise EntryNotFound(str(entry_id))
-                s.delete(entry)
-                s.commit()
-        except BaseException as exc:
-            if trash.exists():
-                os.replace(trash, audio)  # the row is still there: so is its audio
-            if isinstance(exc, Exception) and not isinstance(exc, EntryNotFound):
-                typed = as_write_error(exc, "deleting the entry", self.root, "The entry was kept as it was.")
-                if typed is not None:
-                    raise typed from exc
-            raise
-        trash.unlink(missing_ok=True)
-        _unlink_quietly(sidecar.sidecar_path(audio))
-        self._notify("deleted", entry_id)
+        self.purge(self.delete_undoable(entry_id))
 
     def delete_undoable(self, entry_id: uuid.UUID | str) -> Entry:
         """Delete like ``delete`` but keep the audio as ``*.trash`` for ``restore`` (the GUI's Undo).
