@@ -36,6 +36,7 @@ def ctx(server, tmp_path, qtbot):
     service = getattr(context, "_sync_service", None)
     if service is not None:
         service.shutdown()
+    context.diary.close()
 
 
 def other_user(server, tmp_path, prefix="bob"):

@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from conftest import first_clip  # noqa: E402
-from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name  # noqa: E402
-from test_social_pages import other_user  # noqa: E402
+from sync_client_helpers import PASSWORD, unique_name  # noqa: E402
+from test_social_pages import ctx, other_user, server  # noqa: E402,F401 - the same real-server fixtures
 
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary, SyncState  # noqa: E402
@@ -18,23 +18,6 @@ from diary_app.sync.client.api import OfflineError  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
 
 WAIT_MS = 20_000
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = shared_server()
-    yield srv
-    assert_clean_log(srv)
-
-
-@pytest.fixture
-def ctx(server, tmp_path, qtbot):
-    context = AppContext(diary=Diary(tmp_path / "diary"), settings=Settings(server_url=server.url))
-    yield context
-    service = getattr(context, "_sync_service", None)
-    if service is not None:
-        service.shutdown()
-    context.diary.close()
 
 
 @pytest.fixture
