@@ -34,9 +34,9 @@ def test_settings_page_and_welcome_show_korean(korean, qtbot, tmp_path):
 
     page = SettingsPage(AppContext(diary=Diary(tmp_path / "d"), settings=Settings.load()))
     qtbot.addWidget(page)
-    assert page.language_note.text() == "바뀐 언어는 다시 시작한 뒤에 적용됩니다."
-    assert page.use_button.text() == "이 모델 사용"
-    assert page.theme.itemText(0) == "시스템 설정 따르기"
+    assert page.appearance.language_note.text() == "바뀐 언어는 다시 시작한 뒤에 적용됩니다."
+    assert page.model_manager.use_button.text() == "이 모델 사용"
+    assert page.appearance.theme.itemText(0) == "시스템 설정 따르기"
     dlg = FirstRunDialog(Settings.load(), check_mic=False)
     qtbot.addWidget(dlg)
     assert dlg.windowTitle() == "사운드 다이어리에 오신 것을 환영합니다"
@@ -59,7 +59,8 @@ def test_own_area_strings_are_all_translated():
     unfinished = []
     for ctx in tree.getroot().iter("context"):
         name = ctx.findtext("name")
-        if name not in ("SettingsPage", "FirstRunDialog", "MainWindow"):
+        if name not in ("SettingsPage", "FirstRunDialog", "MainWindow", "RecordingOptions", "AnalysisOptions",
+                        "AppearanceOptions", "PrivacyOptions", "ModelManager", "ModelTableModel"):
             continue
         for msg in ctx.iter("message"):
             tr = msg.find("translation")

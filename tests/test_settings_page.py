@@ -12,7 +12,8 @@ from diary_app.analysis.model_card import KIND_SCENE_CNN, ModelCard  # noqa: E40
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
-from diary_app.ui.pages.settings import SettingsPage, list_input_devices  # noqa: E402
+from diary_app.audio.input_stream import list_input_devices  # noqa: E402
+from diary_app.ui.pages.settings import SettingsPage  # noqa: E402
 
 
 @pytest.fixture()
@@ -25,30 +26,30 @@ def page(qtbot, tmp_path):
 
 
 def test_controls_persist_to_settings(page):
-    page.max_length.setValue(120)
-    page.threshold.setValue(0.55)
-    page.reminder_time.setTime(QTime(7, 30))
-    page.reminder_enabled.setChecked(False)
-    page.language.setCurrentIndex(page.language.findData("ko"))
-    page.theme.setCurrentIndex(page.theme.findData("dark"))
-    page.mic_consent.setChecked(True)
-    page.location_consent.setChecked(True)
+    page.recording.max_length.setValue(120)
+    page.analysis.threshold.setValue(0.55)
+    page.analysis.reminder_time.setTime(QTime(7, 30))
+    page.analysis.reminder_enabled.setChecked(False)
+    page.appearance.language.setCurrentIndex(page.appearance.language.findData("ko"))
+    page.appearance.theme.setCurrentIndex(page.appearance.theme.findData("dark"))
+    page.privacy.mic_consent.setChecked(True)
+    page.privacy.location_consent.setChecked(True)
     s = Settings.load()  # read back from disk, not the in-memory object
     assert s.max_record_s == 120.0
     assert s.scene_threshold == pytest.approx(0.55)
     assert s.reminder_time == "07:30" and s.reminder_enabled is False
-    assert not page.reminder_time.isEnabled()
-    assert s.language == "ko" and page.language_note.isVisibleTo(page)
+    assert not page.analysis.reminder_time.isEnabled()
+    assert s.language == "ko" and page.appearance.language_note.isVisibleTo(page)
     assert s.theme == "dark"
     assert s.mic_consent and s.location_consent
 
 
 def test_input_devices_empty_machine_is_handled(page):
     devices = list_input_devices()
-    assert page.device_combo.count() >= 1 + len(devices)
-    assert page.device_combo.itemData(0) is None  # "System default"
-    assert page.no_device_label.isVisibleTo(page) == (not devices)
-    page.device_combo.setCurrentIndex(0)
+    assert page.recording.device_combo.count() >= 1 + len(devices)
+    assert page.recording.device_combo.itemData(0) is None  # "System default"
+    assert page.recording.no_device_label.isVisibleTo(page) == (not devices)
+    page.recording.device_combo.setCurrentIndex(0)
     assert Settings.load().input_device is None
 
 
@@ -59,8 +60,8 @@ def test_unplugged_device_setting_is_kept(qtbot, tmp_path):
     ctx = AppContext(diary=Diary(tmp_path / "d"), settings=Settings.load())
     p = SettingsPage(ctx)
     qtbot.addWidget(p)
-    assert p.device_combo.currentData() == "USB Mic 3000"
-    assert "not connected" in p.device_combo.currentText()
+    assert p.recording.device_combo.currentData() == "USB Mic 3000"
+    assert "not connected" in p.recording.device_combo.currentText()
 
 
 def _scene_card_folder(tmp_path, name="gui-scenes"):
@@ -73,26 +74,26 @@ def _scene_card_folder(tmp_path, name="gui-scenes"):
 def test_model_manager_add_use_remove_from_gui(page, qtbot, tmp_path):
     folder = _scene_card_folder(tmp_path)
     with qtbot.waitSignal(page.models_changed, timeout=20_000):
-        call = page.add_model(str(folder))
-    assert call not in page._calls
-    assert any(m.name == "gui-scenes" for m in page.models)
-    assert page.selected_model().name == "gui-scenes"
-    assert "park" in page.card_view.toPlainText() and "made by the test" in page.card_view.toPlainText()
-    page.use_selected()
+        call = page.model_manager.add_model(str(folder))
+    assert call not in page.model_manager._calls
+    assert any(m.name == "gui-scenes" for m in page.model_manager.models)
+    assert page.model_manager.selected_model().name == "gui-scenes"
+    assert "park" in page.model_manager.card_view.toPlainText() and "made by the test" in page.model_manager.card_view.toPlainText()
+    page.model_manager.use_selected()
     assert Settings.load().scene_model == "gui-scenes"
-    assert "gui-scenes" in page.active_label.text()
-    page.remove_selected(confirm=False)
-    assert not any(m.name == "gui-scenes" for m in page.models)
+    assert "gui-scenes" in page.model_manager.active_label.text()
+    page.model_manager.remove_selected(confirm=False)
+    assert not any(m.name == "gui-scenes" for m in page.model_manager.models)
     assert Settings.load().scene_model is None
 
 
 def test_download_offline_says_so(page, qtbot, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    page.add_model("microsoft/wavlm-base-plus")
-    assert page.progress.isVisibleTo(page) and not page.download_button.isEnabled()
-    qtbot.waitUntil(lambda: not page.progress.isVisibleTo(page), timeout=20_000)
-    assert "offline" in page.model_status.text().lower()
-    assert page.download_button.isEnabled()
+    page.model_manager.add_model("microsoft/wavlm-base-plus")
+    assert page.model_manager.progress.isVisibleTo(page) and not page.model_manager.download_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.model_manager.progress.isVisibleTo(page), timeout=20_000)
+    assert "offline" in page.model_manager.model_status.text().lower()
+    assert page.model_manager.download_button.isEnabled()
 
 
 def test_model_card_shows_the_held_out_accuracy_a_user_can_judge_by(page):
@@ -102,8 +103,8 @@ def test_model_card_shows_the_held_out_accuracy_a_user_can_judge_by(page):
     shipped = find_model("default-scene-everyday")
     if shipped is None:
         pytest.skip("models/default-scene-everyday is not installed")
-    page.refresh_models()
-    assert page.select_model("default-scene-everyday")
+    page.model_manager.refresh_models()
+    assert page.model_manager.select_model("default-scene-everyday")
     acc = shipped.card.metrics["test"]["accuracy"]
-    text = page.card_view.toPlainText()
+    text = page.model_manager.card_view.toPlainText()
     assert f"Held-out accuracy: {acc:.0%}" in text and f"({shipped.card.metrics['test']['n']} clips)" in text

@@ -97,7 +97,7 @@ def test_settings_theme_change_applies_at_once(qtbot, tmp_path) -> None:
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
     try:
-        page.theme.setCurrentIndex(page.theme.findData("dark"))
+        page.appearance.theme.setCurrentIndex(page.appearance.theme.findData("dark"))
         assert is_dark(QApplication.instance().palette())
         page.show()
         qtbot.waitUntil(lambda: is_dark(page.palette()), timeout=3000)  # existing widgets follow

@@ -4,7 +4,7 @@ which analysis models are active. Shown once; consent can be changed later in Se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,39 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from diary_app.analysis import registry
+from diary_app.audio.mic_check import MicCheck, check_microphone
 from diary_app.settings import Settings
 from diary_app.ui.worker import BackgroundCall
-
-
-@dataclass
-class MicCheck:
-    ok: bool
-    device: str | None  # the input device that was opened
-    level_db: float | None  # RMS level of the test capture (dBFS)
-    message: str  # untranslated reason for logs; the dialog shows its own text
-
-
-def check_microphone(device: str | None = None, seconds: float = 0.5) -> MicCheck:
-    """Open the input device for a moment and measure the level (call on a worker thread)."""
-    try:
-        import numpy as np
-        import sounddevice as sd
-    except (ImportError, OSError) as exc:
-        return MicCheck(False, None, None, f"audio library unavailable: {exc}")
-    try:
-        inputs = [d for d in sd.query_devices() if int(d.get("max_input_channels", 0)) > 0]
-    except Exception as exc:  # noqa: BLE001 - PortAudio errors are a "no microphone" answer
-        return MicCheck(False, None, None, f"cannot list audio devices: {exc}")
-    if not inputs:
-        return MicCheck(False, None, None, "no input device found")
-    try:
-        frames = sd.rec(int(16_000 * seconds), samplerate=16_000, channels=1, dtype="float32", device=device, blocking=True)
-        name = device or sd.query_devices(kind="input")["name"]
-    except Exception as exc:  # noqa: BLE001
-        return MicCheck(False, device, None, f"cannot open the microphone: {exc}")
-    rms = float(np.sqrt(np.mean(np.square(frames)))) if frames.size else 0.0
-    level = 20 * float(np.log10(max(rms, 1e-9)))
-    return MicCheck(True, name, level, "ok")
 
 
 class FirstRunDialog(QDialog):
@@ -118,16 +89,17 @@ class FirstRunDialog(QDialog):
             self.start_mic_check()
 
     def show_models(self) -> None:
-        from diary_app import models_manager as mm
-
         try:
-            snap = mm.snapshot(self.settings)
-        except Exception as exc:  # noqa: BLE001 - the dialog must open even with a broken model folder
+            active = registry.active_models(self.settings)
+        except OSError as exc:  # the dialog must open even with an unreadable models folder
             self.models_label.setText(self.tr("Could not read the installed models: {0}").format(exc))
             return
         none = self.tr("none installed")
-        text = self.tr("Speech emotion: {0}<br>Places and sounds: {1}").format(snap.speech or none, snap.scene or none)
-        if not snap.speech and not snap.scene:
+        text = self.tr("Speech emotion: {0}<br>Places and sounds: {1}").format(
+            active.speech_name or none, active.scene_name or none)
+        for problem in active.problems.values():
+            text += "<br>" + html.escape(problem)
+        if not active.speech and not active.scene:
             text += "<br>" + self.tr("Without a model, recordings are saved but not tagged. Add one in Settings.")
         self.models_label.setText(text)
 

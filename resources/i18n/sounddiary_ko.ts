@@ -2,6 +2,72 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko" sourcelanguage="en">
   <context>
+    <name>AnalysisOptions</name>
+    <message>
+      <location filename="../../diary_app/ui/options/analysis.py" line="12" />
+      <source>Analysis</source>
+      <translation>분석</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/analysis.py" line="22" />
+      <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
+      <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/analysis.py" line="24" />
+      <source>Scene confidence threshold</source>
+      <translation>장소 신뢰도 기준값</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/analysis.py" line="26" />
+      <source>Remind me every day</source>
+      <translation>매일 알림 받기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/analysis.py" line="40" />
+      <source>Daily reminder</source>
+      <translation>매일 알림</translation>
+    </message>
+  </context>
+  <context>
+    <name>AppearanceOptions</name>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="13" />
+      <source>Appearance</source>
+      <translation>화면</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="23" />
+      <source>Language</source>
+      <translation>언어</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="24" />
+      <source>The new language applies after a restart.</source>
+      <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <source>Follow the system</source>
+      <translation>시스템 설정 따르기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <source>Light</source>
+      <translation>밝게</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <source>Dark</source>
+      <translation>어둡게</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/appearance.py" line="36" />
+      <source>Theme</source>
+      <translation>테마</translation>
+    </message>
+  </context>
+  <context>
     <name>AudioPlayer</name>
     <message>
       <location filename="../../diary_app/ui/audio_player.py" line="33" />
@@ -350,181 +416,181 @@
   <context>
     <name>EntryDetail</name>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="98" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="99" />
       <source>◀ Back</source>
       <extracomment>the answers of the unsaved-changes question the detail deleted an entry and kept it restorable: the page offers Undo (``Diary.restore``)</extracomment>
       <translation>◀ 뒤로</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="120" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="121" />
       <source>seconds</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="138" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="139" />
       <source>Use the automatic tag</source>
       <translation>자동 태그 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="144" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="145" />
       <source>A note about this moment</source>
       <translation>이 순간에 대한 메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="146" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="147" />
       <source>Public (friends may see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="151" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="152" />
       <source>No place</source>
       <translation>장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="153" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="154" />
       <source>Save changes</source>
       <translation>변경 내용 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="156" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
       <source>Save the changes (Ctrl+S)</source>
       <translation>변경 내용 저장 (Ctrl+S)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="157" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="158" />
       <source>Delete…</source>
       <translation>삭제…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="159" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="160" />
       <source>Delete this entry (Delete)</source>
       <translation>이 기록 삭제 (Delete)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="162" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="163" />
       <source>Delete entry</source>
       <translation>기록 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="163" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="164" />
       <source>Delete this entry and its recording? You can undo this for a few seconds.</source>
       <translation>이 기록과 녹음을 삭제할까요? 몇 초 동안은 되돌릴 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="166" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="167" />
       <source>Delete</source>
       <translation>삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="175" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="176" />
       <source>Back to the list (Esc, Alt+Left)</source>
       <extracomment>asks Save / Discard / Cancel; replaceable (tests, or a page that must not block)</extracomment>
       <translation>목록으로 돌아가기 (Esc, Alt+←)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="186" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="187" />
       <source>Recorded</source>
       <translation>녹음 시각</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="187" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="188" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="191" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
       <source>Emotion</source>
       <translation>감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="192" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="193" />
       <source>Note</source>
       <translation>메모</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="199" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="200" />
       <source>Place</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="231" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="234" />
       <source>This entry no longer exists.</source>
       <translation>이 기록은 더 이상 존재하지 않습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="274" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="277" />
       <source>Unsaved changes</source>
       <translation>저장하지 않은 변경 내용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="275" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="278" />
       <source>This entry has changes that are not saved. Save them?</source>
       <translation>이 기록에 저장하지 않은 변경 내용이 있습니다. 저장할까요?</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="291" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="294" />
       <source>♥ %n likes from friends</source>
       <translation>
         <numerusform>♥ 친구들의 좋아요 %n개</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="311" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="314" />
       <source>speech</source>
       <translation>음성</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="312" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="315" />
       <source>environment: {0}</source>
       <translation>주변 소리: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="314" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="317" />
       <source>automatic: {0} {1} ({2} sure, {3})</source>
       <translation>자동: {0} {1} (확신도 {2}, {3})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="316" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="319" />
       <source>no automatic tag ({0})</source>
       <translation>자동 태그 없음 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="318" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="321" />
       <source>shown: {0} (corrected by hand)</source>
       <translation>표시: {0} (직접 수정함)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="331" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="335" />
       <source>no place saved</source>
       <translation>저장된 장소 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="345" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="349" />
       <source>The recording is missing: {0}</source>
       <translation>녹음 파일이 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="348" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="352" />
       <source>Loading the waveform…</source>
       <translation>파형을 불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="361" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="365" />
       <source>Cannot read the recording: {0}</source>
       <translation>녹음을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="407" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="412" />
       <source>Not saved: {0}</source>
       <translation>저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="411" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="416" />
       <source>Saved.</source>
       <translation>저장했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/browse/entry_detail.py" line="435" />
+      <location filename="../../diary_app/ui/browse/entry_detail.py" line="440" />
       <source>Not deleted: {0}</source>
       <translation>삭제되지 않음: {0}</translation>
     </message>
@@ -544,6 +610,84 @@
       <translation>
         <numerusform>기록 %n개, 최신순</numerusform>
       </translation>
+    </message>
+  </context>
+  <context>
+    <name>EvidenceView</name>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="136" />
+      <source>Why this tag</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="174" />
+      <source>No analysis yet.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="191" />
+      <source>speech emotion (the voice)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="191" />
+      <source>the surroundings (no speech)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="193" />
+      <source>Branch: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="201" />
+      <source>speech {0:.0%} of {1:.1f} s</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="204" />
+      <source>Speech-detection cues: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="214" />
+      <source>Scene: {0} ({1:.0%}; threshold {2:.0%})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="218" />
+      <source>table row {0} → {1}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="224" />
+      <source>your row for {0}: {1} correction(s)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="228" />
+      <source>Background ({0:.1f} s without speech): {1}, {2:.0%}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="237" />
+      <source>Personal layer: off (Settings)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="241" />
+      <source>Personal layer: {0} (the global model said {1} {2}, {3:.0%})</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="246" />
+      <source>Personal layer: learning from your {0} correction(s); it agrees with the global model here</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="248" />
+      <source>Personal layer: no change</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -583,73 +727,73 @@
   <context>
     <name>FeedPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="26" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="25" />
       <source>the feed</source>
       <translation>피드</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="35" />
-      <location filename="../../diary_app/ui/pages/feed.py" line="130" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="34" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="134" />
       <source>Everyone</source>
       <translation>모두</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="37" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="36" />
       <source>Refresh</source>
       <translation>새로고침</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="42" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="41" />
       <source>&lt;h2&gt;Feed&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;피드&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="44" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="43" />
       <source>Show</source>
       <translation>보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="51" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="50" />
       <source>Show older entries</source>
       <translation>이전 기록 더 보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="55" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="54" />
       <source>Nothing shared yet. Mark an entry public on the Record or Diary page, or add friends.</source>
       <translation>아직 공유된 기록이 없습니다. 녹음 또는 다이어리 페이지에서 기록을 공개로 설정하거나 친구를 추가하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="94" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="93" />
       <source>Loading…</source>
       <translation>불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="119" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="123" />
       <source>Could not load the feed: {0}</source>
       <translation>피드를 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="132" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="136" />
       <source>Me ({0})</source>
       <translation>나 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="156" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="160" />
       <source>Could not change the like: {0}</source>
       <translation>좋아요를 바꿀 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="169" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="173" />
       <source>Downloading…</source>
       <translation>내려받는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="189" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="195" />
       <source>Could not play: {0}</source>
       <translation>재생할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="198" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="204" />
       <source>audio playback is not available on this system</source>
       <translation>이 시스템에서는 오디오를 재생할 수 없습니다</translation>
     </message>
@@ -685,92 +829,92 @@
   <context>
     <name>FirstRunDialog</name>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="63" />
+      <location filename="../../diary_app/ui/first_run.py" line="34" />
       <source>Welcome to Sound Diary</source>
       <translation>사운드 다이어리에 오신 것을 환영합니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="68" />
+      <location filename="../../diary_app/ui/first_run.py" line="39" />
       <source>&lt;h2&gt;Welcome to Sound Diary&lt;/h2&gt;&lt;p&gt;Record today's sound — your voice or the place around you. Sound Diary tags each recording with an emotion on this computer; you can correct the tag, add a note, and later find entries by emotion, on a calendar and on a map.&lt;/p&gt;&lt;p&gt;Recordings stay on this computer. Only entries you mark as public are shared, and only with friends who accepted you.&lt;/p&gt;</source>
       <translation>&lt;h2&gt;사운드 다이어리에 오신 것을 환영합니다&lt;/h2&gt;&lt;p&gt;오늘의 소리를 녹음하세요 — 당신의 목소리나 주변의 소리를요. 사운드 다이어리는 이 컴퓨터에서 각 녹음에 감정 태그를 붙입니다. 태그를 고치고 메모를 남길 수 있으며, 나중에 감정별로, 달력에서, 지도에서 기록을 찾을 수 있습니다.&lt;/p&gt;&lt;p&gt;녹음은 이 컴퓨터에만 저장됩니다. 공개로 표시한 기록만, 서로 친구를 수락한 사람에게만 공유됩니다.&lt;/p&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="79" />
+      <location filename="../../diary_app/ui/first_run.py" line="50" />
       <source>Your permission</source>
       <translation>권한 동의</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="81" />
+      <location filename="../../diary_app/ui/first_run.py" line="52" />
       <source>Use the microphone to record diary entries</source>
       <translation>다이어리 기록을 위해 마이크 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="84" />
+      <location filename="../../diary_app/ui/first_run.py" line="55" />
       <source>Offer to save where an entry was recorded (you choose per entry)</source>
       <translation>기록한 장소 저장 제안 (기록마다 직접 선택)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="91" />
+      <location filename="../../diary_app/ui/first_run.py" line="62" />
       <source>Microphone</source>
       <translation>마이크</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="93" />
+      <location filename="../../diary_app/ui/first_run.py" line="64" />
       <source>Not checked yet.</source>
       <translation>아직 확인하지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="96" />
+      <location filename="../../diary_app/ui/first_run.py" line="67" />
       <source>Check again</source>
       <translation>다시 확인</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="103" />
+      <location filename="../../diary_app/ui/first_run.py" line="74" />
       <source>Analysis models</source>
       <translation>분석 모델</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="113" />
+      <location filename="../../diary_app/ui/first_run.py" line="84" />
       <source>Start</source>
       <translation>시작하기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="126" />
+      <location filename="../../diary_app/ui/first_run.py" line="95" />
       <source>Could not read the installed models: {0}</source>
       <translation>설치된 모델을 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="128" />
+      <location filename="../../diary_app/ui/first_run.py" line="97" />
       <source>none installed</source>
       <translation>설치된 모델 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="129" />
+      <location filename="../../diary_app/ui/first_run.py" line="98" />
       <source>Speech emotion: {0}&lt;br&gt;Places and sounds: {1}</source>
       <translation>음성 감정: {0}&lt;br&gt;장소와 소리: {1}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="131" />
+      <location filename="../../diary_app/ui/first_run.py" line="103" />
       <source>Without a model, recordings are saved but not tagged. Add one in Settings.</source>
       <translation>모델이 없으면 녹음은 저장되지만 태그가 붙지 않습니다. 설정에서 모델을 추가하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="136" />
+      <location filename="../../diary_app/ui/first_run.py" line="108" />
       <source>Checking the microphone…</source>
       <translation>마이크를 확인하는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="147" />
+      <location filename="../../diary_app/ui/first_run.py" line="119" />
       <source>Microphone found: {0} (level {1:.0f} dBFS).</source>
       <translation>마이크를 찾았습니다: {0} (레벨 {1:.0f} dBFS).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="149" />
+      <location filename="../../diary_app/ui/first_run.py" line="121" />
       <source>No microphone was found. You can still browse your diary; connect one to record.</source>
       <translation>마이크를 찾을 수 없습니다. 다이어리는 계속 볼 수 있으며, 녹음하려면 마이크를 연결하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/first_run.py" line="151" />
+      <location filename="../../diary_app/ui/first_run.py" line="123" />
       <source>The microphone could not be opened: {0}</source>
       <translation>마이크를 열 수 없습니다: {0}</translation>
     </message>
@@ -1163,6 +1307,224 @@
     </message>
   </context>
   <context>
+    <name>ModelManager</name>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="104" />
+      <source>Analysis models</source>
+      <translation>분석 모델</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="129" />
+      <source>Use this model</source>
+      <translation>이 모델 사용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="132" />
+      <source>Remove</source>
+      <translation>삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="135" />
+      <source>Add from folder…</source>
+      <translation>폴더에서 추가…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="138" />
+      <source>Add from zip…</source>
+      <translation>zip 파일에서 추가…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="141" />
+      <source>Download from Hugging Face…</source>
+      <translation>Hugging Face에서 내려받기…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="166" />
+      <source>none installed</source>
+      <translation>설치된 모델 없음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="167" />
+      <source>Speech model: {0} — Scene model: {1}</source>
+      <translation>음성 모델: {0} — 장소 모델: {1}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="190" />
+      <source>Select a model to see its model card.</source>
+      <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="193" />
+      <source>This model folder cannot be read: {0}</source>
+      <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="205" />
+      <source>Labels: {0}</source>
+      <translation>레이블: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="207" />
+      <source>Label map: {0}</source>
+      <translation>레이블 대응: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="209" />
+      <source>Training data: {0}</source>
+      <translation>학습 데이터: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="213" />
+      <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
+      <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="217" />
+      <source>Metrics: {0}</source>
+      <translation>성능: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="219" />
+      <source>Licence: {0}</source>
+      <translation>라이선스: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="220" />
+      <source>Folder: {0}</source>
+      <translation>폴더: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="233" />
+      <source>{0} is now the active model.</source>
+      <translation>이제 {0} 모델을 사용합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="241" />
+      <source>Remove model</source>
+      <translation>모델 삭제</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="242" />
+      <source>Delete the model {0} from this computer?</source>
+      <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="250" />
+      <source>Removed {0}.</source>
+      <translation>{0}을(를) 삭제했습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="254" />
+      <source>Choose a model folder</source>
+      <translation>모델 폴더 선택</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="259" />
+      <source>Choose a zipped model folder</source>
+      <translation>압축된 모델 폴더 선택</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="259" />
+      <source>Zip files (*.zip)</source>
+      <translation>Zip 파일 (*.zip)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="264" />
+      <source>Download a model</source>
+      <translation>모델 내려받기</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="265" />
+      <source>Hugging Face model id (an audio-classification checkpoint):</source>
+      <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="277" />
+      <source>Installing {0}…</source>
+      <translation>{0} 설치 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="302" />
+      <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
+      <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="310" />
+      <source>Map labels onto emotions</source>
+      <translation>레이블을 감정에 대응</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="311" />
+      <source>These labels are not emotions Sound Diary knows: {0}.
+Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
+      <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
+각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="322" />
+      <source>You are offline: {0}</source>
+      <translation>오프라인 상태입니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="324" />
+      <source>Could not install {0}: {1}</source>
+      <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelTableModel</name>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <source>Name</source>
+      <translation>이름</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <source>Task</source>
+      <translation>용도</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <source>Kind</source>
+      <translation>종류</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <source>Source</source>
+      <translation>출처</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <source>Active</source>
+      <translation>사용 중</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="89" />
+      <source>speech emotion</source>
+      <translation>음성 감정</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="89" />
+      <source>scene</source>
+      <translation>장소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="90" />
+      <source>shipped</source>
+      <translation>기본 제공</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="90" />
+      <source>user</source>
+      <translation>사용자</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="93" />
+      <source>yes</source>
+      <translation>예</translation>
+    </message>
+  </context>
+  <context>
     <name>NotificationsPage</name>
     <message>
       <location filename="../../diary_app/ui/pages/notifications.py" line="32" />
@@ -1207,6 +1569,117 @@
     </message>
   </context>
   <context>
+    <name>PersonalBox</name>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="176" />
+      <source>Learns from you</source>
+      <extracomment>wait this long after a change before retraining (a Save writes several fields in a row) new analysed recordings after which the adaptation statistics are refreshed without a correction</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="180" />
+      <source>Learn from my corrections (stays on this computer, never synced)</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="190" />
+      <source>Undo last correction</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="193" />
+      <source>Reset what it learnt</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="196" />
+      <source>Prepare older entries</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="198" />
+      <source>Keep what the analysis sees for entries recorded before this version</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="200" />
+      <source>Cancel</source>
+      <translation>취소</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="219" />
+      <source>Personal layer: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="232" />
+      <source>Nothing to undo.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="232" />
+      <source>Undone: the entry is back to {0}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="233" />
+      <source>its automatic tag</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="238" />
+      <source>Off: tags come from the shipped models only. What it learnt is kept.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="240" />
+      <source>No corrections yet: correct a tag and the app learns your voice and places.</source>
+      <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/personal_panel.py" line="242" />
+      <source>Learning from your %n correction(s)</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="247" />
+      <source>On your {0} most recent entries, the automatic tag agreed with you {1:.0%} of the time (the shipped model alone: {2:.0%}). Only tags computed before you corrected them are counted.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="251" />
+      <source>Agreement appears once new entries are tagged with your corrections.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="258" />
+      <source>Preparing older entries…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="269" />
+      <source>Cancelled</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="269" />
+      <source>Done</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="270" />
+      <source>{0}: {1} of {2} older entries prepared{3}.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="271" />
+      <source>, {0} failed</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>PlaceholderPage</name>
     <message>
       <location filename="../../diary_app/ui/main_window.py" line="48" />
@@ -1215,242 +1688,325 @@
     </message>
   </context>
   <context>
+    <name>PrivacyOptions</name>
+    <message>
+      <location filename="../../diary_app/ui/options/privacy.py" line="12" />
+      <source>Privacy</source>
+      <translation>개인정보</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/privacy.py" line="16" />
+      <source>Allow Sound Diary to use the microphone</source>
+      <translation>사운드 다이어리의 마이크 사용 허용</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/privacy.py" line="20" />
+      <source>Offer to save the place of a recording</source>
+      <translation>녹음 장소 저장 제안</translation>
+    </message>
+  </context>
+  <context>
     <name>RecordPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="60" />
-      <location filename="../../diary_app/ui/pages/record.py" line="266" />
+      <location filename="../../diary_app/ui/pages/record.py" line="63" />
+      <location filename="../../diary_app/ui/pages/record.py" line="292" />
       <source>Record</source>
+      <extracomment>warn while recording once the input has stayed at the "too quiet" floor this long</extracomment>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="63" />
+      <location filename="../../diary_app/ui/pages/record.py" line="66" />
       <source>Start or stop recording (Space)</source>
       <translation>녹음 시작 또는 중지 (스페이스)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="68" />
-      <location filename="../../diary_app/ui/pages/record.py" line="206" />
-      <location filename="../../diary_app/ui/pages/record.py" line="268" />
+      <location filename="../../diary_app/ui/pages/record.py" line="71" />
+      <location filename="../../diary_app/ui/pages/record.py" line="218" />
+      <location filename="../../diary_app/ui/pages/record.py" line="294" />
       <source>Press Space or the button to record today's sound.</source>
       <translation>스페이스 키나 버튼을 눌러 오늘의 소리를 녹음하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="80" />
+      <location filename="../../diary_app/ui/pages/record.py" line="78" />
+      <source>The microphone hears almost nothing. Is it muted, or blocked in the system's privacy settings? A recording this quiet cannot be analysed.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/pages/record.py" line="91" />
       <source>Input level</source>
       <translation>입력 레벨</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="160" />
+      <location filename="../../diary_app/ui/pages/record.py" line="172" />
       <source>Recording needs your permission to use the microphone (you can change this in Settings).</source>
       <translation>녹음하려면 마이크 사용 권한이 필요합니다 (설정에서 바꿀 수 있습니다).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="168" />
+      <location filename="../../diary_app/ui/pages/record.py" line="180" />
       <source>Cannot record: {0}</source>
       <translation>녹음할 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="171" />
+      <location filename="../../diary_app/ui/pages/record.py" line="183" />
       <source>Stop</source>
       <translation>중지</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="173" />
+      <location filename="../../diary_app/ui/pages/record.py" line="185" />
       <source>Recording… press Space or the button to stop.</source>
       <translation>녹음 중… 멈추려면 스페이스 키나 버튼을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="190" />
+      <location filename="../../diary_app/ui/pages/record.py" line="202" />
       <source>Nothing was recorded. {0}</source>
       <translation>녹음된 것이 없습니다. {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="193" />
+      <location filename="../../diary_app/ui/pages/record.py" line="205" />
       <source>The disk is full: recording stopped. The {0} s recorded so far were kept.</source>
       <translation>디스크가 가득 찼습니다. 녹음이 멈췄습니다. 지금까지 녹음한 {0}초는 보관되었습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="200" />
+      <location filename="../../diary_app/ui/pages/record.py" line="212" />
       <source>Saving…</source>
       <translation>저장하는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="216" />
+      <location filename="../../diary_app/ui/pages/record.py" line="228" />
       <source>The disk is full: the recording ({0} s) could not be added to the diary. It was kept and will be offered again at the next start; free some space first.</source>
       <translation>디스크가 가득 찼습니다. 녹음({0}초)을 일기에 추가하지 못했습니다. 녹음은 보관되어 다음 시작 때 다시 제안됩니다. 먼저 공간을 확보하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="220" />
+      <location filename="../../diary_app/ui/pages/record.py" line="232" />
       <source>The recording could not be added to the diary ({0}). It was kept and will be offered again at the next start.</source>
       <translation>녹음을 다이어리에 추가하지 못했습니다 ({0}). 녹음은 보관되었으며 다음 실행 때 다시 제안됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="196" />
+      <location filename="../../diary_app/ui/pages/record.py" line="208" />
       <source>Recording stopped: {0}. The {1} s recorded so far were kept.</source>
       <translation>녹음이 중지되었습니다: {0}. 지금까지 녹음된 {1}초는 보관되었습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="199" />
+      <location filename="../../diary_app/ui/pages/record.py" line="211" />
       <source>Stopped at the maximum length ({0}).</source>
       <translation>최대 길이({0})에 도달해 중지했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="239" />
+      <location filename="../../diary_app/ui/pages/record.py" line="251" />
       <source>Use the microphone?</source>
       <translation>마이크를 사용할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="240" />
+      <location filename="../../diary_app/ui/pages/record.py" line="252" />
       <source>Sound Diary records a short sound from your microphone and keeps it on this computer. Allow the microphone?</source>
       <translation>사운드 다이어리는 마이크로 짧은 소리를 녹음해 이 컴퓨터에 보관합니다. 마이크 사용을 허용할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="281" />
+      <location filename="../../diary_app/ui/pages/record.py" line="309" />
       <source>Saved to your diary.</source>
       <translation>다이어리에 저장했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="285" />
+      <location filename="../../diary_app/ui/pages/record.py" line="313" />
       <source>The recording was discarded.</source>
       <translation>녹음을 버렸습니다.</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/pages/record.py" line="313" />
+      <location filename="../../diary_app/ui/pages/record.py" line="341" />
       <source>%n recordings interrupted by a crash were recovered.</source>
       <translation>
         <numerusform>비정상 종료로 중단된 녹음 %n개를 복구했습니다.</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/pages/record.py" line="319" />
+      <location filename="../../diary_app/ui/pages/record.py" line="347" />
       <source>Sound Diary was closed while recording. %n unfinished recordings with {0} s of audio were found. Keep them in your diary?</source>
       <translation>
         <numerusform>녹음 중에 사운드 다이어리가 종료되었습니다. 끝나지 않은 녹음 %n개({0}초 분량)를 찾았습니다. 다이어리에 보관할까요?</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/record.py" line="322" />
+      <location filename="../../diary_app/ui/pages/record.py" line="350" />
       <source>Recover recording</source>
       <translation>녹음 복구</translation>
     </message>
   </context>
   <context>
+    <name>RecordingOptions</name>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="16" />
+      <source>Recording</source>
+      <extracomment>the combo's data for "System default"</extracomment>
+      <translation>녹음</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="22" />
+      <source>System default</source>
+      <translation>시스템 기본값</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="29" />
+      <source>{0} (not connected)</source>
+      <translation>{0} (연결 안 됨)</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="32" />
+      <source>Input device</source>
+      <translation>입력 장치</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="33" />
+      <source>No microphone was found. Connect one to record.</source>
+      <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="43" />
+      <source> s</source>
+      <translation>초</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="46" />
+      <source>Maximum recording length</source>
+      <translation>최대 녹음 길이</translation>
+    </message>
+  </context>
+  <context>
     <name>ReviewPanel</name>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="73" />
+      <location filename="../../diary_app/ui/review_panel.py" line="75" />
       <source>Retry analysis</source>
       <translation>다시 분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="84" />
+      <location filename="../../diary_app/ui/review_panel.py" line="86" />
       <source>A note about this moment (optional)</source>
       <translation>이 순간에 대한 메모 (선택)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="86" />
+      <location filename="../../diary_app/ui/review_panel.py" line="88" />
       <source>Public (friends can see it)</source>
       <translation>공개 (친구가 볼 수 있음)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="88" />
+      <location filename="../../diary_app/ui/review_panel.py" line="90" />
       <source>Save location</source>
       <translation>위치 저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="98" />
+      <location filename="../../diary_app/ui/review_panel.py" line="100" />
       <source>Save</source>
       <translation>저장</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="102" />
+      <location filename="../../diary_app/ui/review_panel.py" line="104" />
       <source>Save (Ctrl+S)</source>
       <translation>저장 (Ctrl+S)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="106" />
+      <location filename="../../diary_app/ui/review_panel.py" line="108" />
       <source>Discard</source>
       <translation>버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="115" />
+      <location filename="../../diary_app/ui/review_panel.py" line="117" />
       <source>Automatic tag</source>
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="127" />
+      <location filename="../../diary_app/ui/review_panel.py" line="131" />
       <source>Your tag (pick another if it does not fit)</source>
       <translation>내 태그 (맞지 않으면 다른 것을 고르세요)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="166" />
+      <location filename="../../diary_app/ui/review_panel.py" line="170" />
       <source>Recorded {0} at {1} · {2} s</source>
       <translation>{0} {1}에 녹음 · {2}초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="189" />
-      <location filename="../../diary_app/ui/review_panel.py" line="234" />
+      <location filename="../../diary_app/ui/review_panel.py" line="195" />
+      <location filename="../../diary_app/ui/review_panel.py" line="264" />
       <source>Analysing…</source>
       <translation>분석 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="191" />
+      <location filename="../../diary_app/ui/review_panel.py" line="197" />
       <source>The tag appears here in a moment. You can already write a note.</source>
       <translation>잠시 후 여기에 태그가 표시됩니다. 그동안 메모를 쓸 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="199" />
+      <location filename="../../diary_app/ui/review_panel.py" line="205" />
       <source>Analysis failed: {0}
 The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <translation>분석에 실패했습니다: {0}
 기록은 태그 없이 보관됩니다. 다시 시도하거나 아래에서 감정을 직접 고르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="212" />
+      <location filename="../../diary_app/ui/review_panel.py" line="216" />
+      <source>Too quiet to analyse — pick the emotion yourself or record again.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="218" />
+      <source>Measured: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="233" />
+      <source>Decided by the rule: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="235" />
+      <source>No scene was clear enough. The sounds suggested: {0}</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/review_panel.py" line="239" />
       <source>Confidence: {0} %</source>
       <translation>신뢰도: {0} %</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="214" />
+      <location filename="../../diary_app/ui/review_panel.py" line="241" />
       <source>From the voice in the recording (speech emotion)</source>
       <translation>녹음 속 목소리에서 (음성 감정)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="217" />
+      <location filename="../../diary_app/ui/review_panel.py" line="244" />
       <source>From the surroundings: the scene sounds like “{0}”</source>
       <translation>주변 소리에서: “{0}” 같은 장소로 들립니다</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="224" />
+      <location filename="../../diary_app/ui/review_panel.py" line="254" />
       <source>Also possible: {0}</source>
       <translation>다른 가능성: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="232" />
+      <location filename="../../diary_app/ui/review_panel.py" line="262" />
       <source>Waiting for the analysis…</source>
       <translation>분석을 기다리는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="233" />
+      <location filename="../../diary_app/ui/review_panel.py" line="263" />
       <source>Loading the models (first time only)…</source>
       <translation>모델을 불러오는 중 (처음 한 번만)…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="271" />
+      <location filename="../../diary_app/ui/review_panel.py" line="301" />
       <source>Not saved: {0}</source>
       <translation>저장하지 못했습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="282" />
+      <location filename="../../diary_app/ui/review_panel.py" line="312" />
       <source>Discard recording</source>
       <translation>녹음 버리기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="283" />
+      <location filename="../../diary_app/ui/review_panel.py" line="313" />
       <source>Delete this recording and its entry? This cannot be undone.</source>
       <translation>이 녹음과 기록을 삭제할까요? 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/review_panel.py" line="304" />
+      <location filename="../../diary_app/ui/review_panel.py" line="334" />
       <source>Not deleted</source>
       <translation>삭제되지 않음</translation>
     </message>
@@ -1458,316 +2014,10 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="96" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="48" />
       <source>&lt;h2&gt;Settings&lt;/h2&gt;</source>
+      <extracomment>(attribute on the page, factory) in the order shown the installed or active models changed (forwarded from the model manager)</extracomment>
       <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="115" />
-      <source>Recording</source>
-      <translation>녹음</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="119" />
-      <source>System default</source>
-      <translation>시스템 기본값</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="126" />
-      <source>{0} (not connected)</source>
-      <translation>{0} (연결 안 됨)</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="129" />
-      <source>Input device</source>
-      <translation>입력 장치</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="130" />
-      <source>No microphone was found. Connect one to record.</source>
-      <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="140" />
-      <source> s</source>
-      <translation>초</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="143" />
-      <source>Maximum recording length</source>
-      <translation>최대 녹음 길이</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="147" />
-      <source>Analysis</source>
-      <translation>분석</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="155" />
-      <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
-      <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="157" />
-      <source>Scene confidence threshold</source>
-      <translation>장소 신뢰도 기준값</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="159" />
-      <source>Remind me every day</source>
-      <translation>매일 알림 받기</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="173" />
-      <source>Daily reminder</source>
-      <translation>매일 알림</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="181" />
-      <source>Appearance</source>
-      <translation>화면</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="189" />
-      <source>Language</source>
-      <translation>언어</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="190" />
-      <source>The new language applies after a restart.</source>
-      <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
-      <source>Follow the system</source>
-      <translation>시스템 설정 따르기</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
-      <source>Light</source>
-      <translation>밝게</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="197" />
-      <source>Dark</source>
-      <translation>어둡게</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="202" />
-      <source>Theme</source>
-      <translation>테마</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="215" />
-      <source>Privacy</source>
-      <translation>개인정보</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="217" />
-      <source>Allow Sound Diary to use the microphone</source>
-      <translation>사운드 다이어리의 마이크 사용 허용</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="221" />
-      <source>Offer to save the place of a recording</source>
-      <translation>녹음 장소 저장 제안</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="231" />
-      <source>Analysis models</source>
-      <translation>분석 모델</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
-      <source>Name</source>
-      <translation>이름</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
-      <source>Task</source>
-      <translation>용도</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
-      <source>Kind</source>
-      <translation>종류</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
-      <source>Source</source>
-      <translation>출처</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="240" />
-      <source>Active</source>
-      <translation>사용 중</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="253" />
-      <source>Use this model</source>
-      <translation>이 모델 사용</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="256" />
-      <source>Remove</source>
-      <translation>삭제</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="259" />
-      <source>Add from folder…</source>
-      <translation>폴더에서 추가…</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="262" />
-      <source>Download from Hugging Face…</source>
-      <translation>Hugging Face에서 내려받기…</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
-      <source>speech emotion</source>
-      <translation>음성 감정</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="284" />
-      <source>scene</source>
-      <translation>장소</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
-      <source>shipped</source>
-      <translation>기본 제공</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="285" />
-      <source>user</source>
-      <translation>사용자</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="289" />
-      <source>yes</source>
-      <translation>예</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="292" />
-      <source>none installed</source>
-      <translation>설치된 모델 없음</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="293" />
-      <source>Speech model: {0} — Scene model: {1}</source>
-      <translation>음성 모델: {0} — 장소 모델: {1}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="315" />
-      <source>Select a model to see its model card.</source>
-      <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="318" />
-      <source>This model folder cannot be read: {0}</source>
-      <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="324" />
-      <source>Labels: {0}</source>
-      <translation>레이블: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="326" />
-      <source>Label map: {0}</source>
-      <translation>레이블 대응: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="328" />
-      <source>Training data: {0}</source>
-      <translation>학습 데이터: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="332" />
-      <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
-      <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="335" />
-      <source>Metrics: {0}</source>
-      <translation>성능: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="338" />
-      <source>Licence: {0}</source>
-      <translation>라이선스: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="339" />
-      <source>Folder: {0}</source>
-      <translation>폴더: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="353" />
-      <source>{0} is now the active model.</source>
-      <translation>이제 {0} 모델을 사용합니다.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="363" />
-      <source>Remove model</source>
-      <translation>모델 삭제</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="364" />
-      <source>Delete the model {0} from this computer?</source>
-      <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="372" />
-      <source>Removed {0}.</source>
-      <translation>{0}을(를) 삭제했습니다.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="376" />
-      <source>Choose a model folder</source>
-      <translation>모델 폴더 선택</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="381" />
-      <source>Download a model</source>
-      <translation>모델 내려받기</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="382" />
-      <source>Hugging Face model id (an audio-classification checkpoint):</source>
-      <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="393" />
-      <source>Installing {0}…</source>
-      <translation>{0} 설치 중…</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="418" />
-      <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
-      <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="428" />
-      <source>Map labels onto emotions</source>
-      <translation>레이블을 감정에 대응</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="429" />
-      <source>These labels are not emotions Sound Diary knows: {0}.
-Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
-      <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
-각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="440" />
-      <source>You are offline: {0}</source>
-      <translation>오프라인 상태입니다: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="442" />
-      <source>Could not install {0}: {1}</source>
-      <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>
   </context>
   <context>
@@ -1877,6 +2127,15 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/browse/statistics_view.py" line="273" />
       <source>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: most likely around {2}:00 and on {3}</source>
       <translation>&lt;b style='color:{0}'&gt;{1}&lt;/b&gt;: 주로 {2}시 무렵, {3}에 많음</translation>
+    </message>
+  </context>
+  <context>
+    <name>TimelineStrip</name>
+    <message>
+      <location filename="../../diary_app/ui/evidence_view.py" line="77" />
+      <source>No analysis windows</source>
+      <extracomment>speech-detection cues worth a word, in the order shown (others are listed after them)</extracomment>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
