@@ -1,4 +1,4 @@
-from diary_app.cli import main
+from diary_app.app.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -38,6 +38,6 @@ def _ensure_stdout() -> None:
 if __name__ == "__main__":
     multiprocessing.freeze_support()
     _ensure_stdout()
-    from diary_app.cli import main
+    from diary_app.app.cli import main
 
     raise SystemExit(main())

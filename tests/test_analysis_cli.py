@@ -12,7 +12,7 @@ import pytest
 
 from diary_app.analysis import registry
 from diary_app.analysis.result import AnalysisResult
-from diary_app.cli import main
+from diary_app.app.cli import main
 from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,7 +127,7 @@ def test_help_says_no_command_opens_the_app_and_no_command_does(monkeypatch, cap
     assert "with no command to open the app window" in out and "never open it" in out
     assert "export" in out and "import" in out
     opened = []
-    import diary_app.ui.app as app_module
+    import diary_app.app.gui as app_module
 
     monkeypatch.setattr(app_module, "run_gui", lambda: opened.append(True) or 0)
     assert main([]) == 0 and opened == [True]

@@ -58,7 +58,7 @@ def test_demo_generation_is_deterministic() -> None:
 
 
 def test_demo_cli_refuses_to_mix_with_a_real_diary(tmp_path, capsys) -> None:
-    from diary_app.cli import main
+    from diary_app.app.cli import main
 
     assert main(["demo-data", "--count", "30", "--located", "10", "--data-dir", str(tmp_path)]) == 0
     assert Diary(tmp_path).count() == 30

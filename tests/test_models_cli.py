@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from diary_app.analysis.model_card import CARD_FILE, KIND_SCENE_CNN, ModelCard
-from diary_app.cli import main
+from diary_app.app.cli import main
 from diary_app.settings import Settings
 
 EMODB_LABELS = ["anger", "boredom", "disgust", "fear", "happiness", "neutral", "sadness"]

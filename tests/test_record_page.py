@@ -319,7 +319,7 @@ def test_app_start_offers_crashed_recordings_and_analyses_pending_entries(qtbot,
     import json
     import struct
 
-    from diary_app.ui.app import _start_record_duties
+    from diary_app.app.gui import _start_record_duties
     from diary_app.ui.main_window import MainWindow
     from diary_app.ui.pages.record import RecordPage
 

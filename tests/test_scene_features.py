@@ -151,7 +151,7 @@ def _write_manifest(tmp_path: Path, keep: set[str]) -> Path:
 
 def test_labels_option_narrows_the_classes_instead_of_crashing(tmp_path):
     _needs_data()
-    from diary_app.cli import main
+    from diary_app.app.cli import main
 
     manifest = _write_manifest(tmp_path, {"dog_bark", "siren", "gun_shot"})
     out = tmp_path / "two-classes"
@@ -164,7 +164,7 @@ def test_labels_option_narrows_the_classes_instead_of_crashing(tmp_path):
 
 def test_a_table_that_misses_a_label_is_refused_before_training(tmp_path, capsys):
     _needs_data()
-    from diary_app.cli import main
+    from diary_app.app.cli import main
 
     manifest = _write_manifest(tmp_path, {"dog_bark", "siren"})
     out = tmp_path / "no-table"

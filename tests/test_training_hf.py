@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import manifest_rows
-from diary_app.cli import main
+from diary_app.app.cli import main
 
 transformers = pytest.importorskip("transformers")
 

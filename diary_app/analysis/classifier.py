@@ -9,9 +9,14 @@ two imported each other.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from diary_app.analysis.model_card import CARD_FILE, ModelCard
 from diary_app.paths import user_models_dir
+
+if TYPE_CHECKING:
+    from diary_app.analysis.emotion_table import EmotionTable
+    from diary_app.analysis.result import WindowResult
 
 
 class ModelNotAvailable(RuntimeError):
@@ -48,6 +53,18 @@ class ClassifierBase:
     labels: list[str]
     device: str = "cpu"
     path: Path | None = None
+    #: the rate ``predict_windows`` expects its input at (every shipped kind: 16 kHz)
+    sample_rate: int = 16_000
+    #: scene models: the checked scene->emotion table (``load_scene_table``); ``None`` for speech models
+    emotion_table: EmotionTable | None = None
+    #: what runs the network, reported with each result ("torch", "onnxruntime", "numpy", ...)
+    backend: str = "torch"
+    #: seconds the constructor took (shown by the selftest and the benchmarks)
+    load_s: float = 0.0
+
+    @property
+    def is_scene(self) -> bool:
+        return self.card.is_scene
 
     @property
     def label_map(self) -> dict[str, str]:
@@ -64,14 +81,14 @@ class ClassifierBase:
 
     def check_label_map(self) -> None:
         """Speech models must map at least one label onto our emotions (checked at load time)."""
-        if self.card.task != "scene" and not self.label_map:
+        if not self.card.is_scene and not self.label_map:
             raise ModelNotAvailable(
                 f"{self.name}: none of its labels ({', '.join(self.labels[:8])}) maps onto the emotions "
                 "neutral, happy, sad, angry, surprise, fear; it is not fine-tuned for emotion, or its "
                 f"model card needs a 'label_map'"
             )
 
-    def load_scene_table(self):
+    def load_scene_table(self) -> EmotionTable:
         """The card's scene->emotion table, checked to cover every label now rather than mid-analysis."""
         from diary_app.analysis.emotion_table import DEFAULT_TABLE, load_emotion_table
 
@@ -94,10 +111,10 @@ class ClassifierBase:
             return {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
         return {e: v / total for e, v in out.items()}
 
-    def predict_windows(self, wave16k):  # pragma: no cover - interface
+    def predict_windows(self, wave16k: Any) -> list[WindowResult]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def windows_and_features(self, wave16k):
+    def windows_and_features(self, wave16k: Any) -> tuple[list[WindowResult], dict[str, Any] | None]:
         """``(predict_windows(wave), features)``; ``features`` is ``None`` for kinds whose front end
         gives no compact vector (HF, CNN). Feature kinds return what their head saw (issue 16)."""
         return self.predict_windows(wave16k), None

@@ -190,7 +190,7 @@ class FeatureClassifier(ClassifierBase):
         if n_out != len(self.labels):
             raise ModelNotAvailable(f"{self.path}: the head has {n_out} outputs but the card lists {len(self.labels)} labels")
         self.emotion_table = None
-        if self.card.task == "scene":
+        if self.card.is_scene:
             self.emotion_table = self.load_scene_table()
         else:
             self.check_label_map()

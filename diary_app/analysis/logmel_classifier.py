@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
-from diary_app.analysis.model_card import KIND_SCENE_CNN, ModelCard
+from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, pick_device
 from diary_app.analysis.result import WindowResult
 
@@ -51,8 +51,9 @@ class LogMelClassifier(ClassifierBase):
             raise ModelNotAvailable(f"{self.path}: the network has {n_out} outputs but the card lists {len(self.labels)} labels")
         self.net = net.eval().to(self.device)
         self._torch = torch
+        self.backend = "torch"
         self.emotion_table = None
-        if self.card.kind == KIND_SCENE_CNN:
+        if self.card.is_scene:
             self.emotion_table = self.load_scene_table()
         else:
             self.check_label_map()

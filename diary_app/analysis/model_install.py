@@ -218,7 +218,7 @@ def _progress_tqdm(progress: Progress) -> Any:
     """A tqdm class that forwards (done, total) to ``progress`` (GUI progress bars)."""
     from tqdm.auto import tqdm
 
-    class _Forward(tqdm):  # type: ignore[misc, valid-type]
+    class _Forward(tqdm):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["disable"] = True
             super().__init__(*args, **kwargs)
@@ -227,7 +227,7 @@ def _progress_tqdm(progress: Progress) -> Any:
         def update(self, n: float | None = 1) -> bool | None:
             out = super().update(n)
             progress(int(self.n), int(self.total or 0))
-            return out  # type: ignore[no-any-return]
+            return out
 
     return _Forward
 

@@ -21,7 +21,7 @@ from diary_app.analysis.result import (
     BRANCH_ENVIRONMENT, BRANCH_NONE, BRANCH_SPEECH, OUTCOME_TOO_QUIET, TOO_QUIET_MESSAGE, AnalysisResult, WindowResult,
 )
 from diary_app.analysis.emotion_table import UNCLASSIFIED
-from diary_app.analysis.scene import DEFAULT_THRESHOLD, SceneDecision, decide_scene
+from diary_app.analysis.scene import SceneDecision, decide_scene
 from diary_app.audio.level import LevelCheck, check_level, finite_wave
 from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio
 from diary_app.emotions import EMOTIONS
@@ -62,11 +62,11 @@ class Analyzer:
             raise ValueError(f"force_branch must be {BRANCH_SPEECH!r}, {BRANCH_ENVIRONMENT!r} or None")
         self.settings = settings
         self.device = device
-        self.threshold = float(threshold if threshold is not None else getattr(settings, "scene_threshold", DEFAULT_THRESHOLD))
+        self.threshold = float(threshold if threshold is not None else settings.scene_threshold)
         self.force_branch = force_branch
         self.speech_detection_config = speech_detection_config  # None = the detector's calibrated default
-        self._speech_ref = speech_model if speech_model is not None else getattr(settings, "speech_model", None)
-        self._scene_ref = scene_model if scene_model is not None else getattr(settings, "scene_model", None)
+        self._speech_ref = speech_model if speech_model is not None else settings.speech_model
+        self._scene_ref = scene_model if scene_model is not None else settings.scene_model
         self._speech: Any = _UNSET
         self._scene: Any = _UNSET
         self._speech_error: str | None = None
@@ -203,14 +203,14 @@ class Analyzer:
             raise ModelNotAvailable(f"no scene model is available ({self._scene_error}); cannot tag a recording without speech")
         timings["load"] = time.perf_counter() - t
 
-        models = {"speech_detection": getattr(det, "model", "") or "webrtcvad"}
+        models = {"speech_detection": det.model or "webrtcvad"}
         t = time.perf_counter()
         common = dict(speech_ratio=float(det.speech_ratio), voiced_s=float(det.voiced_s),
                       speech_segments=[(float(a), float(b)) for a, b in det.segments], duration_s=duration)
         if branch == BRANCH_SPEECH:
             result = self._speech_branch(wave, speech, det.segments, evidence, common)
             models["speech"] = speech.name
-            models["speech_backend"] = getattr(speech, "backend", "torch")
+            models["speech_backend"] = speech.backend
             timings["inference"] = time.perf_counter() - t
             self._background_scene(wave, det.segments, evidence, models, timings)
         else:

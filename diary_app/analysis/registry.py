@@ -380,13 +380,13 @@ def load_classifier(model_dir_or_hub_id: InstalledModel | str | Path, device: st
         path = Path(ref).expanduser()
         hf = _loader(KIND_HF_SER)
         if path.is_dir() and (path / "config.json").is_file():  # a plain save_pretrained folder
-            return hf(path, device=device)  # type: ignore[no-any-return]
+            return hf(path, device=device)
         if path.exists() or "/" not in ref or ref.startswith((".", "~")) or Path(ref).is_absolute():
             raise ModelNotAvailable(
                 f"no model {ref!r}: not an installed model name, a model folder or a hub id "
                 f"(installed: {', '.join(m.name for m in list_models()) or 'none'}; "
                 f"user models folder: {user_models_dir()})"
             )
-        return hf(ref, device=device)  # type: ignore[no-any-return]
+        return hf(ref, device=device)
     cls = _loader(installed.card.kind)
-    return cls(installed.path, device=device, card=installed.card)  # type: ignore[no-any-return]
+    return cls(installed.path, device=device, card=installed.card)

@@ -1,7 +1,7 @@
 """The main window: a navigation list on the left, one page at a time on the right.
 
-Pages are registered by module path so each lives in its own file and a missing page shows a
-placeholder instead of breaking the window (pages of later releases).
+Pages are listed in ``PAGES`` (each in its own module, imported directly: a missing page is an
+ImportError at start, never a placeholder).
 
 A page with unsaved edits can refuse to be left: before another page is shown or the window
 closes, the current page's ``confirm_leave()`` (when it has one) is asked.
@@ -9,12 +9,12 @@ closes, the current page's ``confirm_leave()`` (when it has one) is asked.
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -23,15 +23,21 @@ from PySide6.QtWidgets import (
 )
 
 from diary_app.ui.context import AppContext
+from diary_app.ui.pages.diary import DiaryPage
+from diary_app.ui.pages.feed import FeedPage
+from diary_app.ui.pages.friends import FriendsPage
+from diary_app.ui.pages.notifications import NotificationsPage
+from diary_app.ui.pages.record import RecordPage
+from diary_app.ui.pages.settings import SettingsPage
 
-#: key, title, "module:Class" (titles marked for lupdate, translated with self.tr at use)
-PAGES: list[tuple[str, str, str]] = [
-    ("record", QT_TRANSLATE_NOOP("MainWindow", "Record"), "diary_app.ui.pages.record:RecordPage"),
-    ("diary", QT_TRANSLATE_NOOP("MainWindow", "Diary"), "diary_app.ui.pages.diary:DiaryPage"),
-    ("feed", QT_TRANSLATE_NOOP("MainWindow", "Feed"), "diary_app.ui.pages.feed:FeedPage"),
-    ("friends", QT_TRANSLATE_NOOP("MainWindow", "Friends"), "diary_app.ui.pages.friends:FriendsPage"),
-    ("notifications", QT_TRANSLATE_NOOP("MainWindow", "Notifications"), "diary_app.ui.pages.notifications:NotificationsPage"),
-    ("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), "diary_app.ui.pages.settings:SettingsPage"),
+#: key, title, page class (titles marked for lupdate, translated with self.tr at use)
+PAGES: list[tuple[str, Any, Callable[[AppContext], QWidget]]] = [
+    ("record", QT_TRANSLATE_NOOP("MainWindow", "Record"), RecordPage),
+    ("diary", QT_TRANSLATE_NOOP("MainWindow", "Diary"), DiaryPage),
+    ("feed", QT_TRANSLATE_NOOP("MainWindow", "Feed"), FeedPage),
+    ("friends", QT_TRANSLATE_NOOP("MainWindow", "Friends"), FriendsPage),
+    ("notifications", QT_TRANSLATE_NOOP("MainWindow", "Notifications"), NotificationsPage),
+    ("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), SettingsPage),
 ]
 
 
@@ -41,23 +47,6 @@ NAV_WIDTH = 168
 def _may_leave(page: QWidget | None) -> bool:
     confirm = getattr(page, "confirm_leave", None)
     return confirm() if callable(confirm) else True
-
-
-class PlaceholderPage(QLabel):
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("{0} is not available in this version yet.").format(title), parent)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-
-def _load_page(spec: str, title: str, ctx: AppContext) -> QWidget:
-    module_name, class_name = spec.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            raise
-        return PlaceholderPage(title)
-    return getattr(module, class_name)(ctx)
 
 
 class MainWindow(QMainWindow):
@@ -79,8 +68,8 @@ class MainWindow(QMainWindow):
         )
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
-        for key, title, spec in PAGES:
-            page = _load_page(spec, self.tr(title), ctx)
+        for key, title, page_class in PAGES:
+            page = page_class(ctx)
             page.setObjectName(f"page_{key}")
             self.pages[key] = page
             self.stack.addWidget(page)

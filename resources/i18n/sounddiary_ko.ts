@@ -4,27 +4,27 @@
   <context>
     <name>AnalysisOptions</name>
     <message>
-      <location filename="../../diary_app/ui/options/analysis.py" line="12" />
+      <location filename="../../diary_app/ui/options/analysis.py" line="13" />
       <source>Analysis</source>
       <translation>분석</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/analysis.py" line="22" />
+      <location filename="../../diary_app/ui/options/analysis.py" line="23" />
       <source>Below this confidence a place is 'unclassified' (the paper uses 0.70).</source>
       <translation>신뢰도가 이 값보다 낮으면 장소를 '미분류'로 봅니다 (논문 기준 0.70).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/analysis.py" line="24" />
+      <location filename="../../diary_app/ui/options/analysis.py" line="25" />
       <source>Scene confidence threshold</source>
       <translation>장소 신뢰도 기준값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/analysis.py" line="26" />
+      <location filename="../../diary_app/ui/options/analysis.py" line="27" />
       <source>Remind me every day</source>
       <translation>매일 알림 받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/analysis.py" line="40" />
+      <location filename="../../diary_app/ui/options/analysis.py" line="41" />
       <source>Daily reminder</source>
       <translation>매일 알림</translation>
     </message>
@@ -1231,34 +1231,34 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="29" />
+      <location filename="../../diary_app/ui/main_window.py" line="35" />
       <source>Record</source>
-      <extracomment>key, title, "module:Class" (titles marked for lupdate, translated with self.tr at use)</extracomment>
+      <extracomment>key, title, page class (titles marked for lupdate, translated with self.tr at use)</extracomment>
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="30" />
+      <location filename="../../diary_app/ui/main_window.py" line="36" />
       <source>Diary</source>
       <translation>다이어리</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="31" />
+      <location filename="../../diary_app/ui/main_window.py" line="37" />
       <source>Feed</source>
       <translation>피드</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="32" />
+      <location filename="../../diary_app/ui/main_window.py" line="38" />
       <source>Friends</source>
       <translation>친구</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="33" />
-      <location filename="../../diary_app/ui/main_window.py" line="122" />
+      <location filename="../../diary_app/ui/main_window.py" line="39" />
+      <location filename="../../diary_app/ui/main_window.py" line="111" />
       <source>Notifications</source>
       <translation>알림</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/main_window.py" line="34" />
+      <location filename="../../diary_app/ui/main_window.py" line="40" />
       <source>Settings</source>
       <translation>설정</translation>
     </message>
@@ -1677,14 +1677,6 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/personal_panel.py" line="271" />
       <source>, {0} failed</source>
       <translation type="unfinished" />
-    </message>
-  </context>
-  <context>
-    <name>PlaceholderPage</name>
-    <message>
-      <location filename="../../diary_app/ui/main_window.py" line="48" />
-      <source>{0} is not available in this version yet.</source>
-      <translation>{0} 기능은 이 버전에서 아직 사용할 수 없습니다.</translation>
     </message>
   </context>
   <context>
@@ -2345,14 +2337,6 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <location filename="../../diary_app/ui/i18n.py" line="121" />
       <source>unclassified</source>
       <translation>분류되지 않음</translation>
-    </message>
-  </context>
-  <context>
-    <name>window</name>
-    <message>
-      <location filename="../../diary_app/ui/app.py" line="51" />
-      <source>Sound Diary (read-only)</source>
-      <translation>Sound Diary (읽기 전용)</translation>
     </message>
   </context>
 </TS>

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QTimeEdit
 
 from diary_app.ui.options.base import OptionsPage
 
 
 class AnalysisOptions(OptionsPage):
-    TITLE = QT_TRANSLATE_NOOP("AnalysisOptions", "Analysis")
+    def title(self) -> str:
+        return self.tr("Analysis")
 
     def build(self) -> None:
         form = QFormLayout(self)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
 
 from diary_app.ui.i18n import LANGUAGES, THEMES, apply_theme
@@ -10,7 +9,8 @@ from diary_app.ui.options.base import OptionsPage
 
 
 class AppearanceOptions(OptionsPage):
-    TITLE = QT_TRANSLATE_NOOP("AppearanceOptions", "Appearance")
+    def title(self) -> str:
+        return self.tr("Appearance")
 
     def build(self) -> None:
         form = QFormLayout(self)

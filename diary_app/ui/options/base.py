@@ -4,26 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QGroupBox, QWidget
 
 from diary_app.ui.context import AppContext
 
 
 class OptionsPage(QGroupBox):
-    """A group of related settings. Subclasses set ``TITLE`` (translated in their own context) and
-    build their controls in ``build()``; ``save(name, value)`` writes the settings file at once
-    (no Save button to forget)."""
-
-    TITLE = ""
+    """A group of related settings. Subclasses give their translated ``title()`` and build their
+    controls in ``build()``; ``save(name, value)`` writes the settings file at once (no Save button
+    to forget)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.settings = ctx.settings
-        # the subclass's context, where its QT_TRANSLATE_NOOP marked the title
-        self.setTitle(QCoreApplication.translate(type(self).__name__, self.TITLE))
+        self.setTitle(self.title())
         self.build()
+
+    def title(self) -> str:  # pragma: no cover - every page overrides it
+        raise NotImplementedError
 
     def build(self) -> None:  # pragma: no cover - every page overrides it
         raise NotImplementedError

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout
 
 from diary_app.ui.options.base import OptionsPage
 
 
 class PrivacyOptions(OptionsPage):
-    TITLE = QT_TRANSLATE_NOOP("PrivacyOptions", "Privacy")
+    def title(self) -> str:
+        return self.tr("Privacy")
 
     def build(self) -> None:
         col = QVBoxLayout(self)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox
 
 from diary_app.audio.input_stream import list_input_devices
@@ -13,7 +12,8 @@ DEFAULT_DEVICE = None
 
 
 class RecordingOptions(OptionsPage):
-    TITLE = QT_TRANSLATE_NOOP("RecordingOptions", "Recording")
+    def title(self) -> str:
+        return self.tr("Recording")
 
     def build(self) -> None:
         form = QFormLayout(self)

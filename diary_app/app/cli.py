@@ -2,6 +2,9 @@
 
 Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``.
 Modules are imported only to build the parser, so they must not import torch or Qt at the top.
+Every module is imported directly: a missing or renamed one is an ImportError here, never a
+command that quietly disappears. The one exception is explicit: the frozen app does not bundle
+the training tools and the sync server (``SOURCE_ONLY``, the same list as ``build.spec``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import importlib
 import sys
 
 from diary_app import __version__
+
+#: packages build.spec leaves out of the frozen app; their commands exist only when run from source
+SOURCE_ONLY = ("diary_app.training", "diary_app.sync.server")
 
 #: name -> (module, help). Order is the order shown in ``--help``.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -35,13 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--selftest", action="store_true", help="check models, diary and map without a screen, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    frozen = bool(getattr(sys, "frozen", False))  # set by PyInstaller, absent from source
     for name, (module_name, help_text) in SUBCOMMANDS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not (module_name == exc.name or module_name.startswith(exc.name + ".")):
-                raise
-            continue  # not built yet
+        if frozen and module_name.startswith(SOURCE_ONLY):
+            continue
+        module = importlib.import_module(module_name)
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
@@ -53,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.selftest:
-        from diary_app.selftest import run_selftest
+        from diary_app.app.selftest import run_selftest
 
         return run_selftest()
     if args.command is None:
-        from diary_app.ui.app import run_gui
+        from diary_app.app.gui import run_gui
 
         return run_gui()
     try:

@@ -18,6 +18,10 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diary_app.analysis.pipeline import Analyzer
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 
@@ -79,7 +83,7 @@ class Selftest:
         self.report = SelftestReport()
         self.tmp = Path(tempfile.mkdtemp(prefix="sound-diary-selftest-"))
         self.models_detail: dict[str, str] = {}
-        self.analyzer = None
+        self.analyzer: Analyzer | None = None
         self.results: dict[str, object] = {}
         self.diary = None
 
@@ -135,17 +139,16 @@ class Selftest:
         return f"root {project_root()}, {n_models} shipped model(s), Qt platform {qpa}"
 
     def check_models(self) -> str:
-        try:
-            from diary_app.analysis import registry
-        except ImportError as exc:
-            raise Skip(f"analysis registry not in this build ({exc})") from None
+        """The catalog's choice per task (the same rule the pipeline uses), each loaded for real."""
+        from diary_app.analysis import registry
+        from diary_app.analysis.model_card import TASK_SCENE, TASK_SPEECH
         from diary_app.settings import Settings
 
         settings = Settings.load()
         parts, loaded = [], 0
-        for role, pick in (("speech", registry.default_speech_model), ("scene", registry.default_scene_model)):
+        for role, task in (("speech", TASK_SPEECH), ("scene", TASK_SCENE)):
             try:
-                model = pick(settings)
+                model = registry.default_model(task, settings)
             except registry.ModelNotAvailable as exc:
                 raise RuntimeError(f"{role}: {exc}") from None
             if model is None:
@@ -155,54 +158,44 @@ class Selftest:
             t0 = time.perf_counter()
             clf = registry.load_classifier(model)
             self.models_detail[role] = model.name
-            parts.append(f"{role}: {model.name} ({model.card.kind}, {model.source}, {len(clf.labels)} labels, "
+            held = model.card.primary_held_out
+            quality = f", held-out accuracy {held.accuracy:.0%} ({held.split}, n={held.n})" if held else ""
+            parts.append(f"{role}: {model.name} ({model.card.kind}, {model.source}, {len(clf.labels)} labels{quality}, "
                          f"{time.perf_counter() - t0:.1f} s)")
             loaded += 1
         if loaded == 0:
             raise Skip("no analysis model installed (" + "; ".join(parts) + ")")
         return "; ".join(parts)
 
-    def _analyzer(self):
+    def _analyzer(self) -> Analyzer:
         if self.analyzer is None:
-            try:
-                from diary_app.analysis.pipeline import Analyzer
-            except ImportError as exc:
-                raise Skip(f"analysis pipeline not in this build ({exc})") from None
+            from diary_app.analysis.pipeline import Analyzer
             from diary_app.analysis.registry import ModelNotAvailable
             from diary_app.settings import Settings
 
             try:
-                try:
-                    self.analyzer = Analyzer(settings=Settings.load())
-                except TypeError:
-                    self.analyzer = Analyzer()
+                self.analyzer = Analyzer(settings=Settings.load())  # loads each model when first needed
             except ModelNotAvailable as exc:
                 raise Skip(f"no models to analyse with: {exc}") from None
         return self.analyzer
 
     def check_analysis(self, sample: str, expected_branch: str) -> str:
-        path = samples_dir() / sample
-        analyzer = self._analyzer()
         from diary_app.analysis.registry import ModelNotAvailable
-
-        try:
-            if hasattr(analyzer, "analyze_file"):
-                result = analyzer.analyze_file(path)
-            else:
-                from diary_app.audio.loading import load_audio
-
-                result = analyzer.analyze(load_audio(path))
-        except ModelNotAvailable as exc:
-            raise Skip(f"cannot analyse without models: {exc}") from None
         from diary_app.emotions import EMOTIONS
 
+        path = samples_dir() / sample
+        analyzer = self._analyzer()
+        try:
+            result = analyzer.analyze_file(path)
+        except ModelNotAvailable as exc:
+            raise Skip(f"cannot analyse without models: {exc}") from None
         self.results[sample] = result
         if result.emotion not in EMOTIONS:
             raise RuntimeError(f"emotion {result.emotion!r} is not one of the six classes")
         detail = f"{sample}: branch {result.branch}, emotion {result.emotion} ({result.confidence:.2f})"
         if result.scene:
             detail += f", scene {result.scene}"
-        no_speech_model = getattr(analyzer, "speech_classifier", True) is None
+        no_speech_model = analyzer.speech_classifier is None
         if expected_branch == "speech" and result.branch != "speech" and no_speech_model:
             return f"{detail}; speech was detected but no speech model is installed, so the environment path tagged it"
         if result.branch != expected_branch:
@@ -246,7 +239,10 @@ class Selftest:
         if self.diary is None or self.diary.count(located_only=True) == 0:
             raise Skip("no located diary entry (the diary step failed)")
         entries = self.diary.query(located_only=True).items
-        html, base, builder = build_map_html(entries, self.tmp)
+        from diary_app.ui.browse.map_html import build_map_html
+
+        html, base = build_map_html(entries, tiles=False)  # no tile requests: the check must not need a network
+        builder = "diary_app.ui.browse.map_html.build_map_html"
         _qapp()
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
@@ -312,7 +308,7 @@ class Selftest:
         from diary_app.store import Diary
         from diary_app.ui.context import AppContext
         from diary_app.ui.i18n import install_translator
-        from diary_app.ui.main_window import MainWindow, PlaceholderPage
+        from diary_app.ui.main_window import MainWindow
 
         korean = install_translator("ko", app)
         title = app.translate("MainWindow", "Settings")
@@ -324,16 +320,12 @@ class Selftest:
             window = MainWindow(AppContext(diary=diary, settings=Settings()))
             window.show()
             app.processEvents()
-            real = [k for k, page in window.pages.items() if not isinstance(page, PlaceholderPage)]
-            missing = [k for k in window.pages if k not in real]
+            pages = list(window.pages)
             window.close()
             app.processEvents()
         finally:
             diary.close()
-        detail = f"main window with {len(real)} page(s): {', '.join(real)}; Korean translation loads"
-        if missing:
-            detail += f"; not in this build: {', '.join(missing)}"
-        return detail
+        return f"main window with {len(pages)} page(s): {', '.join(pages)}; Korean translation loads"
 
     def check_korean_font(self) -> str:
         """A translation that loads is not enough: without a Hangul font every syllable is a box."""
@@ -368,58 +360,6 @@ def _qapp():
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         QApplication([sys.argv[0], "--selftest"])
     return QApplication.instance()
-
-
-def build_map_html(entries, workdir: Path) -> tuple[str, Path, str]:
-    """The browse page's own map builder when present, else a minimal folium map on the vendored
-    Leaflet files, so the check still proves QtWebEngine + offline Leaflet work in the bundle."""
-    builder = _find_map_builder()
-    if builder is not None:
-        fn, label = builder
-        try:
-            out = fn(entries, tiles=False)  # no tile requests: the check must not depend on a network
-        except TypeError:
-            out = fn(entries)
-        if isinstance(out, tuple):
-            html, base = out[0], Path(out[1])
-        else:
-            html, base = out, workdir / "map.html"
-        return html, base, label
-    import folium
-
-    from diary_app.emotions import EMOTION_COLORS
-    from diary_app.paths import resources_dir
-
-    web = resources_dir() / "web"
-    if not (web / "leaflet" / "leaflet.js").is_file():
-        raise RuntimeError(f"vendored Leaflet missing at {web / 'leaflet'}")
-    m = folium.Map(location=[entries[0].latitude, entries[0].longitude], zoom_start=6, tiles=None)
-    m.default_js = [("leaflet", (web / "leaflet" / "leaflet.js").as_uri())]
-    m.default_css = [("leaflet_css", (web / "leaflet" / "leaflet.css").as_uri())]
-    for e in entries:
-        folium.CircleMarker([e.latitude, e.longitude], radius=8, color=EMOTION_COLORS.get(e.emotion, "#888888"),
-                            fill=True, tooltip=e.emotion).add_to(m)
-    return m.get_root().render(), workdir / "map.html", "fallback folium map"
-
-
-def _find_map_builder():
-    """``diary_app.ui.browse.map_html.build_map_html(entries)`` or a close variant, if the browse area ships one."""
-    import importlib
-
-    for module_name, fn_name in (
-        ("diary_app.ui.browse.map_html", "build_map_html"),
-        ("diary_app.ui.browse.map_view", "build_map_html"),
-        ("diary_app.ui.browse.map_page", "build_map_html"),
-        ("diary_app.ui.browse.maps", "build_map_html"),
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        fn = getattr(module, fn_name, None)
-        if callable(fn):
-            return fn, f"{module_name}.{fn_name}"
-    return None
 
 
 def run_selftest(out: Callable[[str], None] | None = None) -> int:
