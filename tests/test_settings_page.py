@@ -108,3 +108,27 @@ def test_model_card_shows_the_held_out_accuracy_a_user_can_judge_by(page):
     acc = shipped.card.metrics["test"]["accuracy"]
     text = page.model_manager.card_view.toPlainText()
     assert f"Held-out accuracy: {acc:.0%}" in text and f"({shipped.card.metrics['test']['n']} clips)" in text
+
+
+def test_model_table_model_shows_a_broken_folder_with_its_reason_and_can_remove_it(page):
+    """The manager is a QAbstractTableModel over the catalog: a folder whose card cannot be read is a
+    row (so the user sees why it is not used) that can be removed but never chosen."""
+    from diary_app.paths import user_models_dir
+    from diary_app.ui.model_manager import ModelTableModel
+
+    broken = user_models_dir() / "half-copied"
+    broken.mkdir(parents=True)
+    (broken / "model_card.json").write_text("{not json")
+    manager = page.model_manager
+    manager.refresh_models()
+    table: ModelTableModel = manager.models_table.model()
+    assert table is manager.table_model and table.columnCount() == 5
+    names = [table.data(table.index(r, 0)) for r in range(table.rowCount())]
+    assert "half-copied" in names
+    row = names.index("half-copied")
+    assert table.data(table.index(row, 1)) == "?" and table.data(table.index(row, 4)) == ""
+    assert manager.select_model("half-copied")
+    assert "cannot be read" in manager.card_view.toPlainText()
+    assert not manager.use_button.isEnabled() and manager.remove_button.isEnabled()
+    manager.remove_selected(confirm=False)
+    assert not broken.exists() and "half-copied" not in [m.name for m in manager.models]
