@@ -8,8 +8,11 @@ two imported each other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from diary_app.analysis.model_card import CARD_FILE, ModelCard
 from diary_app.paths import user_models_dir
@@ -38,6 +41,13 @@ def pick_device(device: str | None = None) -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax over the last axis (stable: the row maximum is subtracted first)."""
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 class ClassifierBase:
@@ -110,6 +120,27 @@ class ClassifierBase:
         if total <= 0:
             return {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
         return {e: v / total for e, v in out.items()}
+
+    def calibrated_probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """(N, labels) logits -> probabilities with the card's softmax temperature (1.0 = uncalibrated)."""
+        return softmax(np.asarray(logits, dtype=np.float64) / float(self.card.temperature or 1.0))
+
+    def windows_from_logits(self, spans: Sequence[tuple[int, int]], logits: np.ndarray) -> list[WindowResult]:
+        """One ``WindowResult`` per ``(start, end)`` sample span from the network's raw logits: the
+        temperature, the softmax and the top label, written once for every kind."""
+        from diary_app.analysis.result import WindowResult
+
+        probs = self.calibrated_probabilities(logits)
+        if len(probs) != len(spans):
+            raise ValueError(f"{self.name}: {len(probs)} rows of logits for {len(spans)} windows")
+        out = []
+        for (start, end), p in zip(spans, probs):
+            k = int(np.argmax(p))
+            out.append(WindowResult(
+                start_s=start / self.sample_rate, end_s=end / self.sample_rate, label=self.labels[k],
+                confidence=float(p[k]), probabilities={lab: float(v) for lab, v in zip(self.labels, p)},
+            ))
+        return out
 
     def predict_windows(self, wave16k: Any) -> list[WindowResult]:  # pragma: no cover - interface
         raise NotImplementedError

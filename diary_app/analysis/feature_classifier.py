@@ -27,6 +27,7 @@ import numpy as np
 
 from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
+from diary_app.analysis.classifier import softmax as softmax  # re-exported: the training recipes import it from here
 from diary_app.analysis.result import WindowResult
 
 WEIGHTS_FILE = "model.safetensors"
@@ -155,12 +156,6 @@ def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
     return z
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 class FeatureClassifier(ClassifierBase):
     def __init__(self, model_dir: str | Path, device: str | None = None, card: ModelCard | None = None) -> None:
         from safetensors.numpy import load_file
@@ -198,7 +193,7 @@ class FeatureClassifier(ClassifierBase):
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """(N, D) feature vectors -> (N, labels) probabilities (temperature from the card)."""
-        return softmax(head_logits(features, self.arrays) / float(self.card.temperature or 1.0))
+        return self.calibrated_probabilities(head_logits(features, self.arrays))
 
     def predict_windows(self, wave16k: np.ndarray) -> list[WindowResult]:
         return self.windows_and_features(wave16k)[0]
@@ -217,13 +212,6 @@ class FeatureClassifier(ClassifierBase):
         wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)
         spans = utterance_windows(wave.size, float(self.card.window_s), self.sample_rate)
         feats = np.stack([self.frontend(wave[s:e]) for s, e in spans])
-        probs = self.predict_proba(feats)
-        out = []
-        for (start, end), p in zip(spans, probs):
-            k = int(np.argmax(p))
-            out.append(WindowResult(
-                start_s=start / self.sample_rate, end_s=end / self.sample_rate, label=self.labels[k],
-                confidence=float(p[k]), probabilities={lab: float(v) for lab, v in zip(self.labels, p)},
-            ))
+        out = self.windows_from_logits(spans, head_logits(feats, self.arrays))
         return out, {"frontend": self.frontend_key, "vectors": feats.astype(np.float32), "model": self.name,
                      "model_path": str(self.path)}

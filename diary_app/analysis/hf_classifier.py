@@ -45,12 +45,6 @@ def equal_windows(n_samples: int, sample_rate: int, max_window_s: float = MAX_WI
     return [(int(bounds[i]), int(bounds[i + 1])) for i in range(n)]
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
-    x = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(x)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 class HFAudioClassifier(ClassifierBase):
     def __init__(self, model_dir_or_id: str | Path, device: str | None = None, card: ModelCard | None = None,
                  batch_size: int = 8, use_onnx: bool | None = None) -> None:
@@ -135,18 +129,8 @@ class HFAudioClassifier(ClassifierBase):
         chunks = [wave[s:e] for s, e in spans]
         longest = max(c.size for c in chunks)
         chunks = [np.pad(c, (0, longest - c.size)) if c.size < longest else c for c in chunks]  # ±1 sample
-        probs: list[np.ndarray] = []
-        for i in range(0, len(chunks), self.batch_size):
-            logits = self._logits(chunks[i:i + self.batch_size]) / float(self.card.temperature or 1.0)
-            probs.extend(_softmax(logits.astype(np.float64)))
-        out = []
-        for (s, e), p in zip(spans, probs):
-            k = int(np.argmax(p))
-            out.append(WindowResult(
-                start_s=s / self.sample_rate, end_s=e / self.sample_rate, label=self.labels[k], confidence=float(p[k]),
-                probabilities={lab: float(v) for lab, v in zip(self.labels, p)},
-            ))
-        return out
+        logits = [self._logits(chunks[i:i + self.batch_size]) for i in range(0, len(chunks), self.batch_size)]
+        return self.windows_from_logits(spans, np.concatenate(logits))
 
 
 def _onnx_session(path: Path):

@@ -65,18 +65,10 @@ class LogMelClassifier(ClassifierBase):
         win = max(1, int(round(float(self.card.window_s) * self.sample_rate)))
         windows = fixed_windows(wave, win)
         feats = np.stack([log_mel(w, self.features) for _, w in windows])[:, None]  # (B,1,M,T)
-        probs = []
+        logits = []
         with torch.inference_mode():
             for i in range(0, len(feats), self.batch_size):
                 x = torch.from_numpy(feats[i:i + self.batch_size]).to(self.device)
-                logits = self.net(x).float() / float(self.card.temperature or 1.0)
-                probs.extend(torch.softmax(logits, dim=-1).cpu().numpy().astype(np.float64))
-        out = []
-        for (start, _), p in zip(windows, probs):
-            k = int(np.argmax(p))
-            end = min(start + win, wave.size)
-            out.append(WindowResult(
-                start_s=start / self.sample_rate, end_s=end / self.sample_rate, label=self.labels[k],
-                confidence=float(p[k]), probabilities={lab: float(v) for lab, v in zip(self.labels, p)},
-            ))
-        return out
+                logits.append(self.net(x).float().cpu().numpy())
+        spans = [(start, min(start + win, wave.size)) for start, _ in windows]
+        return self.windows_from_logits(spans, np.concatenate(logits))
