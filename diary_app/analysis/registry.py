@@ -185,11 +185,14 @@ def find_model(name_or_path: str | Path) -> InstalledModel | None:
 
 
 def get_model(name: str) -> InstalledModel:
-    """``find_model`` by installed name, or ``ModelNotFound`` naming what is installed (and why a broken
-    folder of that name cannot be used)."""
-    found = find_model(name) if not Path(name).expanduser().is_dir() else None
-    if found is not None:
-        return found
+    """An installed model by folder or card name (never a path: ``use`` and ``remove`` act on the
+    catalog), or ``ModelNotFound`` naming what is installed (and why a broken folder of that name
+    cannot be used)."""
+    models = list_models()
+    for match in (lambda m: m.name == name, lambda m: m.card.name == name):
+        found = next((m for m in models if match(m)), None)
+        if found is not None:
+            return found
     broken = {b.name: b for b in list_broken()}
     if name in broken:
         raise ModelNotFound(f"{name} cannot be used: {broken[name].error}")
