@@ -51,6 +51,10 @@ class ModelRow:
         return self.model.source if self.model else self.broken.source if self.broken else "?"
 
 
+#: the columns of ``ModelTableModel``
+COL_NAME, COL_TASK, COL_KIND, COL_SOURCE, COL_ACTIVE = range(5)
+
+
 class ModelTableModel(QAbstractTableModel):
     """The catalog as rows: name, task, kind, source, active."""
 
@@ -83,15 +87,29 @@ class ModelTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == COL_ACTIVE:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         tasks = {TASK_SPEECH: self.tr("speech emotion"), TASK_SCENE: self.tr("scene")}
         sources = {registry.SOURCE_SHIPPED: self.tr("shipped"), registry.SOURCE_USER: self.tr("user")}
         m = row.model
         cells = [row.name, tasks[m.task] if m else "?", m.kind if m else "?", sources.get(row.source, row.source),
                  self.tr("yes") if row.active else ""]
         return cells[index.column()]
+
+    def tooltip(self, row: ModelRow) -> str:
+        """The full name (the Name column may be elided on a narrow window) and what the model does,
+        or why a broken folder is not used."""
+        if row.model is None:
+            return f"{row.name}\n{row.broken.error if row.broken else ''}".strip()
+        description = row.model.card.description or ""
+        return f"{row.name}\n{description}".strip()
 
 
 class ModelManager(QGroupBox):
@@ -114,8 +132,19 @@ class ModelManager(QGroupBox):
         self.models_table.setObjectName("models_table")
         self.models_table.setModel(self.table_model)
         self.models_table.verticalHeader().setVisible(False)
-        self.models_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.models_table.horizontalHeader().setStretchLastSection(True)
+        rows = self.models_table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.models_table.fontMetrics().height() + 10)
+        header = self.models_table.horizontalHeader()
+        # the name is what a user reads: it takes the spare width (not the "Active" column), the
+        # short columns fit their text; an elided name shows in full in the tooltip
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        # as tall as its rows: no empty band under a short list, no scroll bar inside the scrolling page
+        self.models_table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.models_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.models_table.setWordWrap(False)
         self.models_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.models_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.models_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -123,7 +152,7 @@ class ModelManager(QGroupBox):
         col.addWidget(self.models_table)
         self.card_view = QTextBrowser()
         self.card_view.setObjectName("model_card")
-        self.card_view.setMinimumHeight(120)
+        self.card_view.setMinimumHeight(200)
         col.addWidget(self.card_view)
         buttons = QHBoxLayout()
         self.use_button = QPushButton(self.tr("Use this model"))
@@ -186,6 +215,17 @@ class ModelManager(QGroupBox):
         row = self.selected_model()
         self.use_button.setEnabled(row is not None and row.model is not None and not row.active)
         self.remove_button.setEnabled(row is not None and row.source == registry.SOURCE_USER)
+        # a disabled button says why, so the user is not left guessing
+        if row is not None and row.active:
+            self.use_button.setToolTip(self.tr("This model is already in use."))
+        elif row is not None and row.model is None:
+            self.use_button.setToolTip(self.tr("This folder cannot be read, so it cannot be used."))
+        else:
+            self.use_button.setToolTip(self.tr("Analyse new recordings with the selected model."))
+        if row is not None and row.source == registry.SOURCE_SHIPPED:
+            self.remove_button.setToolTip(self.tr("Models that come with Sound Diary cannot be removed."))
+        else:
+            self.remove_button.setToolTip(self.tr("Delete the selected model from this computer."))
         if row is None:
             self.card_view.setPlainText(self.tr("Select a model to see its model card."))
             return
@@ -196,29 +236,48 @@ class ModelManager(QGroupBox):
 
     def card_html(self, m: InstalledModel) -> str:
         """The card as a user reads it: what it hears, what it was trained on, how well it did on
-        recordings it never heard, its licence and folder."""
+        recordings it never heard, its licence and folder. One line per field, the field name in
+        bold; everything from the card is HTML-escaped."""
         card = m.card
         esc = html.escape
         lines = [f"<b>{esc(m.name)}</b> ({esc(card.kind)})"]
         if card.description:
             lines.append(esc(card.description))
-        lines.append(esc(self.tr("Labels: {0}").format(", ".join(card.labels))))
-        if card.label_map:
-            lines.append(esc(self.tr("Label map: {0}").format(", ".join(f"{k} → {v}" for k, v in card.label_map.items()))))
+
+        def field(name: str, value: str) -> None:
+            lines.append(f"<b>{esc(name)}:</b> {esc(value)}")
+
+        field(self.tr("Labels"), ", ".join(card.labels))
+        # only the labels the map changes: "neutral → neutral" tells a user nothing
+        renamed = {k: v for k, v in card.label_map.items() if k != v}
+        if renamed:
+            field(self.tr("Label map"), ", ".join(f"{k} → {v}" for k, v in renamed.items()))
         if card.training_data:
-            lines.append(esc(self.tr("Training data: {0}").format(card.training_data)))
+            field(self.tr("Training data"), card.training_data)
         held = card.primary_held_out
         if held is not None:
             # the number a user needs to judge a model: how often it was right on voices or places it never heard
-            lines.append(esc(self.tr("Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)").format(
-                held.accuracy, held.weighted_f1 or 0.0, held.n)))
+            field(self.tr("Held-out accuracy"), self.tr("{0:.0%}, weighted F1 {1:.2f} ({2} clips)").format(
+                held.accuracy, held.weighted_f1 or 0.0, held.n))
         plain = {k: v for k, v in card.metrics.items() if not isinstance(v, (dict, list))}
         if plain:
-            lines.append(esc(self.tr("Metrics: {0}").format(", ".join(f"{k} {v}" for k, v in plain.items()))))
+            field(self.tr("Training run"), ", ".join(self._metric_text(k, v) for k, v in plain.items()))
         if card.licence:
-            lines.append(esc(self.tr("Licence: {0}").format(card.licence)))
-        lines.append(esc(self.tr("Folder: {0}").format(m.path)))
+            field(self.tr("Licence"), card.licence)
+        field(self.tr("Folder"), str(m.path))
         return "<br>".join(lines)
+
+    def _metric_text(self, key: str, value: object) -> str:
+        """A training bookkeeping number in words (``train_clips 3628`` → ``3628 training clips``);
+        an unknown key is shown as it is."""
+        known = {
+            "train_clips": self.tr("{0} training clips"),
+            "train_seconds": self.tr("trained in {0} s"),
+            "best_epoch": self.tr("best epoch {0}"),
+            "epochs_run": self.tr("{0} epochs"),
+        }
+        text = known.get(key)
+        return text.format(value) if text else f"{key} {value}"
 
     # -- actions ------------------------------------------------------------------------------------
     def use_selected(self) -> None:

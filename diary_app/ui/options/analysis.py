@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QTimeEdit
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QHBoxLayout, QTimeEdit
 
 from diary_app.ui.options.base import OptionsPage
 
@@ -13,7 +13,7 @@ class AnalysisOptions(OptionsPage):
         return self.tr("Analysis")
 
     def build(self) -> None:
-        form = QFormLayout(self)
+        form = self.form()
         self.threshold = QDoubleSpinBox()
         self.threshold.setObjectName("scene_threshold")
         self.threshold.setRange(0.0, 1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 
 from diary_app.ui.context import AppContext
 
@@ -26,6 +26,14 @@ class OptionsPage(QGroupBox):
 
     def build(self) -> None:  # pragma: no cover - every page overrides it
         raise NotImplementedError
+
+    def form(self) -> QFormLayout:
+        """The page's form: fields keep their natural width (a "60 s" spin box a window wide reads
+        as a text field), labels right of the group's edge line up across pages
+        (``ui.pages.settings.align_form_labels``)."""
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        return form
 
     def save(self, name: str, value: Any) -> None:
         setattr(self.settings, name, value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from diary_app.ui.context import AppContext
 from diary_app.ui.model_manager import ModelManager
@@ -31,6 +31,25 @@ OPTION_PAGES: list[tuple[str, Callable[[AppContext], QWidget]]] = [
     ("personal_box", PersonalBox),  # issue 16: learns from your corrections
     ("model_manager", lambda ctx: ModelManager(ctx.settings)),
 ]
+
+
+def align_form_labels(groups: list[QWidget]) -> int:
+    """Give every form label of ``groups`` the width of the widest one, so the fields of all groups
+    start on one line (each group has its own ``QFormLayout``, which would align only itself).
+    Returns that width."""
+    labels: list[QWidget] = []
+    for group in groups:
+        form = group.layout()
+        if not isinstance(form, QFormLayout):
+            continue
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and item.widget() is not None:
+                labels.append(item.widget())
+    width = max((w.sizeHint().width() for w in labels), default=0)
+    for w in labels:
+        w.setMinimumWidth(width)
+    return width
 
 
 class SettingsPage(QScrollArea):
@@ -59,3 +78,4 @@ class SettingsPage(QScrollArea):
         self.personal_box: PersonalBox = self.option_pages["personal_box"]  # type: ignore[assignment]
         self.model_manager: ModelManager = self.option_pages["model_manager"]  # type: ignore[assignment]
         self.model_manager.models_changed.connect(self.models_changed)
+        self.label_width = align_form_labels(list(self.option_pages.values()))
