@@ -37,6 +37,11 @@ def test_settings_page_and_welcome_show_korean(korean, qtbot, tmp_path):
     assert page.appearance.language_note.text() == "바뀐 언어는 다시 시작한 뒤에 적용됩니다."
     assert page.model_manager.use_button.text() == "이 모델 사용"
     assert page.appearance.theme.itemText(0) == "시스템 설정 따르기"
+    assert page.personal_box.title() == "나에게 맞추기"  # a group on the page, untranslated before
+    page.model_manager.refresh_models()
+    if page.model_manager.select_model("default-ser-whisper"):
+        card = page.model_manager.card_view.toPlainText()
+        assert "레이블:" in card and "라이선스:" in card and "Labels" not in card
     dlg = FirstRunDialog(Settings.load(), check_mic=False)
     qtbot.addWidget(dlg)
     assert dlg.windowTitle() == "사운드 다이어리에 오신 것을 환영합니다"
@@ -60,7 +65,8 @@ def test_own_area_strings_are_all_translated():
     for ctx in tree.getroot().iter("context"):
         name = ctx.findtext("name")
         if name not in ("SettingsPage", "FirstRunDialog", "MainWindow", "RecordingOptions", "AnalysisOptions",
-                        "AppearanceOptions", "PrivacyOptions", "ModelManager", "ModelTableModel"):
+                        "AppearanceOptions", "PrivacyOptions", "ModelManager", "ModelTableModel",
+                        "PersonalBox", "BackupBox"):
             continue
         for msg in ctx.iter("message"):
             tr = msg.find("translation")

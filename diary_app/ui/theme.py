@@ -55,6 +55,38 @@ def dark_palette() -> QPalette:
     return p
 
 
+def _contrast_style():
+    """Fusion with check boxes and radio buttons that can be seen on a dark palette.
+
+    Fusion draws an indicator's frame in ``Window.darker(140)`` and fills it with ``Base``; with a
+    dark palette both are near-black, so an unchecked box (Settings → Privacy, the welcome dialog)
+    was a barely visible square. For those two primitives, on a dark palette only, the frame colour
+    is lifted to the palette's ``Mid``; everything else is Fusion as it is.
+    """
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory
+
+    class ContrastFusion(QProxyStyle):
+        INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox, QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+        def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802 - Qt API
+            if element in self.INDICATORS and is_dark(option.palette):
+                option = type(option)(option)
+                pal = QPalette(option.palette)
+                # Fusion's outline is Window.darker(140): choose Window so that the outline is Mid
+                pal.setColor(QPalette.ColorRole.Window, pal.color(QPalette.ColorRole.Mid).lighter(150))
+                option.palette = pal
+            super().drawPrimitive(element, option, painter, widget)
+
+    return ContrastFusion(QStyleFactory.create("Fusion"))
+
+
+def style_name(style) -> str:
+    """The style's factory name, also through the app's proxy ("fusion" for the light/dark look)."""
+    name = style.name()
+    base = getattr(style, "baseStyle", None)
+    return (name or (base().name() if base else "")).lower()
+
+
 def apply_theme(theme: str, app=None) -> None:
     """Apply "system", "light" or "dark" to ``app`` now (at start and when Settings changes it)."""
     from PySide6.QtWidgets import QApplication, QStyleFactory
@@ -72,8 +104,10 @@ def apply_theme(theme: str, app=None) -> None:
     if not isinstance(app, QApplication):
         return
     if theme in ("light", "dark"):
-        if app.style().name().lower() != "fusion":
-            app.setStyle(QStyleFactory.create("Fusion"))
+        if not app.style().name() and style_name(app.style()) == "fusion":
+            pass  # already the app's Fusion proxy
+        else:
+            app.setStyle(_contrast_style())
         app.setPalette(dark_palette() if theme == "dark" else app.style().standardPalette())
     elif _system:
         if app.style().name().lower() != str(_system["style"]).lower():

@@ -37,32 +37,32 @@
       <translation>화면</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="23" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="24" />
       <source>Language</source>
       <translation>언어</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="24" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="25" />
       <source>The new language applies after a restart.</source>
       <translation>바뀐 언어는 다시 시작한 뒤에 적용됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="32" />
       <source>Follow the system</source>
       <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="32" />
       <source>Light</source>
       <translation>밝게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="31" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="32" />
       <source>Dark</source>
       <translation>어둡게</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/appearance.py" line="36" />
+      <location filename="../../diary_app/ui/options/appearance.py" line="38" />
       <source>Theme</source>
       <translation>테마</translation>
     </message>
@@ -1309,164 +1309,214 @@
   <context>
     <name>ModelManager</name>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="104" />
+      <location filename="../../diary_app/ui/model_manager.py" line="122" />
       <source>Analysis models</source>
       <translation>분석 모델</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="129" />
+      <location filename="../../diary_app/ui/model_manager.py" line="158" />
       <source>Use this model</source>
       <translation>이 모델 사용</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="132" />
+      <location filename="../../diary_app/ui/model_manager.py" line="161" />
       <source>Remove</source>
       <translation>삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="135" />
+      <location filename="../../diary_app/ui/model_manager.py" line="164" />
       <source>Add from folder…</source>
       <translation>폴더에서 추가…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="138" />
+      <location filename="../../diary_app/ui/model_manager.py" line="167" />
       <source>Add from zip…</source>
       <translation>zip 파일에서 추가…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="141" />
+      <location filename="../../diary_app/ui/model_manager.py" line="170" />
       <source>Download from Hugging Face…</source>
       <translation>Hugging Face에서 내려받기…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="166" />
+      <location filename="../../diary_app/ui/model_manager.py" line="195" />
       <source>none installed</source>
       <translation>설치된 모델 없음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="167" />
+      <location filename="../../diary_app/ui/model_manager.py" line="196" />
       <source>Speech model: {0} — Scene model: {1}</source>
       <translation>음성 모델: {0} — 장소 모델: {1}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="190" />
+      <location filename="../../diary_app/ui/model_manager.py" line="220" />
+      <source>This model is already in use.</source>
+      <translation>이미 사용 중인 모델입니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="222" />
+      <source>This folder cannot be read, so it cannot be used.</source>
+      <translation>이 폴더를 읽을 수 없어 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="224" />
+      <source>Analyse new recordings with the selected model.</source>
+      <translation>새 녹음을 선택한 모델로 분석합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="226" />
+      <source>Models that come with Sound Diary cannot be removed.</source>
+      <translation>사운드 다이어리에 기본으로 들어 있는 모델은 삭제할 수 없습니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="228" />
+      <source>Delete the selected model from this computer.</source>
+      <translation>선택한 모델을 이 컴퓨터에서 삭제합니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="230" />
       <source>Select a model to see its model card.</source>
       <translation>모델을 선택하면 모델 카드를 볼 수 있습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="193" />
+      <location filename="../../diary_app/ui/model_manager.py" line="233" />
       <source>This model folder cannot be read: {0}</source>
       <translation>이 모델 폴더를 읽을 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="205" />
-      <source>Labels: {0}</source>
-      <translation>레이블: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="250" />
+      <source>Labels</source>
+      <translation>레이블</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="207" />
-      <source>Label map: {0}</source>
-      <translation>레이블 대응: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="254" />
+      <source>Label map</source>
+      <translation>레이블 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="209" />
-      <source>Training data: {0}</source>
-      <translation>학습 데이터: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="256" />
+      <source>Training data</source>
+      <translation>학습 데이터</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="213" />
-      <source>Held-out accuracy: {0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
-      <translation>처음 듣는 데이터에서의 정확도: {0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="260" />
+      <source>Held-out accuracy</source>
+      <translation>처음 듣는 데이터에서의 정확도</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="217" />
-      <source>Metrics: {0}</source>
-      <translation>성능: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="260" />
+      <source>{0:.0%}, weighted F1 {1:.2f} ({2} clips)</source>
+      <translation>{0:.0%}, 가중 F1 {1:.2f} (클립 {2}개)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="219" />
-      <source>Licence: {0}</source>
-      <translation>라이선스: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="264" />
+      <source>Training run</source>
+      <translation>학습 기록</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="220" />
-      <source>Folder: {0}</source>
-      <translation>폴더: {0}</translation>
+      <location filename="../../diary_app/ui/model_manager.py" line="266" />
+      <source>Licence</source>
+      <translation>라이선스</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="233" />
+      <location filename="../../diary_app/ui/model_manager.py" line="267" />
+      <source>Folder</source>
+      <translation>폴더</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="274" />
+      <source>{0} training clips</source>
+      <translation>학습 클립 {0}개</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="275" />
+      <source>trained in {0} s</source>
+      <translation>학습 시간 {0}초</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="276" />
+      <source>best epoch {0}</source>
+      <translation>최고 에포크 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="277" />
+      <source>{0} epochs</source>
+      <translation>에포크 {0}회</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="292" />
       <source>{0} is now the active model.</source>
       <translation>이제 {0} 모델을 사용합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="241" />
+      <location filename="../../diary_app/ui/model_manager.py" line="300" />
       <source>Remove model</source>
       <translation>모델 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="242" />
+      <location filename="../../diary_app/ui/model_manager.py" line="301" />
       <source>Delete the model {0} from this computer?</source>
       <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="250" />
+      <location filename="../../diary_app/ui/model_manager.py" line="309" />
       <source>Removed {0}.</source>
       <translation>{0}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="254" />
+      <location filename="../../diary_app/ui/model_manager.py" line="313" />
       <source>Choose a model folder</source>
       <translation>모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="259" />
+      <location filename="../../diary_app/ui/model_manager.py" line="318" />
       <source>Choose a zipped model folder</source>
       <translation>압축된 모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="259" />
+      <location filename="../../diary_app/ui/model_manager.py" line="318" />
       <source>Zip files (*.zip)</source>
       <translation>Zip 파일 (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="264" />
+      <location filename="../../diary_app/ui/model_manager.py" line="323" />
       <source>Download a model</source>
       <translation>모델 내려받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="265" />
+      <location filename="../../diary_app/ui/model_manager.py" line="324" />
       <source>Hugging Face model id (an audio-classification checkpoint):</source>
       <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="277" />
+      <location filename="../../diary_app/ui/model_manager.py" line="336" />
       <source>Installing {0}…</source>
       <translation>{0} 설치 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="302" />
+      <location filename="../../diary_app/ui/model_manager.py" line="361" />
       <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
       <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="310" />
+      <location filename="../../diary_app/ui/model_manager.py" line="369" />
       <source>Map labels onto emotions</source>
       <translation>레이블을 감정에 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="311" />
+      <location filename="../../diary_app/ui/model_manager.py" line="370" />
       <source>These labels are not emotions Sound Diary knows: {0}.
 Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
       <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
 각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="322" />
+      <location filename="../../diary_app/ui/model_manager.py" line="381" />
       <source>You are offline: {0}</source>
       <translation>오프라인 상태입니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="324" />
+      <location filename="../../diary_app/ui/model_manager.py" line="383" />
       <source>Could not install {0}: {1}</source>
       <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>
@@ -1474,52 +1524,53 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
   <context>
     <name>ModelTableModel</name>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <location filename="../../diary_app/ui/model_manager.py" line="67" />
       <source>Name</source>
+      <extracomment>the columns of ``ModelTableModel``</extracomment>
       <translation>이름</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <location filename="../../diary_app/ui/model_manager.py" line="67" />
       <source>Task</source>
       <translation>용도</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <location filename="../../diary_app/ui/model_manager.py" line="67" />
       <source>Kind</source>
       <translation>종류</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <location filename="../../diary_app/ui/model_manager.py" line="67" />
       <source>Source</source>
       <translation>출처</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="63" />
+      <location filename="../../diary_app/ui/model_manager.py" line="67" />
       <source>Active</source>
       <translation>사용 중</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="89" />
+      <location filename="../../diary_app/ui/model_manager.py" line="99" />
       <source>speech emotion</source>
       <translation>음성 감정</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="89" />
+      <location filename="../../diary_app/ui/model_manager.py" line="99" />
       <source>scene</source>
       <translation>장소</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="90" />
+      <location filename="../../diary_app/ui/model_manager.py" line="100" />
       <source>shipped</source>
       <translation>기본 제공</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="90" />
+      <location filename="../../diary_app/ui/model_manager.py" line="100" />
       <source>user</source>
       <translation>사용자</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="93" />
+      <location filename="../../diary_app/ui/model_manager.py" line="103" />
       <source>yes</source>
       <translation>예</translation>
     </message>
@@ -1574,32 +1625,32 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <location filename="../../diary_app/ui/personal_panel.py" line="176" />
       <source>Learns from you</source>
       <extracomment>wait this long after a change before retraining (a Save writes several fields in a row) new analysed recordings after which the adaptation statistics are refreshed without a correction</extracomment>
-      <translation type="unfinished" />
+      <translation>나에게 맞추기</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="180" />
       <source>Learn from my corrections (stays on this computer, never synced)</source>
-      <translation type="unfinished" />
+      <translation>내가 고친 태그에서 배우기 (이 컴퓨터에만 저장되며 동기화되지 않음)</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="190" />
       <source>Undo last correction</source>
-      <translation type="unfinished" />
+      <translation>마지막 수정 되돌리기</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="193" />
       <source>Reset what it learnt</source>
-      <translation type="unfinished" />
+      <translation>배운 내용 초기화</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="196" />
       <source>Prepare older entries</source>
-      <translation type="unfinished" />
+      <translation>이전 기록 준비</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="198" />
       <source>Keep what the analysis sees for entries recorded before this version</source>
-      <translation type="unfinished" />
+      <translation>이 버전 이전에 녹음한 기록에 대해 분석 결과를 보관합니다</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="200" />
@@ -1609,74 +1660,74 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="219" />
       <source>Personal layer: {0}</source>
-      <translation type="unfinished" />
+      <translation>개인 맞춤: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="232" />
       <source>Nothing to undo.</source>
-      <translation type="unfinished" />
+      <translation>되돌릴 내용이 없습니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="232" />
       <source>Undone: the entry is back to {0}.</source>
-      <translation type="unfinished" />
+      <translation>되돌렸습니다: 기록이 {0}(으)로 돌아갔습니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="233" />
       <source>its automatic tag</source>
-      <translation type="unfinished" />
+      <translation>자동 태그</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="238" />
       <source>Off: tags come from the shipped models only. What it learnt is kept.</source>
-      <translation type="unfinished" />
+      <translation>꺼짐: 태그는 기본 모델만으로 정합니다. 배운 내용은 보관됩니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="240" />
       <source>No corrections yet: correct a tag and the app learns your voice and places.</source>
-      <translation type="unfinished" />
+      <translation>아직 고친 태그가 없습니다. 태그를 고치면 앱이 내 목소리와 장소를 배웁니다.</translation>
     </message>
     <message numerus="yes">
       <location filename="../../diary_app/ui/personal_panel.py" line="242" />
       <source>Learning from your %n correction(s)</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform>내가 고친 태그 %n개에서 배우는 중</numerusform>
       </translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="247" />
       <source>On your {0} most recent entries, the automatic tag agreed with you {1:.0%} of the time (the shipped model alone: {2:.0%}). Only tags computed before you corrected them are counted.</source>
-      <translation type="unfinished" />
+      <translation>최근 기록 {0}개에서 자동 태그가 나와 일치한 비율은 {1:.0%}입니다 (기본 모델만: {2:.0%}). 고치기 전에 계산된 태그만 셉니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="251" />
       <source>Agreement appears once new entries are tagged with your corrections.</source>
-      <translation type="unfinished" />
+      <translation>새 기록이 내 수정을 반영해 태그되면 일치율이 표시됩니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="258" />
       <source>Preparing older entries…</source>
-      <translation type="unfinished" />
+      <translation>이전 기록 준비 중…</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="269" />
       <source>Cancelled</source>
-      <translation type="unfinished" />
+      <translation>취소됨</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="269" />
       <source>Done</source>
-      <translation type="unfinished" />
+      <translation>완료</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="270" />
       <source>{0}: {1} of {2} older entries prepared{3}.</source>
-      <translation type="unfinished" />
+      <translation>{0}: 이전 기록 {2}개 중 {1}개 준비됨{3}.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="271" />
       <source>, {0} failed</source>
-      <translation type="unfinished" />
+      <translation>, {0}개 실패</translation>
     </message>
   </context>
   <context>
@@ -1832,32 +1883,37 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <translation>녹음</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="22" />
+      <location filename="../../diary_app/ui/options/recording.py" line="25" />
       <source>System default</source>
       <translation>시스템 기본값</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="29" />
+      <location filename="../../diary_app/ui/options/recording.py" line="32" />
       <source>{0} (not connected)</source>
       <translation>{0} (연결 안 됨)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="32" />
+      <location filename="../../diary_app/ui/options/recording.py" line="35" />
       <source>Input device</source>
       <translation>입력 장치</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="33" />
+      <location filename="../../diary_app/ui/options/recording.py" line="36" />
       <source>No microphone was found. Connect one to record.</source>
       <translation>마이크를 찾을 수 없습니다. 녹음하려면 마이크를 연결하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="43" />
+      <location filename="../../diary_app/ui/options/recording.py" line="46" />
       <source> s</source>
       <translation>초</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/options/recording.py" line="46" />
+      <location filename="../../diary_app/ui/options/recording.py" line="48" />
+      <source>A recording stops by itself after this many seconds (5–600).</source>
+      <translation>녹음은 이 시간(5–600초)이 지나면 저절로 멈춥니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/options/recording.py" line="50" />
       <source>Maximum recording length</source>
       <translation>최대 녹음 길이</translation>
     </message>
@@ -2006,7 +2062,7 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="48" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="67" />
       <source>&lt;h2&gt;Settings&lt;/h2&gt;</source>
       <extracomment>(attribute on the page, factory) in the order shown the installed or active models changed (forwarded from the model manager)</extracomment>
       <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
