@@ -143,3 +143,17 @@ def test_dark_checkbox_frame_stands_out(qtbot):
         assert brightest - window > 25, (brightest, window)
     finally:
         apply_theme("system", app)
+
+
+def test_a_long_backup_folder_wraps_without_being_cut_off_on_a_small_window(page, qtbot, tmp_path):
+    """At the smallest supported window (900 wide, minus the navigation) a long path wraps; its label
+    must get the height of all its lines (inside a row layout it got one line and was clipped)."""
+    from diary_app.ui.main_window import NAV_WIDTH
+
+    box = page.backup_box
+    box.folder_label.setText(str(tmp_path / "a-rather-long-folder-name-for-the-backups" / "of-this-diary" / "backups"))
+    page.resize(900 - NAV_WIDTH, 600)
+    qtbot.waitUntil(lambda: box.folder_label.width() < 600)
+    label = box.folder_label
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height()  # it really wraps here

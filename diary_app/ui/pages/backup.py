@@ -106,11 +106,14 @@ class BackupBox(QGroupBox):
         self.now_button = QPushButton(self.tr("Back up now"))
         self.now_button.setObjectName("backup_now")
         self.now_button.clicked.connect(self.backup_now)
+        # the path is a field of its own: a wrapping label inside a row layout got one line's height
+        # in the form, so a long path on a small window was cut off (issue 14, visual review)
+        form.addRow(self.tr("Backup folder"), self.folder_label)
         row = QHBoxLayout()
-        row.addWidget(self.folder_label, 1)
         row.addWidget(self.folder_button)
         row.addWidget(self.now_button)
-        form.addRow(self.tr("Backup folder"), row)
+        row.addStretch(1)
+        form.addRow("", row)
         self.hint = QLabel(self.tr("Choose a folder on another disk or a synced folder: a backup on the same disk "
                                    "does not survive a lost disk."))
         self.hint.setWordWrap(True)
