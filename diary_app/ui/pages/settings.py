@@ -44,8 +44,9 @@ def align_form_labels(groups: list[QWidget]) -> int:
             continue
         for row in range(form.rowCount()):
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                labels.append(item.widget())
+            label = item.widget() if item is not None else None
+            if label is not None:
+                labels.append(label)
     width = max((w.sizeHint().width() for w in labels), default=0)
     for w in labels:
         w.setMinimumWidth(width)
