@@ -157,3 +157,13 @@ def test_a_long_backup_folder_wraps_without_being_cut_off_on_a_small_window(page
     label = box.folder_label
     qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=2000)
     assert label.heightForWidth(label.width()) > label.fontMetrics().height()  # it really wraps here
+
+
+def test_the_backup_hint_is_as_tall_as_its_lines(page, qtbot):
+    """A one-line hint took three lines' height (an empty band above and below it)."""
+    from diary_app.ui.main_window import NAV_WIDTH
+
+    hint = page.backup_box.hint
+    for width in (1000, 900 - NAV_WIDTH):
+        page.resize(width, 800)
+        qtbot.waitUntil(lambda: abs(hint.height() - hint.heightForWidth(hint.width())) <= 1, timeout=2000)

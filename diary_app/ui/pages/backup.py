@@ -117,7 +117,9 @@ class BackupBox(QGroupBox):
         self.hint = QLabel(self.tr("Choose a folder on another disk or a synced folder: a backup on the same disk "
                                    "does not survive a lost disk."))
         self.hint.setWordWrap(True)
-        form.addRow("", self.hint)
+        # an (empty) label widget, not "": QFormLayout gives a row without a label its width-less
+        # size hint (three lines for this one-line hint), a row with one its real height for width
+        form.addRow(QLabel(), self.hint)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("backup_progress")
