@@ -34,7 +34,7 @@ import numpy as np
 
 from diary_app.emotions import EMOTIONS
 from diary_app.personal.adaptation import Adapter, RunningStats
-from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead, fit_with_unlabelled
+from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead, fit_personal_head
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
@@ -47,11 +47,10 @@ class SpeechLayerConfig:
     self_train: float = 0.8  # confidence above which uncorrected recordings join training (0: off)
     subspace: int = 32  # principal directions of the user's recordings for the second head (0: off)
     subspace_power: float = 0.5  # 1: plain projection, 0: whitened
-    max_windows: int = 1000  # the newest windows used for the subspace
-    max_unlabelled: int = 400  # uncorrected windows offered to self-training
+    max_unlabelled: int = 400  # the newest uncorrected windows: the subspace and self-training use them
     gate_folds: int = 5  # cross-fitting folds for the safety gate (0: off, alpha = 1)
     gate_preference: float = 0.1  # accuracy a unit of alpha is worth (ties go to the personal side)
-    gate_preference_unseen: float = 0.1
+    gate_preference_unseen: float = 0.2
 
 
 @dataclass
@@ -123,39 +122,45 @@ def standardised(head, adapter: Adapter, x: np.ndarray) -> tuple[np.ndarray, np.
     return (xa - head.mean) / head.scale, head.emotion_probabilities(xa)
 
 
-def _subspace(zc: np.ndarray, m: int, power: float) -> np.ndarray | None:
-    """(D, m) map from centred z onto the user's top-m principal directions, scaled so that the
-    coordinates' mean squared norm is D (the head divides by the square root of its input width, so
-    the subspace head sees m coordinates of the size of the D standardised ones)."""
+def _subspace(zc: np.ndarray, gram: np.ndarray, m: int, power: float) -> np.ndarray | None:
+    """(D, m) map from centred z onto the user's top-m principal directions (from ``gram`` =
+    ``zc @ zc.T``), scaled so that the coordinates' mean squared norm is D (the head divides by the
+    square root of its input width, so the subspace head sees m coordinates of the size of the D
+    standardised ones)."""
     n = len(zc)
     m = min(m, n - 1)
     if m < 2:
         return None
-    gram = zc @ zc.T
     evals, evecs = np.linalg.eigh(gram)
     order = np.argsort(evals)[::-1][:m]
-    ev = np.maximum(evals[order], 1e-12)
-    s = np.sqrt(ev)
-    vt = (evecs[:, order] / s).T @ zc  # (m, D) right singular vectors
-    basis = vt.T * s ** (power - 1.0)  # zc @ basis == U * S**power
+    s = np.sqrt(np.maximum(evals[order], 1e-12))
+    basis = (zc.T @ (evecs[:, order] / s)) * s ** (power - 1.0)  # zc @ basis == U * S**power
     coords = zc @ basis
     norm = np.sqrt((coords ** 2).sum(1).mean())
-    target = np.sqrt(zc.shape[1])
-    return basis * (target / norm if norm > 0 else 1.0)
+    return basis * (np.sqrt(zc.shape[1]) / norm if norm > 0 else 1.0)
 
 
-def _fit_heads(inputs: list[np.ndarray], p: np.ndarray, rows: np.ndarray, y: np.ndarray, w: np.ndarray,
-               unl: np.ndarray, n_entries: int, config: SpeechLayerConfig) -> list[PersonalSpeechHead]:
-    heads = []
-    for u in inputs:
-        if config.self_train and len(unl):
-            heads.append(fit_with_unlabelled(u[rows], y, p[rows], u[unl], p[unl], w, config.head, n_entries=n_entries,
-                                             threshold=config.self_train, max_unlabelled=config.max_unlabelled))
-        else:
-            from diary_app.personal.speech_head import fit_personal_head
+def _fit_one(u: np.ndarray, gram: np.ndarray, p: np.ndarray, rows: np.ndarray, y: np.ndarray, w: np.ndarray,
+             unl: np.ndarray, n_entries: int, config: SpeechLayerConfig) -> PersonalSpeechHead:
+    """``speech_head.fit_with_unlabelled`` on row indices of one precomputed Gram matrix (the same
+    arithmetic; the gate refits on subsets of the same rows)."""
+    head = fit_personal_head(u[rows], y, p[rows], w, config.head, n_entries=n_entries, gram=gram[np.ix_(rows, rows)])
+    if not config.self_train or len(unl) == 0:
+        return head
+    unl = unl[: config.max_unlabelled]
+    q = head.probabilities(u[unl], p[unl])
+    sure = (q.max(1) >= config.self_train) & head.seen[q.argmax(1)]
+    if not sure.any():
+        return head
+    rows2 = np.concatenate([rows, unl[sure]])
+    w2 = np.concatenate([w / w.mean(), np.full(int(sure.sum()), 0.5)])
+    return fit_personal_head(u[rows2], np.concatenate([y, q[sure].argmax(1)]), p[rows2], w2, config.head,
+                             n_entries=n_entries, gram=gram[np.ix_(rows2, rows2)])
 
-            heads.append(fit_personal_head(u[rows], y, p[rows], w, config.head, n_entries=n_entries))
-    return heads
+
+def _fit_heads(inputs: list[np.ndarray], grams: list[np.ndarray], p: np.ndarray, rows: np.ndarray, y: np.ndarray,
+               w: np.ndarray, unl: np.ndarray, n_entries: int, config: SpeechLayerConfig) -> list[PersonalSpeechHead]:
+    return [_fit_one(u, g, p, rows, y, w, unl, n_entries, config) for u, g in zip(inputs, grams)]
 
 
 def _combine(heads: list[PersonalSpeechHead], inputs: list[np.ndarray], p: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -188,7 +193,7 @@ def train_speech_layer(head, recordings: list[Recording], config: SpeechLayerCon
     xs, entry, ws, ys = [], [], [], []
     n_unl = 0
     for i, r in enumerate(recordings):
-        if r.label is None and n_unl >= max(cfg.max_windows, cfg.max_unlabelled):
+        if r.label is None and n_unl >= cfg.max_unlabelled:
             continue
         xs.append(np.atleast_2d(r.values))
         entry += [i] * len(r.values)
@@ -201,21 +206,22 @@ def train_speech_layer(head, recordings: list[Recording], config: SpeechLayerCon
     z, p = standardised(head, adapter, x)
     centre = (adapter(stats.mean[None, :])[0] - head.mean) / head.scale
     zc = z - centre
-    basis = None
-    if cfg.subspace:
-        sub = np.arange(len(z))[: cfg.max_windows + int((y_a >= 0).sum())]
-        basis = _subspace(zc[sub], cfg.subspace, cfg.subspace_power)
-    inputs = [zc] + ([zc @ basis] if basis is not None else [])
+    gram = zc @ zc.T  # once: every fit below (and the subspace) works on subsets of these rows
+    basis = _subspace(zc, gram, cfg.subspace, cfg.subspace_power) if cfg.subspace else None
+    inputs, grams = [zc], [gram]
+    if basis is not None:
+        inputs.append(zc @ basis)
+        grams.append(inputs[1] @ inputs[1].T)
     rows_all = np.where(y_a >= 0)[0]
-    unl_all = np.where(y_a < 0)[0][: cfg.max_unlabelled]
-    heads = _fit_heads(inputs, p, rows_all, y_a[rows_all], w_a[rows_all], unl_all, len(labelled), cfg)
+    unl_all = np.where(y_a < 0)[0]
+    heads = _fit_heads(inputs, grams, p, rows_all, y_a[rows_all], w_a[rows_all], unl_all, len(labelled), cfg)
     model = PersonalSpeechModel(centre=centre, basis=basis, heads=heads, alpha=1.0, n=len(labelled))
     if cfg.gate_folds and len(labelled) >= 2:
-        model.alpha, model.gate = _gate(inputs, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg)
+        model.alpha, model.gate = _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg)
     return stats, model
 
 
-def _gate(inputs, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg: SpeechLayerConfig) -> tuple[float, dict]:
+def _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg: SpeechLayerConfig) -> tuple[float, dict]:
     """Cross-fitting over the corrected recordings: the alpha that agrees best with the user on
     corrections the heads were not trained on (see the module docstring)."""
     lab = np.array(labelled)
@@ -230,8 +236,8 @@ def _gate(inputs, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg: Spee
         rows_out = np.where(np.isin(entry_a, out))[0]
         rows_in = np.where(np.isin(entry_a, keep))[0]
         # the held-out corrected recordings are unlabelled for this fit, as the next recording will be
-        unl = np.concatenate([unl_all, rows_out])
-        heads = _fit_heads(inputs, p, rows_in, y_a[rows_in], w_a[rows_in], unl, len(keep), cfg)
+        unl = np.concatenate([rows_out, unl_all])
+        heads = _fit_heads(inputs, grams, p, rows_in, y_a[rows_in], w_a[rows_in], unl, len(keep), cfg)
         q = _combine(heads, inputs, p, rows_out)
         oof[fold == f] = _per_entry(q, entry_a[rows_out], w_a[rows_out], out)
         glob[fold == f] = _per_entry(p[rows_out], entry_a[rows_out], w_a[rows_out], out)
