@@ -4,13 +4,16 @@ new analysis, saved next to the diary (``<diary>/personal/``), never synced.
 Training (``train``, on a worker thread, well under a second for hundreds of entries):
 
 1. the running mean/variance of every stored speech window of the current front end (adaptation);
-2. the few-shot residual head on the corrected speech entries (``speech_head``), with one round of
-   self-training on the uncorrected ones it is sure of (+1.4 points at k = 2 in bench_personal);
+2. the gated personal speech model (``speech_layer.train_speech_layer``, the same code the
+   benchmark runs): two few-shot residual heads on the corrected speech entries (full feature space
+   and the user's own principal subspace), each with a round of self-training on the uncorrected
+   ones it is sure of, blended with the global model by a safety gate that cross-fits on the
+   corrections and falls back towards the global model when that agrees with the user better;
 3. the soft counts of the corrected environment entries (``scene_table``).
 
 Applying (``apply``) re-scores a fresh ``AnalysisResult`` from its features: speech windows are
 adapted, put through the global head again (``global_head``; only feature kinds have one), then
-the personal head; the windows are aggregated exactly as the pipeline does (weighted by voiced
+the gated personal model (``speech_layer.speech_probabilities``); the windows are aggregated exactly as the pipeline does (weighted by voiced
 seconds). Environment entries go through the user's table. The result records in
 ``evidence["personal"]`` what the global model said and why the tag moved.
 

@@ -102,25 +102,3 @@ def fit_personal_head(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, sample
     V = (B if to_z is None else zs.T @ (to_z @ B)) / np.sqrt(d)
     b = res.x[r * c:]
     return PersonalSpeechHead(V=V, b=b, seen=seen, n=float(n if n_entries is None else n_entries), config=cfg)
-
-
-def fit_with_unlabelled(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, z_u: np.ndarray, p_global_u: np.ndarray,
-                        sample_weight: np.ndarray | None = None, config: HeadConfig | None = None,
-                        n_entries: float | None = None, threshold: float = 0.8, weight: float = 0.5,
-                        max_unlabelled: int = 400) -> PersonalSpeechHead:
-    """One round of self-training on the user's uncorrected recordings: the head trained on the
-    corrections labels the rest; those it is sure of (``threshold``) join the training rows at
-    ``weight``. A diary holds many more recordings than corrections, all of the same voice."""
-    head = fit_personal_head(z, y, p_global, sample_weight, config, n_entries)
-    if len(z_u) == 0:
-        return head
-    z_u, p_global_u = z_u[:max_unlabelled], p_global_u[:max_unlabelled]
-    q = head.probabilities(z_u, p_global_u)
-    sure = (q.max(1) >= threshold) & head.seen[q.argmax(1)]
-    if not sure.any():
-        return head
-    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    w = w / w.mean()
-    return fit_personal_head(np.concatenate([z, z_u[sure]]), np.concatenate([y, q[sure].argmax(1)]),
-                             np.concatenate([p_global, p_global_u[sure]]), np.concatenate([w, np.full(int(sure.sum()), weight)]),
-                             config, n_entries)

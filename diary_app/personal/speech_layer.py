@@ -142,8 +142,10 @@ def _subspace(zc: np.ndarray, gram: np.ndarray, m: int, power: float) -> np.ndar
 
 def _fit_one(u: np.ndarray, gram: np.ndarray, p: np.ndarray, rows: np.ndarray, y: np.ndarray, w: np.ndarray,
              unl: np.ndarray, n_entries: int, config: SpeechLayerConfig) -> PersonalSpeechHead:
-    """``speech_head.fit_with_unlabelled`` on row indices of one precomputed Gram matrix (the same
-    arithmetic; the gate refits on subsets of the same rows)."""
+    """One residual head with one round of self-training: the head trained on the corrections labels
+    the uncorrected rows; those it is sure of (``self_train``) join the training rows at weight 0.5
+    (a diary holds many more recordings than corrections, all of the same voice). Rows are indices
+    into one precomputed Gram matrix: the gate refits on subsets of the same rows many times."""
     head = fit_personal_head(u[rows], y, p[rows], w, config.head, n_entries=n_entries, gram=gram[np.ix_(rows, rows)])
     if not config.self_train or len(unl) == 0:
         return head
@@ -182,7 +184,17 @@ def train_speech_layer(head, recordings: list[Recording], config: SpeechLayerCon
                        stats: RunningStats | None = None) -> tuple[RunningStats, PersonalSpeechModel | None]:
     """Adaptation statistics and (with at least one labelled recording) the gated personal model.
 
-    ``recordings`` newest first is best (the subspace and self-training use the newest windows)."""
+    ``recordings`` newest first is best (the subspace and self-training use the newest windows).
+    BLAS runs on one thread here: some hundred small solves, where threads only contend (on a busy
+    2-core machine a multi-threaded BLAS made the same training 15 times slower)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(head, recordings, config, stats)
+
+
+def _train(head, recordings: list[Recording], config: SpeechLayerConfig | None,
+           stats: RunningStats | None) -> tuple[RunningStats, PersonalSpeechModel | None]:
     cfg = config or SpeechLayerConfig()
     stats = stats if stats is not None else user_stats(recordings)
     labelled = [i for i, r in enumerate(recordings) if r.label is not None]
