@@ -11,7 +11,11 @@ over users and over orders, and the change against k = 0 *on the same scored cli
 
     k = 0        global model only
     k = 0 + ad.  unsupervised adaptation only (the user's running feature mean, all their clips)
-    k = 1..10    adaptation + the personal head trained on the k corrections per emotion
+    k = 1..10    adaptation + the gated personal model trained on the k corrections per emotion
+
+The personal layer is the app's own code (``diary_app.personal.speech_layer``: ``train_speech_layer``
+and ``speech_probabilities``, called by ``PersonalLayer.train`` / ``apply`` too), with the app's
+defaults (``SpeechLayerConfig``) unless a flag says otherwise.
 
 Scene table (``--part scene``): UrbanSound8K and ESC-10 clips get scene probabilities from a
 logistic head on YAMNet embedding statistics, out of fold (grouped by source recording). Each

@@ -142,6 +142,30 @@ def test_safety_gate_keeps_the_personal_head_when_it_agrees_with_the_user_on_hel
     assert np.mean(p_global.argmax(1) == y[12:]) < 0.7
 
 
+def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted_model_is_right():
+    from diary_app.personal.global_head import GlobalHead
+    from diary_app.personal.speech_layer import Recording, SpeechLayerConfig, speech_probabilities, train_speech_layer
+
+    lin = _linear_head()
+    intercept = np.zeros(len(EMOTIONS))
+    intercept[2] = 1.5  # a mild lean towards a third emotion
+    head = GlobalHead(arrays={**lin.arrays, "intercept": intercept}, labels=list(EMOTIONS))
+    # a diary of mostly one emotion: removing its mean pushes those recordings across to the lean
+    y = np.array([0] * 36 + [1] * 4)
+    x = np.eye(D)[y] * 3 + np.random.default_rng(3).standard_normal((40, D)) * 0.2
+    diary = [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i % 4 == 0 else None) for i in range(40)]
+    # heads regularised so hard that they cannot undo the shift: only the gate can
+    cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4))
+    stats, model = train_speech_layer(head, diary, cfg)
+    adapted, _, _ = speech_probabilities(head, stats, None, x, cfg)
+    assert np.mean(adapted.argmax(1) == y) < 0.5  # the adaptation alone is wrong here
+    assert not model.adapt and model.alpha == 0.0
+    assert model.gate["unadapted_agreement"] > model.gate["global_agreement"]
+    p, p_global, adapter = speech_probabilities(head, stats, model, x, cfg)
+    assert adapter is None and np.array_equal(p, head.emotion_probabilities(x))
+    assert np.mean(p.argmax(1) == y) == 1.0
+
+
 def test_without_corrections_only_the_adaptation_applies():
     from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
 

@@ -138,6 +138,7 @@ class PersonalLayer:
                                         n=float(arrays[f"head{i}_n"]), config=cfg) for i in range(int(arrays["model_heads"]))]
             st.head = PersonalSpeechModel(centre=arrays["model_centre"], basis=arrays.get("model_basis"), heads=heads,
                                           alpha=float(arrays["model_alpha"]), n=int(arrays["model_n"]),
+                                          adapt=bool(arrays.get("model_adapt", True)),
                                           gate=meta.get("gate", {}))
         st.scene_counts = {k[len("scene:"):]: v for k, v in arrays.items() if k.startswith("scene:")}
         return st
@@ -149,7 +150,7 @@ class PersonalLayer:
             arrays.update(stats_n=np.array(st.stats.n), stats_mean=st.stats.mean, stats_m2=st.stats.m2)
         if st.head is not None:
             m = st.head
-            arrays.update(model_centre=m.centre, model_alpha=np.array(m.alpha), model_n=np.array(m.n),
+            arrays.update(model_centre=m.centre, model_alpha=np.array(m.alpha), model_n=np.array(m.n), model_adapt=np.array(m.adapt),
                           model_heads=np.array(len(m.heads)))
             if m.basis is not None:
                 arrays["model_basis"] = m.basis.astype(np.float32)

@@ -23,7 +23,10 @@ What it does, from one user's stored speech windows and their corrections:
    corrections of an emotion that the rest still contains are counted (a head cannot know an
    emotion it never saw; that says nothing about the next recording of a corrected emotion); with
    none such (one correction per emotion) all count, with ``gate_preference_unseen``. When the
-   global model agrees with the user better than the personal one does, the layer falls back.
+   global model agrees with the user better than the personal one does, the layer falls back; and
+   when the global model *without* the adaptation agrees with the corrections better than every
+   blend, the adaptation is dropped too (``adapt = False``): a mean shift that moves a few of a small
+   diary's recordings across a boundary is visible on its corrections (no refit needed to check).
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class PersonalSpeechModel:
     heads: list[PersonalSpeechHead]  # [full-space head, subspace head]
     alpha: float  # the gate's blend weight of the personal prediction
     n: int  # corrected recordings
+    adapt: bool = True  # False: the corrections say the unadapted global model is best
     gate: dict = field(default_factory=dict)  # what the gate measured (shown in the evidence)
 
     @property
@@ -229,11 +233,13 @@ def _train(head, recordings: list[Recording], config: SpeechLayerConfig | None,
     heads = _fit_heads(inputs, grams, p, rows_all, y_a[rows_all], w_a[rows_all], unl_all, len(labelled), cfg)
     model = PersonalSpeechModel(centre=centre, basis=basis, heads=heads, alpha=1.0, n=len(labelled))
     if cfg.gate_folds and len(labelled) >= 2:
-        model.alpha, model.gate = _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg)
+        p_raw = head.emotion_probabilities(x)
+        model.alpha, model.adapt, model.gate = _gate(inputs, grams, p, p_raw, entry_a, w_a, y_a, unl_all, labelled,
+                                                     recordings, cfg)
     return stats, model
 
 
-def _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg: SpeechLayerConfig) -> tuple[float, dict]:
+def _gate(inputs, grams, p, p_raw, entry_a, w_a, y_a, unl_all, labelled, recordings, cfg: SpeechLayerConfig) -> tuple[float, bool, dict]:
     """Cross-fitting over the corrected recordings: the alpha that agrees best with the user on
     corrections the heads were not trained on (see the module docstring)."""
     lab = np.array(labelled)
@@ -242,6 +248,7 @@ def _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cf
     fold = np.random.default_rng(len(lab)).permutation(len(lab)) % nf
     oof = np.zeros((len(lab), len(EMOTIONS)))
     glob = np.zeros_like(oof)
+    raw = _per_entry(p_raw, entry_a, w_a, lab)  # the unadapted global model: no fit, nothing to hold out
     eligible = np.zeros(len(lab), bool)
     for f in range(nf):
         out, keep = lab[fold == f], lab[fold != f]
@@ -260,7 +267,11 @@ def _gate(inputs, grams, p, entry_a, w_a, y_a, unl_all, labelled, recordings, cf
         use, pref = np.ones(len(lab), bool), cfg.gate_preference_unseen
     scores = {a: float(np.mean(((1 - a) * glob[use] + a * oof[use]).argmax(1) == y_lab[use])) for a in ALPHAS}
     alpha = max(ALPHAS, key=lambda a: (scores[a] + pref * a, a))
-    return alpha, {"alpha": alpha, "held_out": int(use.sum()), "global_agreement": round(scores[0.0], 3),
+    raw_score = float(np.mean(raw[use].argmax(1) == y_lab[use]))
+    adapt = raw_score <= scores[alpha]
+    if not adapt:
+        alpha = 0.0
+    return alpha, adapt, {"alpha": alpha, "adapt": adapt, "unadapted_agreement": round(raw_score, 3), "held_out": int(use.sum()), "global_agreement": round(scores[0.0], 3),
                    "personal_agreement": round(scores[1.0], 3)}
 
 
@@ -276,4 +287,7 @@ def speech_probabilities(head, stats: RunningStats | None, model: PersonalSpeech
     z, p = standardised(head, adapter, x)
     if model is None:
         return p, p, adapter
+    if not model.adapt:
+        p = head.emotion_probabilities(x)
+        return p, p, None
     return model.probabilities(z, p), p, adapter
