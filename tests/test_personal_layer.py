@@ -155,7 +155,7 @@ def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted
     x = np.eye(D)[y] * 3 + np.random.default_rng(3).standard_normal((40, D)) * 0.2
     diary = [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i % 4 == 0 else None) for i in range(40)]
     # heads regularised so hard that they cannot undo the shift: only the gate can
-    cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4))
+    cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4), gate_adaptation=True)
     stats, model = train_speech_layer(head, diary, cfg)
     adapted, _, _ = speech_probabilities(head, stats, None, x, cfg)
     assert np.mean(adapted.argmax(1) == y) < 0.5  # the adaptation alone is wrong here
