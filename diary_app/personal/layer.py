@@ -1,7 +1,7 @@
 """The personal layer: trained from one diary's stored features and corrections, applied to each
 new analysis, saved next to the diary (``<diary>/personal/``), never synced.
 
-Training (``train``, on a worker thread, well under a second for hundreds of entries):
+Training (``train``, on a worker thread, about a second for 60 corrections among hundreds of entries):
 
 1. the running mean/variance of every stored speech window of the current front end (adaptation);
 2. the gated personal speech model (``speech_layer.train_speech_layer``, the same code the
