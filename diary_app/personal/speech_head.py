@@ -9,9 +9,8 @@ is right", and each correction moves it only as far as the evidence carries. Emo
 never corrected keep a residual of exactly zero. The result is then blended with the global
 probabilities by how much evidence there is (``n / (n + half_n)`` corrections).
 
-Training is a small L-BFGS problem in the span of the corrected windows: tens of milliseconds, so it (and the
-gate's refits, speech_layer) reruns after
-every correction.
+Training is a small L-BFGS problem in the span of the corrected windows: tens of milliseconds, so
+it (and the safety gate's refits in ``speech_layer``) reruns after every correction.
 """
 
 from __future__ import annotations
