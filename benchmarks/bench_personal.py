@@ -11,7 +11,11 @@ over users and over orders, and the change against k = 0 *on the same scored cli
 
     k = 0        global model only
     k = 0 + ad.  unsupervised adaptation only (the user's running feature mean, all their clips)
-    k = 1..10    adaptation + the personal head trained on the k corrections per emotion
+    k = 1..10    adaptation + the gated personal model trained on the k corrections per emotion
+
+The personal layer is the app's own code (``diary_app.personal.speech_layer``: ``train_speech_layer``
+and ``speech_probabilities``, called by ``PersonalLayer.train`` / ``apply`` too), with the app's
+defaults (``SpeechLayerConfig``) unless a flag says otherwise.
 
 Scene table (``--part scene``): UrbanSound8K and ESC-10 clips get scene probabilities from a
 logistic head on YAMNet embedding statistics, out of fold (grouped by source recording). Each
@@ -111,17 +115,15 @@ def train_globals(x, y, groups, sources, users, n_folds, epochs, seed, cache: Pa
 
 
 def simulate_user(xu, yu, head, orders, seed, layer_cfg):
-    """Per order, per condition: accuracy on the rest, and k=0 accuracy on the same rest."""
-    from diary_app.personal.adaptation import Adapter, RunningStats
-    from diary_app.personal.speech_head import fit_personal_head
+    """Per order, per condition: accuracy on the rest, and k=0 accuracy on the same rest. The
+    personal layer is the app's own code (``personal.speech_layer``): each clip is one recording
+    of one window, the diary newest first, the user's corrections its labels."""
+    from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer, user_stats
 
-    stats = RunningStats.empty(xu.shape[1])
-    stats.update(xu)
-    adapter = Adapter(stats, head.mean, head.scale, prior_n=layer_cfg["prior_n"], variance=layer_cfg["variance"])
+    clips = [Recording(xu[i:i + 1], np.ones(1)) for i in range(len(yu))]
+    stats = user_stats(clips)
     p0 = head.emotion_probabilities(xu)
-    xa = adapter(xu)
-    pa = head.emotion_probabilities(xa)
-    za = (xa - head.mean) / head.scale
+    pa, _, _ = speech_probabilities(head, stats, None, xu, layer_cfg)
     pred0 = p0.argmax(1)
     out = {"k0": [], "k0_adapt": []} | {f"k{k}": [] for k in KS} | {f"k{k}_base": [] for k in KS}
     for r in range(orders):
@@ -136,15 +138,10 @@ def simulate_user(xu, yu, head, orders, seed, layer_cfg):
             test = np.setdiff1d(np.arange(len(yu)), train)
             if test.size == 0:
                 continue
-            if layer_cfg.get("self_train"):
-                from diary_app.personal.speech_head import fit_with_unlabelled
-
-                rest = np.setdiff1d(np.arange(len(yu)), train)
-                ph = fit_with_unlabelled(za[train], yu[train], pa[train], za[rest], pa[rest], config=layer_cfg["head"],
-                                         threshold=layer_cfg["self_train"])
-            else:
-                ph = fit_personal_head(za[train], yu[train], pa[train], config=layer_cfg["head"])
-            pk = ph.probabilities(za[test], pa[test])
+            known = set(train.tolist())
+            diary = [Recording(xu[i:i + 1], np.ones(1), int(yu[i]) if i in known else None) for i in perm[::-1]]
+            _, model = train_speech_layer(head, diary, layer_cfg, stats=stats)
+            pk, _, _ = speech_probabilities(head, stats, model, xu[test], layer_cfg)
             out[f"k{k}"].append(float(np.mean(pk.argmax(1) == yu[test])))
             out[f"k{k}_base"].append(float(np.mean(pred0[test] == yu[test])))
     return out
@@ -152,14 +149,17 @@ def simulate_user(xu, yu, head, orders, seed, layer_cfg):
 
 def bench_speech(args) -> dict:
     from diary_app.personal.speech_head import HeadConfig
+    from diary_app.personal.speech_layer import SpeechLayerConfig
 
     t0 = time.perf_counter()
     x, y, groups, sources = load_speech(Path(args.data))
     users = users_of(groups, sources, y)
     print(f"{len(x)} clips, {len(users)} simulated users ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     heads = train_globals(x, y, groups, sources, users, args.folds, args.epochs, args.seed, Path(args.cache))
-    layer_cfg = {"prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train,
-                 "head": HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n)}
+    layer_cfg = SpeechLayerConfig(prior_n=args.prior_n, variance=args.variance, self_train=args.self_train,
+                                  head=HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n),
+                                  subspace=args.subspace, gate_folds=args.gate_folds, gate_preference=args.gate_preference,
+                                  gate_preference_unseen=args.gate_preference_unseen)
     per_user = {}
     for u in users:
         k = groups == u
@@ -187,7 +187,8 @@ def bench_speech(args) -> dict:
             by_corpus[src] = {c: float(np.mean([np.mean(per_user[u][c]) for u in us if per_user[u][c]])) for c in conds}
     return {"part": "speech", "users": len(users), "orders": args.orders, "folds": args.folds, "config": {
         "prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
-        "epochs": args.epochs}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
+        "subspace": args.subspace, "gate_folds": args.gate_folds, "gate_preference": args.gate_preference,
+        "gate_preference_unseen": args.gate_preference_unseen, "epochs": args.epochs}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
 
 
 # -- scene table ---------------------------------------------------------------------------------------
@@ -303,12 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folds", type=int, default=6)
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--prior-n", type=float, default=30.0)
+    from diary_app.personal.speech_layer import SpeechLayerConfig
+
+    d = SpeechLayerConfig()  # the app's defaults
+    p.add_argument("--prior-n", type=float, default=d.prior_n)
     p.add_argument("--variance", action="store_true")
-    p.add_argument("--l2", type=float, default=0.001)
-    p.add_argument("--l2-bias", type=float, default=0.003)
-    p.add_argument("--half-n", type=float, default=1.0)
-    p.add_argument("--self-train", type=float, default=0.8, help="self-training threshold on uncorrected clips (0: off)")
+    p.add_argument("--l2", type=float, default=d.head.l2)
+    p.add_argument("--l2-bias", type=float, default=d.head.l2_bias)
+    p.add_argument("--half-n", type=float, default=d.head.half_n)
+    p.add_argument("--self-train", type=float, default=d.self_train, help="self-training threshold on uncorrected clips (0: off)")
+    p.add_argument("--subspace", type=int, default=d.subspace, help="principal directions for the subspace head (0: off)")
+    p.add_argument("--gate-folds", type=int, default=d.gate_folds, help="cross-fitting folds of the safety gate (0: off)")
+    p.add_argument("--gate-preference", type=float, default=d.gate_preference)
+    p.add_argument("--gate-preference-unseen", type=float, default=d.gate_preference_unseen)
     p.add_argument("--scene-users", type=int, default=20)
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)

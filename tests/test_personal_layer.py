@@ -91,6 +91,93 @@ def test_adapter_shifts_the_users_mean_onto_the_global_one_with_shrinkage():
     assert Adapter(RunningStats.empty(4), gm, gs)(x) == pytest.approx(x)  # nothing seen: unchanged
 
 
+def _linear_head(dim: int = D):
+    """A global head that knows the first six feature dimensions: class c <- dimension c."""
+    from diary_app.personal.global_head import GlobalHead
+
+    coef = np.zeros((len(EMOTIONS), dim))
+    coef[np.arange(len(EMOTIONS)), np.arange(len(EMOTIONS))] = 3.0
+    return GlobalHead(arrays={"mean": np.zeros(dim), "scale": np.ones(dim), "coef": coef,
+                              "intercept": np.zeros(len(EMOTIONS))}, labels=list(EMOTIONS))
+
+
+def test_safety_gate_falls_back_towards_global_when_corrections_contradict_the_personal_head():
+    from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
+
+    head = _linear_head()
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, len(EMOTIONS), 80)
+    x = np.eye(D)[truth] * 3 + rng.standard_normal((80, D)) * 0.5
+    # a third of the user's corrections say something the voice does not carry (label noise):
+    # a head that learns them does worse on held-out corrections than the global model
+    said = truth.copy()
+    noisy = np.arange(80) % 3 == 0
+    said[noisy] = (truth[noisy] + 1 + rng.integers(0, len(EMOTIONS) - 1, int(noisy.sum()))) % len(EMOTIONS)
+    diary = [Recording(x[i:i + 1], np.ones(1), int(said[i]) if i < 40 else None) for i in range(80)]
+    stats, model = train_speech_layer(head, diary)
+    assert model.gate["personal_agreement"] < model.gate["global_agreement"]
+    assert model.alpha < 1.0  # shrunk towards the global model
+    # alpha 0 is the global model exactly
+    model.alpha = 0.0
+    p_personal, p_global, _ = speech_probabilities(head, stats, model, x[40:])
+    assert np.array_equal(p_personal, p_global)
+
+
+def test_safety_gate_keeps_the_personal_head_when_it_agrees_with_the_user_on_held_out_corrections():
+    from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
+
+    head = _linear_head()
+    rng = np.random.default_rng(1)
+    # this voice carries sad and happy on two directions the global model does not read: it says neutral-ish
+    sad, happy = np.zeros(D), np.zeros(D)
+    sad[20], happy[30] = 4.0, 4.0
+    y = np.array([EMOTIONS.index("sad"), EMOTIONS.index("happy")] * 20)
+    x = np.where((y == EMOTIONS.index("sad"))[:, None], sad, happy) + rng.standard_normal((40, D)) * 0.3
+    diary = [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i < 12 else None) for i in range(40)]
+    stats, model = train_speech_layer(head, diary)
+    assert model.alpha == 1.0
+    assert model.gate["personal_agreement"] > model.gate["global_agreement"]
+    p, p_global, _ = speech_probabilities(head, stats, model, x[12:])
+    assert np.mean(p.argmax(1) == y[12:]) == 1.0
+    assert np.mean(p_global.argmax(1) == y[12:]) < 0.7
+
+
+def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted_model_is_right():
+    from diary_app.personal.global_head import GlobalHead
+    from diary_app.personal.speech_layer import Recording, SpeechLayerConfig, speech_probabilities, train_speech_layer
+
+    lin = _linear_head()
+    intercept = np.zeros(len(EMOTIONS))
+    intercept[2] = 1.5  # a mild lean towards a third emotion
+    head = GlobalHead(arrays={**lin.arrays, "intercept": intercept}, labels=list(EMOTIONS))
+    # a diary of mostly one emotion: removing its mean pushes those recordings across to the lean
+    y = np.array([0] * 36 + [1] * 4)
+    x = np.eye(D)[y] * 3 + np.random.default_rng(3).standard_normal((40, D)) * 0.2
+    diary = [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i % 4 == 0 else None) for i in range(40)]
+    # heads regularised so hard that they cannot undo the shift: only the gate can
+    cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4), gate_adaptation=True)
+    stats, model = train_speech_layer(head, diary, cfg)
+    adapted, _, _ = speech_probabilities(head, stats, None, x, cfg)
+    assert np.mean(adapted.argmax(1) == y) < 0.5  # the adaptation alone is wrong here
+    assert not model.adapt and model.alpha == 0.0
+    assert model.gate["unadapted_agreement"] > model.gate["global_agreement"]
+    p, p_global, adapter = speech_probabilities(head, stats, model, x, cfg)
+    assert adapter is None and np.array_equal(p, head.emotion_probabilities(x))
+    assert np.mean(p.argmax(1) == y) == 1.0
+
+
+def test_without_corrections_only_the_adaptation_applies():
+    from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
+
+    head = _linear_head()
+    x = np.random.default_rng(2).standard_normal((10, D)) + 1.0
+    stats, model = train_speech_layer(head, [Recording(x[i:i + 1], np.ones(1)) for i in range(10)])
+    assert model is None and stats.n == pytest.approx(10.0)
+    p, p_global, adapter = speech_probabilities(head, stats, None, x)
+    assert np.array_equal(p, p_global)
+    assert adapter.weight == pytest.approx(10 / 70)  # the prior is 60 recordings
+
+
 def test_scene_table_counts_override_the_shipped_row_only_with_evidence():
     t = PersonalSceneTable(shipped={"rain": "sad", "siren": "fear"}, prior=1.0)
     mix = {"rain": 0.9, "siren": 0.1}

@@ -1,16 +1,19 @@
 """The personal layer: trained from one diary's stored features and corrections, applied to each
 new analysis, saved next to the diary (``<diary>/personal/``), never synced.
 
-Training (``train``, on a worker thread, well under a second for hundreds of entries):
+Training (``train``, on a worker thread, about a second for 60 corrections among hundreds of entries):
 
 1. the running mean/variance of every stored speech window of the current front end (adaptation);
-2. the few-shot residual head on the corrected speech entries (``speech_head``), with one round of
-   self-training on the uncorrected ones it is sure of (+1.4 points at k = 2 in bench_personal);
+2. the gated personal speech model (``speech_layer.train_speech_layer``, the same code the
+   benchmark runs): two few-shot residual heads on the corrected speech entries (full feature space
+   and the user's own principal subspace), each with a round of self-training on the uncorrected
+   ones it is sure of, blended with the global model by a safety gate that cross-fits on the
+   corrections and falls back towards the global model when that agrees with the user better;
 3. the soft counts of the corrected environment entries (``scene_table``).
 
 Applying (``apply``) re-scores a fresh ``AnalysisResult`` from its features: speech windows are
 adapted, put through the global head again (``global_head``; only feature kinds have one), then
-the personal head; the windows are aggregated exactly as the pipeline does (weighted by voiced
+the gated personal model (``speech_layer.speech_probabilities``); the windows are aggregated exactly as the pipeline does (weighted by voiced
 seconds). Environment entries go through the user's table. The result records in
 ``evidence["personal"]`` what the global model said and why the tag moved.
 
@@ -35,21 +38,24 @@ from typing import Any
 import numpy as np
 
 from diary_app.emotions import EMOTION_ICONS, EMOTIONS
-from diary_app.personal.adaptation import Adapter, RunningStats
+from diary_app.personal.adaptation import RunningStats
 from diary_app.personal.global_head import GlobalHead, load_global_head
 from diary_app.personal.scene_table import PersonalSceneTable
-from diary_app.personal.speech_head import (
-    HeadConfig,
-    PersonalSpeechHead,
-    fit_personal_head,
-    fit_with_unlabelled,
+from diary_app.personal.speech_head import HeadConfig, PersonalSpeechHead
+from diary_app.personal.speech_layer import (
+    PersonalSpeechModel,
+    Recording,
+    SpeechLayerConfig,
+    speech_probabilities,
+    train_speech_layer,
+    user_stats,
 )
 
 log = logging.getLogger(__name__)
 
 STATE_JSON = "state.json"
 STATE_NPZ = "state.npz"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the gated two-head speech model (speech_layer.py)
 
 
 @dataclass
@@ -73,7 +79,7 @@ class PersonalState:
     scene_corrections: int = 0
     recordings: int = 0
     stats: RunningStats | None = None
-    head: PersonalSpeechHead | None = None
+    head: PersonalSpeechModel | None = None
     scene_counts: dict[str, np.ndarray] = field(default_factory=dict)
     trained_on: list[str] = field(default_factory=list)  # entry ids of the corrections it learnt from
 
@@ -100,14 +106,10 @@ def change_sentence(before: str, after: str, speech_n: int, scene: bool, adapted
 class PersonalLayer:
     """One per diary (``layer_for``). Thread-safe: ``train`` builds a new state and swaps it in."""
 
-    def __init__(self, folder: str | Path, head_config: HeadConfig | None = None, prior_n: float = 30.0,
-                 variance: bool = False, scene_prior: float = 1.0, self_train: float = 0.8) -> None:
+    def __init__(self, folder: str | Path, config: SpeechLayerConfig | None = None, scene_prior: float = 1.0) -> None:
         self.folder = Path(folder)
-        self.head_config = head_config or HeadConfig()
-        self.prior_n = prior_n
-        self.variance = variance
+        self.config = config or SpeechLayerConfig()  # the speech layer's settings (speech_layer.py)
         self.scene_prior = scene_prior
-        self.self_train = self_train  # confidence above which uncorrected recordings join training (0: off)
         self._lock = threading.Lock()
         self._train_lock = threading.Lock()
         self.state = self._load()
@@ -130,10 +132,14 @@ class PersonalLayer:
                                                      "scene_corrections", "recordings", "trained_on") if k in meta})
         if "stats_mean" in arrays:
             st.stats = RunningStats(float(arrays["stats_n"]), arrays["stats_mean"], arrays["stats_m2"])
-        if "head_V" in arrays:
+        if "model_centre" in arrays:
             cfg = HeadConfig(**meta.get("head_config", {}))
-            st.head = PersonalSpeechHead(V=arrays["head_V"], b=arrays["head_b"], seen=arrays["head_seen"].astype(bool),
-                                         n=float(arrays["head_n"]), config=cfg)
+            heads = [PersonalSpeechHead(V=arrays[f"head{i}_V"], b=arrays[f"head{i}_b"], seen=arrays[f"head{i}_seen"].astype(bool),
+                                        n=float(arrays[f"head{i}_n"]), config=cfg) for i in range(int(arrays["model_heads"]))]
+            st.head = PersonalSpeechModel(centre=arrays["model_centre"], basis=arrays.get("model_basis"), heads=heads,
+                                          alpha=float(arrays["model_alpha"]), n=int(arrays["model_n"]),
+                                          adapt=bool(arrays.get("model_adapt", True)),
+                                          gate=meta.get("gate", {}))
         st.scene_counts = {k[len("scene:"):]: v for k, v in arrays.items() if k.startswith("scene:")}
         return st
 
@@ -143,7 +149,14 @@ class PersonalLayer:
         if st.stats is not None:
             arrays.update(stats_n=np.array(st.stats.n), stats_mean=st.stats.mean, stats_m2=st.stats.m2)
         if st.head is not None:
-            arrays.update(head_V=st.head.V.astype(np.float32), head_b=st.head.b, head_seen=st.head.seen, head_n=np.array(st.head.n))
+            m = st.head
+            arrays.update(model_centre=m.centre, model_alpha=np.array(m.alpha), model_n=np.array(m.n), model_adapt=np.array(m.adapt),
+                          model_heads=np.array(len(m.heads)))
+            if m.basis is not None:
+                arrays["model_basis"] = m.basis.astype(np.float32)
+            for i, h in enumerate(m.heads):
+                arrays.update({f"head{i}_V": h.V.astype(np.float32), f"head{i}_b": h.b, f"head{i}_seen": h.seen,
+                               f"head{i}_n": np.array(h.n)})
         for s, c in st.scene_counts.items():
             arrays[f"scene:{s}"] = c
         tmp = self.folder / (STATE_NPZ + ".tmp.npz")
@@ -152,7 +165,8 @@ class PersonalLayer:
         meta = {"format": STATE_VERSION, "version": st.version, "trained_at": st.trained_at, "frontend": st.frontend,
                 "model_path": st.model_path, "speech_corrections": st.speech_corrections,
                 "scene_corrections": st.scene_corrections, "recordings": st.recordings, "trained_on": st.trained_on,
-                "head_config": vars(st.head.config) if st.head is not None else {}}
+                "head_config": vars(st.head.heads[0].config) if st.head is not None and st.head.heads else {},
+                "gate": st.head.gate if st.head is not None else {}}
         tmpj = self.folder / (STATE_JSON + ".tmp")
         tmpj.write_text(json.dumps(meta, indent=1), encoding="utf-8")
         os.replace(tmpj, self.folder / STATE_JSON)
@@ -204,40 +218,19 @@ class PersonalLayer:
                 st.frontend = latest.frontend
                 st.model_path = model_path or self._model_path or (self.state.model_path if self.state.frontend == latest.frontend else "")
                 mine = [f for f in speech if f.frontend == st.frontend]
-                dim = mine[0].values.shape[1]
-                st.stats = RunningStats.empty(dim)
-                for f in mine:
-                    w = np.asarray(f.weights if f.weights and len(f.weights) == len(f.values) else [1.0] * len(f.values))
-                    st.stats.update(f.values, w / (w.sum() or 1.0))  # one recording, one unit of weight
-                st.recordings = len(mine)
                 by_id = {f.entry_id: f for f in mine}
                 corrections = [c for c in current_corrections(diary) if c.entry_id in by_id]
+                label = {c.entry_id: EMOTIONS.index(c.emotion) for c in corrections}
+                newest = sorted(mine, key=lambda f: f.analyzed_at, reverse=True)
+                recs = [Recording(np.asarray(f.values), np.asarray(f.weights if f.weights else [1.0] * len(f.values)),
+                                  label.get(f.entry_id)) for f in newest]
+                st.stats = user_stats(recs)
+                st.recordings = len(mine)
                 head = self._global_head(st.model_path, latest.model)
                 if head is None:
                     skipped.append("the speech model has no feature head (HF / CNN kinds): speech tags stay global")
                 elif corrections:
-                    adapter = Adapter(st.stats, head.mean, head.scale, self.prior_n, self.variance)
-                    rows, ys, ws = [], [], []
-                    for c in corrections:
-                        f = by_id[c.entry_id]
-                        w = np.asarray(f.weights if f.weights and len(f.weights) == len(f.values) else [1.0] * len(f.values))
-                        w = w / (w.sum() or 1.0)
-                        rows.append(f.values)
-                        ys += [EMOTIONS.index(c.emotion)] * len(f.values)
-                        ws.append(w)
-                    xa = adapter(np.concatenate(rows))
-                    pg = head.emotion_probabilities(xa)
-                    z = (xa - head.mean) / head.scale
-                    corrected = {c.entry_id for c in corrections}
-                    rest = sorted((f for f in mine if f.entry_id not in corrected), key=lambda f: f.analyzed_at, reverse=True)
-                    xu = adapter(np.concatenate([f.values for f in rest[:400]])) if rest else np.zeros((0, dim))
-                    if self.self_train and len(xu):
-                        st.head = fit_with_unlabelled(z, np.array(ys), pg, (xu - head.mean) / head.scale,
-                                                      head.emotion_probabilities(xu), np.concatenate(ws), self.head_config,
-                                                      n_entries=len(corrections), threshold=self.self_train)
-                    else:
-                        st.head = fit_personal_head(z, np.array(ys), pg, np.concatenate(ws), self.head_config,
-                                                    n_entries=len(corrections))
+                    _, st.head = train_speech_layer(head, recs, self.config, stats=st.stats)
                     st.speech_corrections = len(corrections)
                     st.trained_on += [str(c.entry_id) for c in corrections]
             scenes = {f.entry_id: f for f in load_features(diary, ROLE_SCENE)}
@@ -303,15 +296,12 @@ class PersonalLayer:
             info["skipped"] = "the speech model's head cannot be loaded: the global tag stands"
             return
         x = np.atleast_2d(np.asarray(feats["vectors"], dtype=np.float64))
-        adapter = Adapter(st.stats, head.mean, head.scale, self.prior_n, self.variance)
-        xa = adapter(x)
-        p = head.emotion_probabilities(xa)
-        if st.head is not None:
-            p = st.head.probabilities((xa - head.mean) / head.scale, p)
+        p, _, adapter = speech_probabilities(head, st.stats, st.head, x, self.config)
         weights = feats.get("weights") or [w.weight for w in result.timeline]
         agg = _aggregate(p, weights)
-        info.update(applied=True, adaptation_weight=round(adapter.weight, 3), recordings=st.recordings,
-                    head_blend=round(st.head.blend, 3) if st.head is not None else 0.0,
+        info.update(applied=True, adaptation_weight=round(adapter.weight, 3) if adapter is not None else 0.0,
+                    recordings=st.recordings, head_blend=round(st.head.blend, 3) if st.head is not None else 0.0,
+                    gate=dict(st.head.gate) if st.head is not None else {},
                     global_window_labels=[w.label for w in result.timeline])
         if len(result.timeline) == len(p):
             for w, row in zip(result.timeline, p):

@@ -9,8 +9,8 @@ is right", and each correction moves it only as far as the evidence carries. Emo
 never corrected keep a residual of exactly zero. The result is then blended with the global
 probabilities by how much evidence there is (``n / (n + half_n)`` corrections).
 
-Training is a small L-BFGS problem in the span of the corrected windows: well under a second, so it reruns after
-every correction.
+Training is a small L-BFGS problem in the span of the corrected windows: tens of milliseconds, so
+it (and the safety gate's refits in ``speech_layer``) reruns after every correction.
 """
 
 from __future__ import annotations
@@ -52,9 +52,11 @@ class PersonalSpeechHead:
 
 
 def fit_personal_head(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, sample_weight: np.ndarray | None = None,
-                      config: HeadConfig | None = None, n_entries: float | None = None) -> PersonalSpeechHead:
+                      config: HeadConfig | None = None, n_entries: float | None = None,
+                      gram: np.ndarray | None = None) -> PersonalSpeechHead:
     """``z`` (N, D) standardised adapted features of corrected windows, ``y`` (N,) emotion indices,
-    ``p_global`` (N, C) the global probabilities on the same rows."""
+    ``p_global`` (N, C) the global probabilities on the same rows. ``gram``: ``z @ z.T`` when the
+    caller has it already (the safety gate refits on subsets of the same rows many times)."""
     from scipy.optimize import minimize
 
     cfg = config or HeadConfig()
@@ -71,11 +73,14 @@ def fit_personal_head(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, sample
     # L2 penalty the optimum lies there, so N x C numbers replace D x C, and the problem is well
     # conditioned for L-BFGS
     zs = z / np.sqrt(d)
-    evals, evecs = np.linalg.eigh(zs @ zs.T)  # the Gram matrix: N x N, cheap for any D
-    keep = evals > 1e-10 * max(float(evals.max()), 1e-30)
-    sv = np.sqrt(evals[keep])
-    zr = evecs[:, keep] * sv  # (N, r): the rows in an orthonormal basis of their span
-    wt = (evecs[:, keep] / sv).T @ zs  # (r, D) that basis
+    if d <= n:  # narrow inputs (the subspace head): solve directly, the optimum is the same
+        zr, to_z = zs, None
+    else:
+        evals, evecs = np.linalg.eigh(gram / d if gram is not None else zs @ zs.T)  # the Gram matrix: N x N, cheap for any D
+        keep = evals > 1e-10 * max(float(evals.max()), 1e-30)
+        sv = np.sqrt(evals[keep])
+        zr = evecs[:, keep] * sv  # (N, r): the rows in an orthonormal basis of their span
+        to_z = evecs[:, keep] / sv
     r = zr.shape[1]
 
     def loss(theta):
@@ -92,28 +97,8 @@ def fit_personal_head(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, sample
         return nll + 0.5 * cfg.l2 * float(np.sum(B * B)) + 0.5 * cfg.l2_bias * float(b @ b), np.concatenate([gB.ravel(), gb])
 
     res = minimize(loss, np.zeros(r * c + c), jac=True, method="L-BFGS-B", options={"maxiter": cfg.max_iter})
-    V = (wt.T @ res.x[: r * c].reshape(r, c)) / np.sqrt(d)  # back to z-space: z @ V == zr @ B
+    # back to z-space: the basis is zs.T @ (evecs / sv), so z @ V == zr @ B (never formed as r x D: that is the costly product)
+    B = res.x[: r * c].reshape(r, c)
+    V = (B if to_z is None else zs.T @ (to_z @ B)) / np.sqrt(d)
     b = res.x[r * c:]
     return PersonalSpeechHead(V=V, b=b, seen=seen, n=float(n if n_entries is None else n_entries), config=cfg)
-
-
-def fit_with_unlabelled(z: np.ndarray, y: np.ndarray, p_global: np.ndarray, z_u: np.ndarray, p_global_u: np.ndarray,
-                        sample_weight: np.ndarray | None = None, config: HeadConfig | None = None,
-                        n_entries: float | None = None, threshold: float = 0.8, weight: float = 0.5,
-                        max_unlabelled: int = 400) -> PersonalSpeechHead:
-    """One round of self-training on the user's uncorrected recordings: the head trained on the
-    corrections labels the rest; those it is sure of (``threshold``) join the training rows at
-    ``weight``. A diary holds many more recordings than corrections, all of the same voice."""
-    head = fit_personal_head(z, y, p_global, sample_weight, config, n_entries)
-    if len(z_u) == 0:
-        return head
-    z_u, p_global_u = z_u[:max_unlabelled], p_global_u[:max_unlabelled]
-    q = head.probabilities(z_u, p_global_u)
-    sure = (q.max(1) >= threshold) & head.seen[q.argmax(1)]
-    if not sure.any():
-        return head
-    w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    w = w / w.mean()
-    return fit_personal_head(np.concatenate([z, z_u[sure]]), np.concatenate([y, q[sure].argmax(1)]),
-                             np.concatenate([p_global, p_global_u[sure]]), np.concatenate([w, np.full(int(sure.sum()), weight)]),
-                             config, n_entries)
