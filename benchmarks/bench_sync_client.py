@@ -1,6 +1,7 @@
+#!/usr/bin/env python
 """Time the sync client against a fresh local ``diary-app sync-server`` (numbers for the notes).
 
-    .venv/bin/python -m diary_app.sync.client.benchmark --entries 50
+    .venv/bin/python benchmarks/bench_sync_client.py --entries 50
 
 Signs up one user, creates N public entries from ``../shared/data/emodb``, then times the first
 ``SyncEngine.run_once()`` (all uploads), an idle pass, and one feed page. Source checkout only.
@@ -15,7 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from diary_app.sync.server.process import FAST_HASHING, running_server
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as ``python benchmarks/bench_sync_client.py`` from a checkout: this checkout's diary_app
+
+from diary_app.sync.server.process import FAST_HASHING, running_server  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

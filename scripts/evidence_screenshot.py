@@ -1,3 +1,4 @@
+#!/usr/bin/env python
 """Make ``docs/screenshots/evidence-{light,dark}.png``: the entry detail's evidence view after the
 personal layer learnt from a few corrections.
 
@@ -7,7 +8,7 @@ and personal layer. Sad clips the global model tags otherwise are corrected to "
 detail until there are ``--corrections`` of them; then further sad clips are analysed and the first one
 whose tag the personal layer changed is shown.
 
-    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1000x24" .venv/bin/python -m diary_app.ui.evidence_screenshot
+    QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1000x24" .venv/bin/python scripts/evidence_screenshot.py
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as ``python scripts/evidence_screenshot.py`` from a checkout: this checkout's diary_app
 
 
 def _sad_clips(speaker: str) -> list[Path]:

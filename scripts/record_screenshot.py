@@ -1,10 +1,11 @@
+#!/usr/bin/env python
 """Make ``docs/screenshots/record.png``: the real app after a recording has been analysed.
 
 Starts the real GUI (``run_gui``) in a throwaway data folder, with ``SOUND_DIARY_INPUT_FILE`` as the
 microphone (an EmoDB clip played in real time), presses Record, lets it stop at the end of the
 clip, waits for the analysis and grabs the main window.
 
-    QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python -m diary_app.ui.record_screenshot \\
+    QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python scripts/record_screenshot.py \\
         --speech-model MODEL_DIR --scene-model MODEL_DIR docs/screenshots/record.png
 
 Without model options the installed models are used (``diary-app models list``).
@@ -18,6 +19,9 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as ``python scripts/record_screenshot.py`` from a checkout: this checkout's diary_app
 
 
 def _clip(label: str) -> Path:

@@ -1,10 +1,11 @@
+#!/usr/bin/env python
 """Make ``docs/screenshots/feed.png``: the real main window showing a Feed with three friends.
 
 Starts a throwaway ``diary-app sync-server``, signs up alice, bob and carol, makes them friends,
 records entries from the shared EmoDB clips, shares and likes some, then opens the main window as
 alice (own temporary data and config folders) on the Feed page and saves a grab of it.
 
-    QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python -m diary_app.ui.social.screenshot docs/screenshots/feed.png
+    QT_QPA_PLATFORM=xcb xvfb-run -a .venv/bin/python scripts/social_screenshot.py docs/screenshots/feed.png
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from diary_app.sync.server.process import running_server
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as ``python scripts/social_screenshot.py`` from a checkout: this checkout's diary_app
+
+from diary_app.sync.server.process import running_server  # noqa: E402
 
 PASSWORD = "screenshot password"
 SOCIAL = False
