@@ -28,9 +28,9 @@ import numpy as np
 from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
 from diary_app.analysis.result import WindowResult
+from diary_app.audio.loading import SAMPLE_RATE
 
 WEIGHTS_FILE = "model.safetensors"
-SAMPLE_RATE = 16_000
 DEFAULT_FEATURES: dict[str, Any] = {"frontend": "opensmile", "feature_sets": ["eGeMAPSv02"], "level": "Functionals"}
 #: windows shorter than this hold too little voice for stable statistics; they join the previous one
 MIN_WINDOW_S = 1.0

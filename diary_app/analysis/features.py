@@ -6,10 +6,12 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 
 @dataclass(frozen=True)
 class LogMelConfig:
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     n_fft: int = 1024
     hop_length: int = 320  # 20 ms
     n_mels: int = 64

@@ -23,7 +23,7 @@ from diary_app.analysis.result import (
 from diary_app.analysis.emotion_table import UNCLASSIFIED
 from diary_app.analysis.scene import DEFAULT_THRESHOLD, SceneDecision, decide_scene
 from diary_app.audio.level import LevelCheck, check_level, finite_wave
-from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio
+from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio, resample
 from diary_app.emotions import EMOTIONS
 
 log = logging.getLogger(__name__)
@@ -150,10 +150,7 @@ class Analyzer:
         t0 = time.perf_counter()
         wave, n_bad = finite_wave(np.asarray(wave, dtype=np.float32).reshape(-1))  # before the resampler
         total = wave.size
-        if sr != SAMPLE_RATE and wave.size:
-            import librosa
-
-            wave = librosa.resample(wave, orig_sr=sr, target_sr=SAMPLE_RATE, res_type="soxr_hq")
+        wave = resample(wave, sr, SAMPLE_RATE)
         wave = check_waveform(wave, SAMPLE_RATE, name)
         return self._analyze(wave, name, time.perf_counter() - t0, t0, check_level(wave, SAMPLE_RATE, n_bad, total))
 

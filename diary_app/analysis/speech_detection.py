@@ -38,9 +38,9 @@ import numpy as np
 
 from diary_app.analysis.speech_cues import CUE_NAMES, FRAME_MS, compute_cues
 from diary_app.analysis.speech_silero import SILERO_CUE_NAMES  # silero-vad frame-probability summaries
+from diary_app.audio.loading import SAMPLE_RATE, resample
 from diary_app.paths import resources_dir
 
-SAMPLE_RATE = 16_000
 RULE_PATH = resources_dir() / "speech_detection" / "speech_rule.json"  # source tree or frozen bundle
 
 
@@ -270,17 +270,11 @@ def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
     if wave.ndim == 2:  # (frames, channels) or (channels, frames): mix down instead of interleaving
         wave = wave.mean(axis=1 if wave.shape[0] > wave.shape[1] else 0)
     wave = np.nan_to_num(wave.reshape(-1))
-    if sample_rate != SAMPLE_RATE:  # polyphase resampling: exact ratio, no librosa import (seconds) on this path
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(int(sample_rate), SAMPLE_RATE)
-        wave = resample_poly(wave, SAMPLE_RATE // g, int(sample_rate) // g).astype(np.float32)
+    wave = resample(wave, sample_rate, SAMPLE_RATE)
     return np.clip(wave, -1.0, 1.0)
 
 
-def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
+def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
     """Find speech in a mono waveform (any sample rate; judged at 16 kHz). See the module doc."""
     cfg = config or SpeechDetectionConfig()
     wave = _as_16k(wave, sample_rate)

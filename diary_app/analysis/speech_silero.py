@@ -26,9 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 FRAME_SAMPLES = 512  # 32 ms at 16 kHz
 CONTEXT_SAMPLES = 64  # the streaming model's carried context, prepended to every frame
-FRAME_S = FRAME_SAMPLES / 16_000
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 MAX_FRAMES = 512  # frames per ONNX call (~16 s); bounds the transient memory of one call
 SEQUENCE_MODEL = "silero_vad_16k_sequence.onnx"
 STREAMING_MODEL = "silero_vad.onnx"

@@ -11,8 +11,34 @@ from pathlib import Path
 
 import numpy as np
 
+#: the one sample rate of the app: recordings, analysis, models and training all run at 16 kHz
 SAMPLE_RATE = 16_000
 MIN_DURATION_S = 0.5
+
+
+def resample(wave: np.ndarray, orig_sr: int, target_sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Mono float32 ``wave`` from ``orig_sr`` to ``target_sr``: the app's one resampler.
+
+    soxr's HQ band-limited filter, ``ceil(n * target / orig)`` samples out (what
+    ``librosa.resample(res_type="soxr_hq")`` gave, bit for bit, without importing librosa, which
+    costs seconds). Non-finite input must be zeroed first (``level.finite_wave``).
+    """
+    wave = np.asarray(wave, dtype=np.float32).reshape(-1)
+    if int(orig_sr) == int(target_sr) or wave.size == 0:
+        return wave
+    import soxr
+
+    out = np.asarray(soxr.resample(wave, int(orig_sr), int(target_sr), quality="soxr_hq"), dtype=np.float32)
+    n = int(np.ceil(wave.size * float(target_sr) / int(orig_sr)))
+    return out[:n] if out.size >= n else np.pad(out, (0, n - out.size))
+
+
+def resample_stream(orig_sr: int, target_sr: int = SAMPLE_RATE):  # -> soxr.ResampleStream
+    """A stateful resampler with ``resample`` 's filter for audio that arrives in blocks (the
+    recorder, long files): ``stream.resample_chunk(block, last=...)``, no seams between blocks."""
+    import soxr
+
+    return soxr.ResampleStream(int(orig_sr), int(target_sr), 1, dtype="float32", quality="HQ")
 
 
 class AudioLoadError(ValueError):
@@ -72,11 +98,7 @@ def load_audio(
     wave, n_bad = finite_wave(wave)
     if info is not None:
         info.update(nonfinite_samples=n_bad, samples=int(wave.size), file_sample_rate=int(sr))
-    if sr != sample_rate:
-        import librosa
-
-        wave = librosa.resample(wave, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq")
-    wave = np.asarray(wave, dtype=np.float32)
+    wave = resample(wave, sr, sample_rate)
     duration = wave.size / sample_rate
     if duration < min_duration_s:
         raise AudioLoadError(
@@ -120,7 +142,6 @@ def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPL
     Non-finite samples are zeroed as in ``load_audio``; ``(chunk, n_nonfinite)`` pairs are yielded.
     """
     import soundfile as sf
-    import soxr
 
     from diary_app.audio.level import finite_wave
 
@@ -130,8 +151,7 @@ def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPL
     except Exception as exc:  # noqa: BLE001 - same message as load_audio
         raise AudioLoadError(path, "unreadable", f"cannot be read as audio. The decoder said: {exc}") from None
     with fh:
-        stream = None if fh.samplerate == sample_rate else soxr.ResampleStream(
-            fh.samplerate, sample_rate, 1, dtype="float32", quality="HQ")
+        stream = None if fh.samplerate == sample_rate else resample_stream(fh.samplerate, sample_rate)
         pending: list[np.ndarray] = []
         have = 0
         bad = 0

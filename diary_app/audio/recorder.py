@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from diary_app.audio.input_stream import MicrophoneUnavailable, open_input_stream
+from diary_app.audio.loading import SAMPLE_RATE, resample_stream
 
-SAMPLE_RATE = 16_000
 FLUSH_INTERVAL_S = 0.5  # well inside the "lose at most about a second" promise
 STALL_TIMEOUT_S = 2.5  # no audio for this long while recording = the device went away
 WAVEFORM_SECONDS = 5.0
@@ -381,9 +381,7 @@ class Recorder:
     def _write_loop(self) -> None:
         resampler = None
         if self._in_rate != SAMPLE_RATE:
-            import soxr
-
-            resampler = soxr.ResampleStream(self._in_rate, SAMPLE_RATE, 1, dtype="float32")
+            resampler = resample_stream(self._in_rate, SAMPLE_RATE)
         last_flush = time.monotonic()
         done = False
         while not done:

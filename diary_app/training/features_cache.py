@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
-from diary_app.audio.loading import load_audio
+from diary_app.audio.loading import SAMPLE_RATE, load_audio
 
 
 def default_cache_dir() -> Path:
@@ -29,7 +29,7 @@ def _key(path: Path, sample_rate: int) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
-def load_wave_cached(path: Path, sample_rate: int = 16_000, cache_dir: Path | None = None) -> np.ndarray:
+def load_wave_cached(path: Path, sample_rate: int = SAMPLE_RATE, cache_dir: Path | None = None) -> np.ndarray:
     cache_dir = cache_dir or default_cache_dir()
     f = cache_dir / "waves" / f"{_key(path, sample_rate)}.npy"
     if f.is_file():

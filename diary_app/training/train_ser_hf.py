@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
 from diary_app.training.common import SplitSpec, card_texts, render_markdown_card, resolve_split
 from diary_app.training.datasets import Example
@@ -80,7 +81,7 @@ def _load_extractor(base: str):
         return AutoFeatureExtractor.from_pretrained(base)
     except (OSError, ValueError):
         # a bare checkpoint folder without preprocessor_config.json: WavLM's own settings
-        return Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16_000, padding_value=0.0,
+        return Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=SAMPLE_RATE, padding_value=0.0,
                                         do_normalize=True, return_attention_mask=True)
 
 
@@ -92,7 +93,7 @@ def _crop(wave: np.ndarray, n: int, rng: np.random.Generator | None) -> np.ndarr
 
 
 def _batch_inputs(extractor, waves: list[np.ndarray], n: int, device: str):
-    inputs = extractor(waves, sampling_rate=16_000, padding="max_length", max_length=n, truncation=True, return_tensors="pt")
+    inputs = extractor(waves, sampling_rate=SAMPLE_RATE, padding="max_length", max_length=n, truncation=True, return_tensors="pt")
     return {k: v.to(device) for k, v in inputs.items() if k in ("input_values", "attention_mask")}
 
 
@@ -153,7 +154,7 @@ def train_ser_hf(split: Split, cfg: HfTrainConfig, labels: list[str] | None = No
     counts = np.bincount(train_y, minlength=len(labels)).astype(np.float64)
     weights = np.where(counts > 0, counts.sum() / (len(labels) * np.maximum(counts, 1)), 0.0)
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=device) if cfg.class_weights else None)
-    n = int(round(cfg.max_seconds * 16_000))
+    n = int(round(cfg.max_seconds * SAMPLE_RATE))
     steps_per_epoch = math.ceil(len(train_waves) / cfg.batch_size)
     report = HfTrainReport(labels=labels)
 

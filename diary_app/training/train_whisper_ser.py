@@ -36,6 +36,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
 from diary_app.training.common import card_texts, fit_temperature, licence_lines, retrain_lines, seeded_subset
 from diary_app.training.datasets import Example
@@ -117,7 +118,7 @@ def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float, rng: np.ran
     return (speech + noise * np.sqrt(ps / (pn * 10 ** (snr_db / 10)))).astype(np.float32)
 
 
-def reverberate(wave: np.ndarray, rng: np.random.Generator, sample_rate: int = 16_000) -> np.ndarray:
+def reverberate(wave: np.ndarray, rng: np.random.Generator, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """A synthetic room: exponentially decaying noise as impulse response, RT60 0.2-0.8 s, same peak."""
     rt60 = float(rng.uniform(0.2, 0.8))
     n = int(rt60 * sample_rate)
