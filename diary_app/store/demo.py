@@ -13,6 +13,7 @@ them (a copy where the file system has no hard links). Deleting an entry removes
 
 from __future__ import annotations
 
+from typing import Any
 import math
 import os
 import random
@@ -243,7 +244,7 @@ def fill_demo_diary(
         _link_or_copy(clips[i % len(clips)], diary.audio_folder / name)
         return name
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     done = 0
     table = Entry.__table__
     columns = [c.name for c in table.columns]

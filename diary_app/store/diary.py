@@ -519,11 +519,11 @@ class Diary:
         with Session(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(stmt.subquery())).one())
 
-    def emotions_by_day(self, start: datetime, end: datetime, tz: timezone | None = None) -> dict[date, Counter]:
+    def emotions_by_day(self, start: datetime, end: datetime, tz: timezone | None = None) -> dict[date, Counter[str]]:
         """Per local day, how many entries of each emotion (calendar, year in pixels)."""
         tz = tz or datetime.now().astimezone().tzinfo
         stmt = select(Entry.created_at, Entry.emotion).where(col(Entry.created_at) >= start, col(Entry.created_at) < end)
-        out: dict[date, Counter] = {}
+        out: dict[date, Counter[str]] = {}
         with Session(self.engine) as s:
             for created, emotion in s.exec(stmt):
                 day = created.astimezone(tz).date()
@@ -654,7 +654,7 @@ def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _touches_shared(changes: dict) -> bool:
+def _touches_shared(changes: dict[str, Any]) -> bool:
     return bool({"note", "user_emotion", "latitude", "longitude", "place_name", "auto_emotion"} & set(changes))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
@@ -75,11 +76,11 @@ class Entry(SQLModel, table=True):
     audio_file: str  # file name inside the diary's audio folder
 
     auto_emotion: str | None = Field(default=None, index=True)
-    auto_probabilities: dict | None = Field(default=None, sa_column=Column(JSON))
+    auto_probabilities: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     confidence: float | None = None
     branch: str | None = None  # "speech" | "environment"
     scene: str | None = None
-    analysis_json: dict | None = Field(default=None, sa_column=Column(JSON))
+    analysis_json: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
     user_emotion: str | None = None  # set only when the user corrected the tag
     emotion: str = Field(default="untagged", index=True)  # the emotion to show
@@ -129,10 +130,10 @@ class EntryFeatures(SQLModel, table=True):
     frontend: str = ""
     model: str = ""
     dtype: str = "float16"
-    shape: list = Field(default_factory=list, sa_column=Column(JSON))
+    shape: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    weights: list | None = Field(default=None, sa_column=Column(JSON))
-    labels: list | None = Field(default=None, sa_column=Column(JSON))
+    weights: list[Any] | None = Field(default=None, sa_column=Column(JSON))
+    labels: list[Any] | None = Field(default=None, sa_column=Column(JSON))
     analyzed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

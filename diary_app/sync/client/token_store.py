@@ -8,6 +8,7 @@ Tokens are kept per server address so switching servers never sends one server's
 
 from __future__ import annotations
 
+from typing import Any
 import json
 import logging
 import os
@@ -79,14 +80,14 @@ class TokenStore:
         self._file_delete(server_url)
 
     # -- file fallback ------------------------------------------------------------------------
-    def _file_read_all(self) -> dict:
+    def _file_read_all(self) -> dict[str, Any]:
         try:
             data = json.loads(self.file_path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _file_write_all(self, data: dict) -> None:
+    def _file_write_all(self, data: dict[str, Any]) -> None:
         self.file_path.parent.mkdir(parents=True, exist_ok=True)
         if not data:
             self.file_path.unlink(missing_ok=True)

@@ -30,12 +30,12 @@ def json_error(status: int, detail: str, headers: dict[str, str] | None = None, 
     )
 
 
-def _loc(loc: tuple) -> str:
+def _loc(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
 
 
-def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict]]:
+def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
     clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))}
              for e in errors[:20]]  # a 1000-item list of bad ids need not echo 1000 errors
     if any(e["type"] == "json_invalid" for e in clean):
