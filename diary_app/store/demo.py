@@ -22,12 +22,12 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store.diary import AUDIO_SUFFIX, Diary
-from diary_app.store.models import AnalysisState, Entry
+from diary_app.store.models import AnalysisState, Entry, table_of
 
 #: (city, latitude, longitude, spots) — places cluster around these.
 CITIES: list[tuple[str, float, float, list[str]]] = [
@@ -103,7 +103,7 @@ def generate_entries(
     now: datetime | None = None,
     years: float = 3.0,
     audio_file_for: Callable[[uuid.UUID, int], str] | None = None,
-    tz: timezone | None = None,
+    tz: tzinfo | None = None,
 ) -> Iterator[Entry]:
     """Yield ``count`` entries spread over the last ``years``; ``located`` of them have a place.
 
@@ -246,7 +246,7 @@ def fill_demo_diary(
 
     rows: list[dict[str, Any]] = []
     done = 0
-    table = Entry.__table__
+    table = table_of(Entry)
     columns = [c.name for c in table.columns]
     with Session(diary.engine) as s:
         for i, e in enumerate(generate_entries(count, located, seed=seed, now=now, audio_file_for=audio_for)):

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from enum import Enum
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, LargeBinary, TypeDecorator, Uuid
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import Table
 from sqlmodel import Field, SQLModel
 
 
@@ -15,13 +17,19 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(TypeDecorator):
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a SQLModel class (set at class creation; SQLModel's stubs do not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, always returns aware datetimes (SQLite drops the offset otherwise)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -29,7 +37,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)

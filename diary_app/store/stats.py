@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -103,13 +103,13 @@ def _parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-def _aware(value) -> datetime:
+def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _grouped(diary: Diary, key_sql, start: datetime | None, end: datetime | None, tz: tzinfo | None,
+def _grouped(diary: Diary, key_sql: Callable[[Any, str], Any], start: datetime | None, end: datetime | None, tz: tzinfo | None,
              emotions: list[str] | None = None) -> dict[str, Counter[str]]:
     """Counts per (key, emotion); ``key_sql(created_at_column, modifier)`` builds the group key."""
     tz = tz or local_tz()
@@ -252,7 +252,7 @@ def map_data(diary: Diary, q: EntryQuery | None = None, *, with_text: bool = Fal
     """Located entries matching the filters (limit/offset ignored) and the count of the others."""
     q = q or EntryQuery()
     located_q = EntryQuery(**{**q.__dict__, "located_only": True, "bbox": q.bbox or WORLD})
-    columns = [cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String)]
+    columns: list[Any] = [cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String)]
     if with_text:
         columns += [Entry.note, Entry.place_name]
     # id and time come back as plain text (no per-row type processing)

@@ -100,7 +100,7 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, v):
+    def _no_nul(cls, v: Any) -> Any:
         if isinstance(v, str) and "\x00" in v:
             raise ValueError("must not contain NUL characters")
         return v

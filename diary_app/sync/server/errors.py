@@ -24,7 +24,7 @@ from diary_app.sync.server.data import DomainError
 log = logging.getLogger("diary_app.sync.server")
 
 
-def json_error(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> Response:
+def json_error(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
     return Response(
         orjson.dumps({"detail": detail, **extra}), status_code=status, media_type="application/json", headers=headers
     )

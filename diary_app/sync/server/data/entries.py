@@ -10,7 +10,7 @@ uploads and unshares of one entry never interleave.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
@@ -56,7 +56,7 @@ def entry_json(row: Any, liked: bool, owners: dict[str, Any] | None = None) -> d
     }
 
 
-def fetch(conn: Connection, entry_id: str) -> Row[Any] | None:
+def fetch(conn: Connection, entry_id: str) -> Row[Unpack[tuple[Any, ...]]] | None:
     return conn.execute(
         select(*COLUMNS, ENTRY.c.audio_mime, ENTRY.c.audio_file).join(USER, USER.c.id == ENTRY.c.owner_id).where(ENTRY.c.id == entry_id)
     ).first()
@@ -67,7 +67,7 @@ def lock(conn: Connection, entry_id: str) -> None:
     lock_rows(conn, ENTRY, ENTRY.c.id == entry_id, "like_count")
 
 
-def visible(conn: Connection, entry_id: str, me: CachedUser) -> Row[Any]:
+def visible(conn: Connection, entry_id: str, me: CachedUser) -> Row[Unpack[tuple[Any, ...]]]:
     row = fetch(conn, entry_id)
     if row is None or not (row.owner_id == me.id or friends.are_friends(conn, me.id, row.owner_id)):
         raise NotFound(HIDDEN)

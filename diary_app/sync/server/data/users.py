@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 from sqlalchemy import Connection, Row, func, insert, or_, select
 
 from diary_app.sync.server.data import Conflict, NotFound, user_json
@@ -10,7 +10,7 @@ from diary_app.sync.server.db import lock_rows
 from diary_app.sync.server.models import USER, now_us
 
 
-def by_username(conn: Connection, username: str) -> Row[Any] | None:
+def by_username(conn: Connection, username: str) -> Row[Unpack[tuple[Any, ...]]] | None:
     """id, username, display_name, password_hash of one account (or None)."""
     return conn.execute(
         select(USER.c.id, USER.c.username, USER.c.display_name, USER.c.password_hash).where(USER.c.username == username)
@@ -21,7 +21,7 @@ def id_of(conn: Connection, username: str) -> int:
     row = conn.execute(select(USER.c.id).where(USER.c.username == username)).first()
     if row is None:
         raise NotFound(f"no user named '{username}'")
-    return row.id
+    return int(row.id)
 
 
 def get(conn: Connection, user_id: int) -> dict[str, Any]:
