@@ -28,6 +28,7 @@ usable rule file, webrtcvad alone decides (``model == "webrtcvad"``) and ``reaso
 
 from __future__ import annotations
 
+from typing import Any
 import json
 import math
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ class SpeechModel:
         z = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
         if self.degree == 2:
             z = (pairwise_terms(z) - self.poly_mean) / self.poly_scale
-        return z @ self.coef + self.intercept
+        logits: np.ndarray = z @ self.coef + self.intercept
+        return logits
 
     @property
     def needs_yamnet(self) -> bool:
@@ -133,7 +135,7 @@ class SpeechModel:
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SpeechModel":
+    def from_dict(cls, d: dict[str, Any]) -> "SpeechModel":
         names = tuple(d["cue_names"])
         unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES) - set(SILERO_CUE_NAMES)
         if unknown:
@@ -152,7 +154,7 @@ class SpeechModel:
         gate = str(d.get("gate", "webrtcvad"))
         if gate not in ("webrtcvad", "webrtcvad_or_silero"):
             raise SpeechRuleError(f"unknown gate {gate!r}")
-        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly, gate=gate)
+        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, poly[0], poly[1], gate=gate)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ class SpeechRule:
     models: dict[str, SpeechModel]
     aggressiveness: int
     smoothing_frames: int
-    meta: dict
+    meta: dict[str, Any]
 
     @property
     def cues_only(self) -> SpeechModel:
@@ -182,7 +184,7 @@ class SpeechRule:
         return "cues_only", self.cues_only
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SpeechRule":
+    def from_dict(cls, d: dict[str, Any]) -> "SpeechRule":
         try:
             models = {name: SpeechModel.from_dict(m) for name, m in d["models"].items()}
             if "cues_only" not in models:
@@ -233,7 +235,8 @@ def smooth(flags: np.ndarray, k: int) -> np.ndarray:
     pad = k // 2
     padded = np.pad(flags.astype(np.int8), pad, mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, k)
-    return windows.sum(axis=1) * 2 > k
+    majority: np.ndarray = windows.sum(axis=1) * 2 > k
+    return majority
 
 
 def _segments(flags: np.ndarray) -> list[tuple[float, float]]:
@@ -271,7 +274,8 @@ def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
         wave = wave.mean(axis=1 if wave.shape[0] > wave.shape[1] else 0)
     wave = np.nan_to_num(wave.reshape(-1))
     wave = resample(wave, sample_rate, SAMPLE_RATE)
-    return np.clip(wave, -1.0, 1.0)
+    clipped: np.ndarray = np.clip(wave, -1.0, 1.0)
+    return clipped
 
 
 def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
