@@ -49,6 +49,7 @@ def summary(result) -> str:
     data = result.to_dict()
     why = explain(data)
     if result.too_quiet:
+        assert why is not None  # a too-quiet result is always explained
         lines = [f"  {why.headline}", f"  why: {why.detail}",
                  f"  audio: {result.duration_s:.1f} s, kept; no emotion given"]
         return "\n".join(lines)

@@ -89,7 +89,7 @@ class YamnetFrontEnd:
     def __call__(self, wave16k: np.ndarray) -> np.ndarray:
         from diary_app.analysis.speech_yamnet import embedding_statistics
 
-        return embedding_statistics(wave16k, self.config["statistics"])
+        return embedding_statistics(wave16k, list(self.config["statistics"]))
 
 
 class OpenSmileFrontEnd:

@@ -7,7 +7,9 @@ Every failure becomes one typed ``AudioLoadError`` with a message a user can act
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +35,7 @@ def resample(wave: np.ndarray, orig_sr: int, target_sr: int = SAMPLE_RATE) -> np
     return out[:n] if out.size >= n else np.pad(out, (0, n - out.size))
 
 
-def resample_stream(orig_sr: int, target_sr: int = SAMPLE_RATE):  # -> soxr.ResampleStream
+def resample_stream(orig_sr: int, target_sr: int = SAMPLE_RATE) -> Any:  # a soxr.ResampleStream
     """A stateful resampler with ``resample`` 's filter for audio that arrives in blocks (the
     recorder, long files): ``stream.resample_chunk(block, last=...)``, no seams between blocks."""
     import soxr
@@ -75,7 +77,7 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
 def load_audio(
     path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S,
-    info: dict | None = None,
+    info: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Return the file as mono float32 at ``sample_rate``, or raise ``AudioLoadError``.
 
@@ -106,7 +108,8 @@ def load_audio(
             "too_short",
             f"only {duration:.2f} s of audio; at least {min_duration_s:.1f} s is needed",
         )
-    return np.clip(wave, -1.0, 1.0)
+    clipped: np.ndarray = np.clip(wave, -1.0, 1.0)
+    return clipped
 
 
 def check_waveform(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, name: str = "<audio>") -> np.ndarray:
@@ -119,7 +122,8 @@ def check_waveform(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, name: str =
             name, "too_short",
             f"only {wave.size / sample_rate:.2f} s of audio; at least {MIN_DURATION_S:.1f} s is needed",
         )
-    return np.clip(np.nan_to_num(wave), -1.0, 1.0)
+    clipped: np.ndarray = np.clip(np.nan_to_num(wave), -1.0, 1.0)
+    return clipped
 
 
 def audio_duration_s(path: str | Path) -> float | None:
@@ -133,7 +137,7 @@ def audio_duration_s(path: str | Path) -> float | None:
     return float(info.frames) / float(info.samplerate) if info.samplerate else None
 
 
-def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPLE_RATE):
+def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[np.ndarray, int]]:
     """Yield the file as mono float32 chunks of ``chunk_s`` seconds at ``sample_rate`` (the last may be shorter).
 
     WHY: a 2-hour recording decoded whole needs ~2 GB (float64 decode, resampler copies); streaming

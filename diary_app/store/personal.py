@@ -15,15 +15,22 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, func, select
 
 from diary_app.store.models import CorrectionEvent, Entry, EntryFeatures, utcnow
 
-if TYPE_CHECKING:
-    from diary_app.store.diary import Diary
+
+class Diary(Protocol):
+    """What these functions use of a ``store.diary.Diary`` (a Protocol: ``diary`` imports this module)."""
+
+    engine: Engine
+
+    def get(self, entry_id: uuid.UUID | str) -> Entry: ...
+    def set_user_emotion(self, entry_id: uuid.UUID | str, emotion: str | None) -> Entry: ...
 
 ROLE_SPEECH = "speech"
 ROLE_SCENE = "scene"
