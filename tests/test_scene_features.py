@@ -149,6 +149,7 @@ def _write_manifest(tmp_path: Path, keep: set[str]) -> Path:
     return manifest
 
 
+@pytest.mark.trains
 def test_labels_option_narrows_the_classes_instead_of_crashing(tmp_path):
     _needs_data()
     from diary_app.cli import main

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from conftest import manifest_rows
 from diary_app.cli import main
@@ -24,6 +25,7 @@ def _tiny_manifest(tmp_path: Path, corpus: str, labels: list[str], per_label: in
     return path
 
 
+@pytest.mark.trains
 def test_scene_trainer_loss_falls_and_model_loads_in_the_app(tmp_path):
     import torch
 
@@ -56,6 +58,7 @@ def test_scene_trainer_loss_falls_and_model_loads_in_the_app(tmp_path):
     assert rep.accuracy > 0.6
 
 
+@pytest.mark.trains
 def test_train_ser_cnn_cli_resume_and_evaluate_cli(tmp_path, capsys):
     man = _tiny_manifest(tmp_path, "emodb", ["angry", "sad", "neutral"], per_label=20)
     out = tmp_path / "ser"

@@ -143,6 +143,7 @@ def test_unusable_sources_give_a_clear_message(tmp_path, monkeypatch):
             we.find_source(None)
 
 
+@pytest.mark.trains
 def test_train_a_few_steps_on_real_clips_and_load_through_the_registry(tiny_hf, tmp_path):
     """``diary-app train ser-whisper`` on a tiny random Whisper and real clips of three corpora, then the
     app's own loader runs it: six emotions, windows of at most 4 s."""
