@@ -23,14 +23,15 @@ TRAINING_FIXTURES = frozenset({"small_model", "small_scene_model", "tiny_wavlm"}
 
 def pytest_collection_modifyitems(config, items):
     """Markers for the quick loop ``-m "not slow and not trains and not gui"``: every test using
-    ``qtbot`` is ``gui``, every test using a training fixture is ``trains``, the fuzz is ``slow``."""
+    ``qtbot`` is ``gui``, every test using a training fixture is ``trains``; the fuzz and the
+    PostgreSQL half of the server tests (a throwaway cluster) are ``slow``."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "qtbot" in names or "qapp" in names:
             item.add_marker(pytest.mark.gui)
         if names & TRAINING_FIXTURES:
             item.add_marker(pytest.mark.trains)
-        if item.get_closest_marker("fuzz") is not None:
+        if item.get_closest_marker("fuzz") is not None or item.get_closest_marker("postgres") is not None:
             item.add_marker(pytest.mark.slow)
 
 

@@ -28,6 +28,7 @@ def _args(models):
     return ["--speech-model", models["speech"], "--scene-model", models["scene"]]
 
 
+@pytest.mark.slow
 def test_json_for_one_speech_file(models, speech_clip, capsys):
     assert main(["analyze", str(speech_clip), "--json", *_args(models)]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -38,6 +39,7 @@ def test_json_for_one_speech_file(models, speech_clip, capsys):
     assert result.models["speech"] == "wavlm"
 
 
+@pytest.mark.slow
 def test_environment_branch_and_threshold_from_the_command_line(models, siren_clip, capsys):
     assert main(["analyze", str(siren_clip), "--json", "--branch", "environment", *_args(models)]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -83,6 +85,7 @@ def test_missing_models_give_one_clear_line(tmp_path, monkeypatch, speech_clip, 
     assert "diary-app models add microsoft/wavlm-base-plus" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_real_entry_point_in_a_subprocess(models, engine_clip, tmp_path):
     env = dict(os.environ, HF_HUB_OFFLINE="1", SOUND_DIARY_DATA_DIR=str(tmp_path / "data"))
     proc = subprocess.run(

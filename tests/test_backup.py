@@ -96,6 +96,7 @@ def test_zip_holds_flac_as_stored_a_versioned_json_and_a_spreadsheet(demo):
     assert korean and korean[0]["note"] == "한강 산책, 비 ☔ \"quoted\", comma" and korean[0]["is_public"] == "true"
 
 
+@pytest.mark.slow
 def test_import_into_a_non_empty_diary_merges_by_id_without_duplicates(demo, tmp_path):
     diary = Diary(tmp_path / "mine")
     fill_demo_diary(diary, 40, 10, with_audio=2, seed=99, now=NOW)
@@ -197,6 +198,7 @@ def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_cli_export_and_import(demo, tmp_path):
     out = tmp_path / "again.zip"
     r = _cli("export", str(out), data_dir=demo["root"] / "diary")

@@ -185,6 +185,7 @@ def test_a_recording_deleted_behind_the_apps_back_is_shown(qtbot, tmp_path):
     diary.close()
 
 
+@pytest.mark.slow
 def test_the_app_starts_into_the_dialog_instead_of_a_traceback(tmp_path):
     """The real app on a garbage database: it waits in the dialog (before: a traceback, exit 1)."""
     data = tmp_path / "data"

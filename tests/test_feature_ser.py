@@ -110,6 +110,7 @@ def test_broken_folders_give_a_clear_error(small_model, tmp_path):
         load_classifier(wrong_set)
 
 
+@pytest.mark.slow
 def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_held_out_speakers():
     """The shipped model on the CNN's held-out speakers (never seen in training)."""
     _needs_data()
@@ -140,6 +141,7 @@ def test_shipped_default_is_the_default_speech_model_small_fast_and_right_on_hel
     assert right / len(clips) > 0.6, f"{right}/{len(clips)}"  # measured 23/30; chance 0.2
 
 
+@pytest.mark.slow
 def test_evaluate_command_runs_on_the_shipped_model(tmp_path):
     _needs_data()
     from diary_app.training.evaluate import evaluate_model

@@ -41,6 +41,7 @@ def test_streamed_chunks_equal_the_whole_file_resampled(tmp_path):
     assert np.max(np.abs(joined[200:n] - whole[200:n])) < 2e-3
 
 
+@pytest.mark.slow
 def test_a_long_file_is_analysed_in_chunks_without_loading_it_whole(tmp_path, monkeypatch):
     from diary_app.analysis import long_audio, pipeline
     from diary_app.analysis.pipeline import Analyzer

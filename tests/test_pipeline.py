@@ -87,6 +87,7 @@ def test_result_survives_a_json_round_trip(models, speech_clip):
     assert again.to_json() == text
 
 
+@pytest.mark.slow
 def test_long_recording_is_split_into_windows_and_batching_changes_nothing(models):
     wave = _speech_wave(10.0)
     clf = load_classifier(models["wavlm"])
@@ -154,6 +155,7 @@ def test_no_models_at_all_is_a_clear_error(no_shipped, speech_clip):
         analyzer.analyze_file(speech_clip)
 
 
+@pytest.mark.slow
 def test_default_models_come_from_user_folder_and_load_once(models, no_shipped, speech_clip):
     import shutil
 
@@ -231,6 +233,7 @@ def test_invalid_branch_is_rejected():
         Analyzer(settings=Settings(), force_branch="music")
 
 
+@pytest.mark.slow
 def test_exported_onnx_graph_is_used_and_agrees_with_pytorch(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     from diary_app.analysis.onnx_export import export_onnx
@@ -251,6 +254,7 @@ def test_exported_onnx_graph_is_used_and_agrees_with_pytorch(tmp_path, monkeypat
     assert load_classifier(folder).backend == "torch"
 
 
+@pytest.mark.slow
 def test_int8_export_with_static_convs_runs_in_the_pipeline(tmp_path, speech_clip):
     pytest.importorskip("onnxruntime")
     from diary_app.analysis.onnx_export import export_onnx

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.diary_fault_helpers import fill_with_edits, remove_database, user_fields
 
 from diary_app.store import Diary
@@ -17,6 +19,7 @@ from diary_app.store.sidecar import sidecar_path
 N = 300
 
 
+@pytest.mark.slow
 def test_a_deleted_database_is_rebuilt_with_notes_tags_and_places(tmp_path):
     root = tmp_path / "diary"
     diary = Diary(root)

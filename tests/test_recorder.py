@@ -284,6 +284,7 @@ def virtual_microphone(tmp_path):
 
 
 
+@pytest.mark.slow
 def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_microphone, speech_clip, tmp_path):
     """The real PortAudio path (no file stream): a clip played into a virtual microphone is recorded."""
     import subprocess
@@ -316,6 +317,7 @@ def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_micro
     assert score > 0.95, f"the recording does not contain the played clip (score {score:.2f}, lag {lag})"
 
 
+@pytest.mark.slow
 def test_real_microphone_removed_mid_recording_keeps_the_audio(virtual_microphone, tmp_path):
     """Unload the virtual microphone while recording: the recorder ends with a device error and
     keeps what it had (the PortAudio path, not the file stream)."""

@@ -163,6 +163,7 @@ def test_labels_option_narrows_the_classes_instead_of_crashing(tmp_path):
     assert card["labels"] == ["dog_bark", "siren"] and card["metrics"]["test"]["n"] > 0
 
 
+@pytest.mark.slow
 def test_a_table_that_misses_a_label_is_refused_before_training(tmp_path, capsys):
     _needs_data()
     from diary_app.cli import main

@@ -188,6 +188,7 @@ def _grouped_sample(heldout: set[str]) -> list[tuple[dict, bool]]:
     return [(r, True) for r in speech] + [(r, False) for r in noise]
 
 
+@pytest.mark.slow
 def test_heldout_accuracy_of_the_shipped_rule(heldout):
     if not yamnet_available():
         pytest.skip("YAMNet runtime not installed; the cues-only fallback is tested below")

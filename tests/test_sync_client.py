@@ -30,6 +30,7 @@ def _signed_up(url: str, folder, display: str, transport=None) -> ClientSession:
     return session
 
 
+@pytest.mark.slow
 def test_token_is_stored_reused_validated_and_dropped_only_on_401(server, tmp_path):
     first = _signed_up(server.url, tmp_path, "Alice")
     token_file = tmp_path / "Alice.json"
@@ -105,6 +106,7 @@ def _meta(multipart_body: bytes) -> dict:
     return json.loads(part)
 
 
+@pytest.mark.slow
 def test_server_down_keeps_queue_then_catches_up_without_duplicates(tmp_path):
     srv = new_server(tmp_path / "srv").start()
     try:

@@ -42,6 +42,7 @@ def world(client, flac):
     return acc, entry
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_feed_visibility(world, role):
     acc, entry = world
@@ -161,6 +162,7 @@ def strict_server(request, tmp_path_factory):
     server.stop()
 
 
+@pytest.mark.slow
 def test_expired_token_rejected(strict_server):
     with httpx.Client(base_url=strict_server.base_url + "/v1", timeout=20) as c:
         name = unique_name("exp")
@@ -262,6 +264,7 @@ def test_malformed_requests_get_json_4xx(world, method, path, kwargs, status):
     assert isinstance(body["detail"], str) and body["detail"]
 
 
+@pytest.mark.slow
 def test_fuzz_every_route_never_500(client, world):
     """Garbage path parameters, bodies and queries on every route: always a JSON answer below 500."""
     entry = world[1]
@@ -300,6 +303,7 @@ def _login(client: httpx.Client, username: str, password: str) -> httpx.Response
     return client.post("/auth/login", json={"username": username, "password": password})
 
 
+@pytest.mark.slow
 def test_failed_logins_slow_the_guesser_not_the_owner(strict_server):
     """Issue 15 item 11: the old limiter locked the owner out for 300 s after 3 wrong guesses by
     anyone, and 6 failures from one address locked every account from it."""

@@ -233,6 +233,7 @@ def _closed_by_server(sock: socket.socket, within_s: float) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_half_sent_requests_do_not_lock_anyone_out(guarded_server):
     port = guarded_server.port
     socks = []
@@ -254,6 +255,7 @@ def test_half_sent_requests_do_not_lock_anyone_out(guarded_server):
             s.close()
 
 
+@pytest.mark.slow
 def test_a_stalled_body_is_cut_off_but_a_slow_steady_one_is_served(guarded_server):
     port = guarded_server.port
     body = b'{"username": "nobody_here", "password": "not-the-password"}'

@@ -74,6 +74,7 @@ def test_manifest_without_required_columns_is_a_clear_error(tmp_path):
         read_manifest(bad, LabelMapper())
 
 
+@pytest.mark.slow
 def test_grouped_split_keeps_speakers_on_one_side_and_is_reproducible(tmp_path):
     manifest_rows("urdu")
     mapper = LabelMapper()
@@ -98,6 +99,7 @@ def test_grouped_split_keeps_speakers_on_one_side_and_is_reproducible(tmp_path):
         assert not any(row["path"].startswith("/") for row in csv.DictReader(fh))
 
 
+@pytest.mark.slow
 def test_urbansound_split_groups_by_source_recording():
     manifest_rows("urbansound8k")
     res = read_manifest(SHARED_DATA / "urbansound8k" / "manifest.csv", LabelMapper(identity=True))

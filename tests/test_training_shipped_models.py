@@ -76,12 +76,14 @@ def _held_out_accuracy(model: str, per_label: int) -> tuple[int, int]:
     ("default-scene-urbansound", 0.35),
     ("default-scene-everyday", 0.6),
 ])
+@pytest.mark.slow
 def test_scene_models_recognise_held_out_recordings(model, floor):
     """On recordings they never saw, clearly more clips than chance get the right event class."""
     right, n = _held_out_accuracy(model, 3)
     assert right / n > floor, f"{right}/{n}"
 
 
+@pytest.mark.slow
 def test_ser_default_recognises_held_out_speakers():
     right, n = _held_out_accuracy("default-ser-cnn", 6)
     # chance is 0.20; the CNN fallback reaches ~0.52 on held-out speakers (target 0.80, see below)

@@ -15,6 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 
 from diary_app.audio.recovery import find_unfinished_recordings, import_recording
 from diary_app.store import Diary
@@ -28,6 +29,7 @@ def _child_env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
 
 
+@pytest.mark.slow
 def test_two_processes_recording_on_one_diary_lose_nothing(speech_clip, tmp_path):
     root = tmp_path / "data"
     root.mkdir()
@@ -147,6 +149,7 @@ def _wait_for_lock_of(data: Path, pid: int, timeout_s: float = 60) -> None:
     raise AssertionError(f"process {pid} never took {lock}")
 
 
+@pytest.mark.slow
 def test_a_second_start_hands_over_to_the_first_and_exits(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

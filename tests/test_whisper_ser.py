@@ -204,6 +204,7 @@ def test_class_masks_keep_a_corpus_from_teaching_classes_it_lacks():
     assert head_logits(probe, arrays).argmax() == 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="default-ser-whisper not trained in this checkout")
 def test_shipped_default_is_the_whisper_model_and_tags_a_surprised_clip():
     """The must-show: ``diary-app analyze <RAVDESS surprised clip> --json`` -> speech branch, the new default,
