@@ -50,6 +50,7 @@ def test_environment_branch_and_threshold_from_the_command_line(models, siren_cl
     assert data["scene"] == "unclassified" and data["emotion"] == "surprise"
 
 
+@pytest.mark.slow
 def test_bad_file_is_reported_and_the_others_still_run(models, speech_clip, siren_clip, tmp_path, capsys):
     bad = tmp_path / "broken.wav"
     bad.write_text("not audio at all")

@@ -180,6 +180,7 @@ def test_train_a_few_steps_on_real_clips_and_load_through_the_registry(tiny_hf, 
     assert abs(sum(emotions.values()) - 1.0) < 1e-6
 
 
+@pytest.mark.trains
 def test_class_masks_keep_a_corpus_from_teaching_classes_it_lacks():
     """A corpus without ``fear`` must not push fear down on its clips: with masks, the head's fear logit on
     those clips is left to the corpora that hold fear."""
