@@ -163,18 +163,18 @@ def clip_probabilities(logits: np.ndarray | Sequence[np.ndarray], temperature: f
         clips: list[np.ndarray] = [logits]
         counts = np.ones(len(logits), dtype=np.int64)
     else:
-        clips = [np.atleast_2d(np.asarray(c, dtype=np.float64)) for c in logits]
+        clips = [np.atleast_2d(np.asarray(c)) for c in logits]
         counts = np.array([len(c) for c in clips], dtype=np.int64)
     if len(counts) == 0:
         return np.zeros((0, 0))
-    z = np.concatenate(clips).astype(np.float64) / temperature
+    z = np.concatenate(clips) / temperature  # in the logits' own precision (float32 from a network)
     z -= z.max(axis=1, keepdims=True)
     p = np.exp(z)
     p /= p.sum(axis=1, keepdims=True)
     if (counts == 1).all():
         return p
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return np.asarray(np.add.reduceat(p, starts, axis=0) / counts[:, None])
+    return np.stack([p[a:a + n].mean(axis=0) for a, n in zip(starts, counts)])
 
 
 def temperature_nll(logits: np.ndarray | Sequence[np.ndarray], y: np.ndarray, temperature: float) -> float:
