@@ -39,7 +39,8 @@ class RecoveryError(RuntimeError):
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except (OSError, json.JSONDecodeError):
         return {}
 

@@ -147,7 +147,7 @@ class PersonalLayer:
         for s, c in st.scene_counts.items():
             arrays[f"scene:{s}"] = c
         tmp = self.folder / (STATE_NPZ + ".tmp.npz")
-        np.savez(tmp, **arrays)
+        np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
         os.replace(tmp, self.folder / STATE_NPZ)
         meta = {"format": STATE_VERSION, "version": st.version, "trained_at": st.trained_at, "frontend": st.frontend,
                 "model_path": st.model_path, "speech_corrections": st.speech_corrections,
@@ -244,10 +244,10 @@ class PersonalLayer:
             table = PersonalSceneTable(shipped={}, prior=self.scene_prior)
             n_scene = 0
             for c in current_corrections(diary):
-                f = scenes.get(c.entry_id)
-                if f is None or c.branch != "environment" or not f.labels:
+                sf = scenes.get(c.entry_id)
+                if sf is None or c.branch != "environment" or not sf.labels:
                     continue
-                table.add(dict(zip(f.labels, f.values.tolist())), c.emotion)
+                table.add(dict(zip(sf.labels, sf.values.tolist())), c.emotion)
                 n_scene += 1
                 st.trained_on.append(str(c.entry_id))
             st.scene_counts = table.counts
@@ -316,7 +316,7 @@ class PersonalLayer:
         if len(result.timeline) == len(p):
             for w, row in zip(result.timeline, p):
                 probs = {e: float(v) for e, v in zip(EMOTIONS, row)}
-                w.label = max(probs, key=probs.get)
+                w.label = max(probs, key=lambda k: probs[k])
                 w.confidence = probs[w.label]
                 w.probabilities = probs
         result.emotion_probabilities = {e: float(v) for e, v in zip(EMOTIONS, agg)}
@@ -335,7 +335,7 @@ class PersonalLayer:
         source = (result.evidence.get("scene") or {}).get("table")
         shipped = load_emotion_table(source).mapping if source else {}
         table = PersonalSceneTable(shipped=shipped, prior=self.scene_prior, counts=st.scene_counts)
-        top = max(probs, key=probs.get)
+        top = max(probs, key=lambda k: probs[k])
         row = table.row(top)
         info["table_row"] = {"scene": top, "shipped": shipped.get(top), "evidence": round(table.evidence(top), 2),
                              "personal": {e: round(float(v), 3) for e, v in zip(EMOTIONS, row)}}

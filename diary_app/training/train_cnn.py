@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -185,7 +186,7 @@ def train_cnn(split: Split, cfg: CnnTrainConfig, labels: list[str] | None = None
 
     ckpt_path = Path(cfg.out) / CHECKPOINT_DIR / "checkpoint.pt"
     start_epoch, step, losses = 0, 0, []
-    best = (math.inf, -1, None)  # (validation loss, epoch, state dict)
+    best: tuple[float, int, dict[str, Any] | None] = (math.inf, -1, None)  # (validation loss, epoch, state dict)
     if cfg.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         if ck["labels"] != labels or ck["architecture"] != cfg.architecture:
