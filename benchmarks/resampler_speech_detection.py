@@ -43,8 +43,10 @@ for p in clips:
     for sr in (8000, 22050, 44100, 48000):
         g = gcd(sr, 16000)
         w = resample_poly(w16, sr // g, 16000 // g).astype(np.float32)
-        sd._as_16k = old_as_16k; a = sd.detect_speech(w, sr)
-        sd._as_16k = new_as_16k; b = sd.detect_speech(w, sr)
+        sd._as_16k = old_as_16k
+        a = sd.detect_speech(w, sr)
+        sd._as_16k = new_as_16k
+        b = sd.detect_speech(w, sr)
         rows.append((str(p.relative_to(root)).split("/")[0], sr, a.contains_speech, b.contains_speech, a.speech_ratio, b.speech_ratio, a.speech_probability, b.speech_probability))
 same = sum(r[2] == r[3] for r in rows)
 print(f"{same}/{len(rows)} same speech/no-speech decision; max |speech_ratio diff| {max(abs(r[4]-r[5]) for r in rows):.4f}; mean {np.mean([abs(r[4]-r[5]) for r in rows]):.4f}")
