@@ -64,3 +64,29 @@ def test_check_waveform_rejects_short_buffers():
     with pytest.raises(AudioLoadError):
         check_waveform(np.zeros(100))
     assert check_waveform(np.full(SAMPLE_RATE, 2.0)).max() == 1.0
+
+
+@pytest.mark.parametrize("rate,n", [(44100, 132317), (48000, 12345), (8000, 8001), (22050, 99)])
+def test_the_one_resampler_gives_librosas_soxr_hq_output(rate, n):
+    """``audio.loading.resample`` replaced ``librosa.resample(res_type="soxr_hq")``: same samples, same length."""
+    librosa = pytest.importorskip("librosa")
+    from diary_app.audio.loading import resample
+
+    wave = (np.random.default_rng(0).standard_normal(n) * 0.1).astype(np.float32)
+    expected = librosa.resample(wave, orig_sr=rate, target_sr=SAMPLE_RATE, res_type="soxr_hq")
+    out = resample(wave, rate)
+    assert out.dtype == np.float32 and np.array_equal(out, expected)
+    assert resample(wave, SAMPLE_RATE) is not None and resample(wave, SAMPLE_RATE).size == n
+
+
+def test_streamed_resampling_matches_the_whole_file_inside_the_filter_edges():
+    from diary_app.audio.loading import resample, resample_stream
+
+    t = np.arange(48000 * 2) / 48000
+    wave = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    stream = resample_stream(48000)
+    blocks = [stream.resample_chunk(wave[i:i + 4800], last=i + 4800 >= wave.size) for i in range(0, wave.size, 4800)]
+    streamed, whole = np.concatenate(blocks), resample(wave, 48000)
+    assert abs(streamed.size - whole.size) <= 1
+    m = min(streamed.size, whole.size)
+    assert np.max(np.abs(streamed[1000:m - 1000] - whole[1000:m - 1000])) < 1e-3

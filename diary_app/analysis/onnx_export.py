@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 log = logging.getLogger(__name__)
 
 ONNX_FILE = "model.onnx"
@@ -45,7 +47,7 @@ def export_onnx(model_dir: str | Path, output: str | Path | None = None, quantiz
             logits: torch.Tensor = self.inner(input_values=input_values).logits
             return logits
 
-    example = torch.zeros(2, int(example_seconds * 16_000))
+    example = torch.zeros(2, int(example_seconds * SAMPLE_RATE))
     example.normal_(0, 0.1)
     fp32 = output if not quantize else output.with_name(output.stem + ".fp32.onnx")
     with torch.inference_mode():
@@ -75,7 +77,7 @@ def _quantize_convs_static(src: Path, dst: Path, audio: list[str | Path], second
 
     from diary_app.audio.loading import load_audio
 
-    n = int(seconds * 16_000)
+    n = int(seconds * SAMPLE_RATE)
     batches = [{"input_values": load_audio(p)[None, :n].astype(np.float32)} for p in audio]
 
     class _Reader(CalibrationDataReader):  # type: ignore[misc]  # onnxruntime ships no types

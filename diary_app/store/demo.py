@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store.diary import AUDIO_SUFFIX, Diary
 from diary_app.store.models import AnalysisState, Entry, table_of
@@ -189,7 +190,7 @@ def synth_clips(folder: Path, n: int, *, seed: int = 7, seconds: float = 3.0) ->
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    sr = 16_000
+    sr = SAMPLE_RATE
     out = []
     for k in range(max(1, n)):
         length = seconds + (k * 1.7) % 6.0  # 3 to 9 s, so lengths differ between entries

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, event, func, or_
 from sqlmodel import Session, col, create_engine, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store import owners, sidecar
 from diary_app.store.errors import DiaryReadOnly, EntryNotFound, as_write_error
@@ -702,4 +703,4 @@ def _convert_to_flac(source: Path, target: Path) -> None:
     from diary_app.audio.loading import load_audio
 
     wave = load_audio(source, min_duration_s=0.0)
-    sf.write(str(target), wave, 16_000, format="FLAC", subtype="PCM_16")
+    sf.write(str(target), wave, SAMPLE_RATE, format="FLAC", subtype="PCM_16")

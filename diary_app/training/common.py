@@ -49,10 +49,10 @@ SER_CNN_LABELS = ["neutral", "happy", "sad", "angry", "fear"]
 
 def retrain_command(argv: Sequence[str] | None = None) -> str:
     """The ``diary-app train ...`` command line that reproduces this run (for the model card)."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if "train" in args:
-        args = args[args.index("train"):]
-    return "diary-app " + " ".join(shlex.quote(a) for a in args)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if "train" in words:
+        words = words[words.index("train"):]
+    return "diary-app " + " ".join(shlex.quote(w) for w in words)
 
 
 def card_texts(data: Sequence[str | Path]) -> tuple[str, str]:
