@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -35,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from diary_app.emotions import EMOTION_ICONS, EMOTIONS
+from diary_app.fsutil import atomic_write, atomic_write_text
 from diary_app.personal.adaptation import Adapter, RunningStats
 from diary_app.personal.global_head import GlobalHead, load_global_head
 from diary_app.personal.scene_table import PersonalSceneTable
@@ -146,16 +146,12 @@ class PersonalLayer:
             arrays.update(head_V=st.head.V.astype(np.float32), head_b=st.head.b, head_seen=st.head.seen, head_n=np.array(st.head.n))
         for s, c in st.scene_counts.items():
             arrays[f"scene:{s}"] = c
-        tmp = self.folder / (STATE_NPZ + ".tmp.npz")
-        np.savez(tmp, **arrays)  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
-        os.replace(tmp, self.folder / STATE_NPZ)
+        atomic_write(self.folder / STATE_NPZ, lambda f: np.savez(f, **arrays))  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
         meta = {"format": STATE_VERSION, "version": st.version, "trained_at": st.trained_at, "frontend": st.frontend,
                 "model_path": st.model_path, "speech_corrections": st.speech_corrections,
                 "scene_corrections": st.scene_corrections, "recordings": st.recordings, "trained_on": st.trained_on,
                 "head_config": vars(st.head.config) if st.head is not None else {}}
-        tmpj = self.folder / (STATE_JSON + ".tmp")
-        tmpj.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        os.replace(tmpj, self.folder / STATE_JSON)
+        atomic_write_text(self.folder / STATE_JSON, json.dumps(meta, indent=1))
 
     def reset(self) -> None:
         """Forget everything learnt (Settings -> Personal layer -> Reset). Features stay in the diary."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
 from diary_app.audio.loading import SAMPLE_RATE, load_audio
+from diary_app.fsutil import atomic_write
 
 
 def default_cache_dir() -> Path:
@@ -39,9 +40,7 @@ def load_wave_cached(path: Path, sample_rate: int = SAMPLE_RATE, cache_dir: Path
             pass  # a half-written cache file: decode again
     wave = load_audio(path, sample_rate=sample_rate, min_duration_s=0.0)
     f.parent.mkdir(parents=True, exist_ok=True)
-    tmp = f.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, wave)
-    os.replace(tmp, f)
+    atomic_write(f, lambda fh: np.save(fh, wave), fsync=False)  # a cache: a lost entry is decoded again
     return wave
 
 

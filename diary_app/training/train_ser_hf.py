@@ -19,6 +19,7 @@ import numpy as np
 
 from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
+from diary_app.fsutil import atomic_write
 from diary_app.training.common import SplitSpec, card_texts, render_markdown_card, resolve_split
 from diary_app.training.datasets import Example
 from diary_app.training.splits import Split
@@ -170,11 +171,9 @@ def train_ser_hf(split: Split, cfg: HfTrainConfig, labels: list[str] | None = No
         print(f"resumed from {ckpt} at step {step}")
 
     def save_checkpoint() -> None:
-        ckpt.parent.mkdir(parents=True, exist_ok=True)
-        tmp = ckpt.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "labels": labels,
-                    "losses": report.step_losses, "unfrozen_at_step": report.unfrozen_at_step}, tmp)
-        tmp.replace(ckpt)  # a crash while saving never destroys the previous checkpoint
+        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "labels": labels,
+                 "losses": report.step_losses, "unfrozen_at_step": report.unfrozen_at_step}
+        atomic_write(ckpt, lambda f: torch.save(state, f))  # a crash while saving never destroys the previous checkpoint
 
     frozen = step < cfg.freeze_encoder_steps
     set_encoder_trainable(model, not frozen)

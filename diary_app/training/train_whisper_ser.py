@@ -38,6 +38,7 @@ import numpy as np
 
 from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
+from diary_app.fsutil import atomic_write
 from diary_app.training.common import card_texts, fit_temperature, licence_lines, retrain_lines, seeded_subset
 from diary_app.training.datasets import Example
 
@@ -180,9 +181,7 @@ class FeatureBank:
             if transform is not None:
                 wave = transform(i, wave)
             out[i] = self.front(wave)
-            tmp = f.with_suffix(".tmp.npy")
-            np.save(tmp, out[i])
-            tmp.replace(f)
+            atomic_write(f, lambda fh: np.save(fh, out[i]), fsync=False)  # a cache entry
         return out
 
 
