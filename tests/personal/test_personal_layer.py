@@ -225,7 +225,7 @@ def test_scene_corrections_change_the_users_table(tmp_path):
 
     diary = Diary(tmp_path / "d")
     layer = PersonalLayer(tmp_path / "d" / "personal")
-    table = str(Path(__file__).resolve().parents[1] / "resources" / "scene_emotion_urbansound8k.csv")
+    table = str(Path(__file__).resolve().parents[2] / "resources" / "scene_emotion_urbansound8k.csv")
 
     def env(p_siren: float) -> AnalysisResult:
         probs = {"siren": p_siren, "street_music": 1 - p_siren}

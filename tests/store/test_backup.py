@@ -29,7 +29,7 @@ from diary_app.store.backup import (
 )
 from diary_app.store.demo import fill_demo_diary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 

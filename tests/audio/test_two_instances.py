@@ -20,7 +20,7 @@ import pytest
 from diary_app.audio.recovery import find_unfinished_recordings, import_recording
 from diary_app.store import Diary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PER_PROCESS = 80
 RESTART_EVERY = 4
 

@@ -25,7 +25,7 @@ from diary_app.store.health import Damage, Option, check_diary
 from diary_app.ui.startup import DiaryProblemDialog, open_diary_for_gui, show_recovery_report
 
 pytest.importorskip("pytestqt")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _diary_with_entries(root: Path, src: Path, count: int = 12) -> dict:

@@ -21,7 +21,7 @@ from conftest import SHARED_DATA, first_clip
 pytest.importorskip("transformers")
 torch = pytest.importorskip("torch")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "models" / "default-ser-whisper"
 
 

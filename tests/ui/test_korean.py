@@ -27,7 +27,7 @@ from diary_app.ui.i18n import (
     weekday_name,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # 2026-11-30 is a Monday
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
 ENGLISH_EMOTIONS = ("neutral", "happy", "sad", "angry", "surprise", "fear", "untagged")

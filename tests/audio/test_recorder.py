@@ -292,7 +292,7 @@ def test_real_sounddevice_stream_records_what_the_microphone_hears(virtual_micro
     from pathlib import Path
 
     env = {k: v for k, v in virtual_microphone.items() if k not in ("SOUND_DIARY_INPUT_FILE",)}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     child = subprocess.Popen([sys.executable, "-c", MIC_CHILD, str(tmp_path), "4.0"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = child.stdout.readline()
@@ -326,7 +326,7 @@ def test_real_microphone_removed_mid_recording_keeps_the_audio(virtual_microphon
     from pathlib import Path
 
     env = {k: v for k, v in virtual_microphone.items() if k != "SOUND_DIARY_INPUT_FILE"}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     child = subprocess.Popen([sys.executable, "-c", MIC_CHILD, str(tmp_path), "30"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout.readline().startswith("started"), child.stderr.read()

@@ -15,8 +15,8 @@ from conftest import SHARED_DATA, held_out_clips
 pytest.importorskip("opensmile")
 
 LABELS = ["neutral", "happy", "sad", "angry", "fear"]
-SHIPPED = Path(__file__).resolve().parents[1] / "models" / "default-ser-features"
-SPLITS = Path(__file__).resolve().parents[1] / "resources" / "splits"
+SHIPPED = Path(__file__).resolve().parents[2] / "models" / "default-ser-features"
+SPLITS = Path(__file__).resolve().parents[2] / "resources" / "splits"
 
 
 def _needs_data():

@@ -20,7 +20,7 @@ from diary_app.store import AnalysisState, Diary
 from conftest import manifest_rows
 from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _noise(seconds: float, sr: int, dbfs: float, seed: int = 0) -> np.ndarray:

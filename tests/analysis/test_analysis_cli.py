@@ -15,7 +15,7 @@ from diary_app.analysis.result import AnalysisResult
 from diary_app.cli import main
 from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

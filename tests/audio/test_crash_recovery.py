@@ -18,7 +18,7 @@ from diary_app.audio import load_audio
 from diary_app.audio.recovery import find_unfinished_recordings, import_recording
 from diary_app.store import AnalysisState, Diary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_killed_recording_is_recovered_at_next_start(speech_clip, tmp_path):

@@ -5,7 +5,7 @@ schema-violating requests with a valid bearer token, and every response is check
 schemathesis' checks: no 5xx, status codes / content types / headers / bodies as documented, valid
 requests accepted, invalid ones refused, ``Allow`` on 405. Seeded and bounded (examples per
 operation) so it runs the same cases in CI in about a minute on a fresh SQLite database.
-``tests/schemathesis.toml`` lists the two checks switched off for two operations and why.
+``tests/sync/schemathesis.toml`` lists the two checks switched off for two operations and why.
 
 NUL characters are not generated (``--generation-allow-x00 false``): the server refuses them
 on purpose (400 in URLs, 422 in bodies, see ``test_sync_server_access``), which a schema cannot say.
