@@ -2,7 +2,7 @@
 
 This is the hot path (clients poll it), so it skips the ORM and response-model validation:
 one SQL statement on the raw DB-API cursor, rows wrapped in a named tuple (no positional access
-elsewhere), orjson bytes out. ``tests/test_sync_server_api.py`` checks those bytes against the
+elsewhere), orjson bytes out. ``tests/sync/test_sync_server_api.py`` checks those bytes against the
 ``FeedResult`` contract. The cursor is the (created_us, id) of the last item, so a page costs an
 index range scan however deep the user scrolls, and entries added meanwhile do not shift pages.
 """
