@@ -47,7 +47,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from diary_app.emotions import EMOTIONS
+from diary_app.emotions import EMOTIONS  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 USER_CORPORA = ("ravdess", "emovo", "emodb", "turev")

@@ -108,10 +108,9 @@ def load_clip(path: str) -> np.ndarray:
 
     wave, sr = sf.read(path, dtype="float32", always_2d=True)
     wave = wave.mean(axis=1)
-    if sr != SAMPLE_RATE:
-        import librosa
+    from diary_app.audio.loading import resample
 
-        wave = librosa.resample(wave, orig_sr=sr, target_sr=SAMPLE_RATE, res_type="soxr_hq")
+    wave = resample(wave, sr, SAMPLE_RATE)
     return trim_digital_silence(np.clip(wave, -1, 1))
 
 

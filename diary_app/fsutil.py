@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _file_mode() -> int:
@@ -21,14 +23,16 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, fsync: bool = True) -> Path:
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], object], fsync: bool = True) -> Path:
+    """Replace ``path`` with what ``write(file)`` writes into an open binary file (``np.save``,
+    ``np.savez``, ``torch.save`` take one), atomically. ``fsync=False`` for caches that may be lost."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; a model card or settings file is an ordinary file
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write(f)
             if fsync:
                 f.flush()
                 os.fsync(f.fileno())
@@ -40,6 +44,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, fsync: bool = True) -> Pat
             pass
         raise
     return path
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, fsync: bool = True) -> Path:
+    return atomic_write(path, lambda f: f.write(data), fsync=fsync)
 
 
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8", fsync: bool = True) -> Path:

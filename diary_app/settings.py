@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from diary_app.fsutil import atomic_write_text
 from diary_app.paths import config_dir
 
 
@@ -51,6 +51,4 @@ class Settings:
 
     def save(self) -> None:
         path = self.path()
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        os.replace(tmp, path)
+        atomic_write_text(path, json.dumps(asdict(self), indent=2))

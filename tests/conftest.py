@@ -17,6 +17,24 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+#: fixtures that train a model for the tests using them (module-scoped, so the first user pays)
+TRAINING_FIXTURES = frozenset({"small_model", "small_scene_model", "tiny_wavlm"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers for the quick loop ``-m "not slow and not trains and not gui"``: every test using
+    ``qtbot`` is ``gui``, every test using a training fixture is ``trains``; the fuzz and the
+    PostgreSQL half of the server tests (a throwaway cluster) are ``slow``."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "qtbot" in names or "qapp" in names:
+            item.add_marker(pytest.mark.gui)
+        if names & TRAINING_FIXTURES:
+            item.add_marker(pytest.mark.trains)
+        if item.get_closest_marker("fuzz") is not None or item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _shared_cache_folder(tmp_path_factory):
     """One cache for the session: the Whisper encoder is converted once, not in every test."""

@@ -42,6 +42,7 @@ def tiny_scene_model(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_selftest_passes_and_names_each_step(tiny_scene_model):
     proc = _run_selftest({"SOUND_DIARY_DATA_DIR": os.environ["SOUND_DIARY_DATA_DIR"],
                           "SOUND_DIARY_CONFIG_DIR": os.environ["SOUND_DIARY_CONFIG_DIR"]})
@@ -62,6 +63,7 @@ def test_selftest_passes_and_names_each_step(tiny_scene_model):
     assert out.strip().splitlines()[-1].startswith("selftest: PASS")
 
 
+@pytest.mark.slow
 def test_selftest_fails_with_reason_when_the_chosen_model_is_missing(tmp_path):
     from diary_app.settings import Settings
 

@@ -7,6 +7,7 @@ and its constructor arguments, so loading never runs pickled code.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from torch import nn
 
@@ -19,7 +20,7 @@ ARCHITECTURES: dict[str, Callable[..., nn.Module]] = {
 }
 
 
-def build(name: str, **config) -> nn.Module:
+def build(name: str, **config: Any) -> nn.Module:
     try:
         factory = ARCHITECTURES[name]
     except KeyError:

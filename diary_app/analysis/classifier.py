@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from diary_app.analysis.model_card import CARD_FILE, ModelCard
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.paths import user_models_dir
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class ClassifierBase:
     device: str = "cpu"
     path: Path | None = None
     #: the rate ``predict_windows`` expects its input at (every shipped kind: 16 kHz)
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     #: scene models: the checked scene->emotion table (``load_scene_table``); ``None`` for speech models
     emotion_table: EmotionTable | None = None
     #: what runs the network, reported with each result ("torch", "onnxruntime", "numpy", ...)

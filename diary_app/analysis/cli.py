@@ -6,6 +6,7 @@ at the end. Heavy imports happen inside ``run`` so building the CLI parser stays
 
 from __future__ import annotations
 
+from typing import Any
 import argparse
 import json
 import sys
@@ -36,7 +37,7 @@ def _fraction(text: str) -> float:
     return value
 
 
-def error_object(path: str, exc: BaseException, kind: str) -> dict:
+def error_object(path: str, exc: BaseException, kind: str) -> dict[str, Any]:
     """What ``--json`` prints in place of a file that failed: its path and why, never a silent gap."""
     return {"path": str(path), "error": {"kind": kind, "type": type(exc).__name__, "message": str(exc)}}
 
@@ -48,6 +49,7 @@ def summary(result) -> str:
     data = result.to_dict()
     why = explain(data)
     if result.too_quiet:
+        assert why is not None  # a too-quiet result is always explained
         lines = [f"  {why.headline}", f"  why: {why.detail}",
                  f"  audio: {result.duration_s:.1f} s, kept; no emotion given"]
         return "\n".join(lines)

@@ -29,9 +29,9 @@ from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
 from diary_app.analysis.classifier import softmax as softmax  # re-exported: the training recipes import it from here
 from diary_app.analysis.result import WindowResult
+from diary_app.audio.loading import SAMPLE_RATE
 
 WEIGHTS_FILE = "model.safetensors"
-SAMPLE_RATE = 16_000
 DEFAULT_FEATURES: dict[str, Any] = {"frontend": "opensmile", "feature_sets": ["eGeMAPSv02"], "level": "Functionals"}
 #: windows shorter than this hold too little voice for stable statistics; they join the previous one
 MIN_WINDOW_S = 1.0
@@ -90,7 +90,7 @@ class YamnetFrontEnd:
     def __call__(self, wave16k: np.ndarray) -> np.ndarray:
         from diary_app.analysis.speech_yamnet import embedding_statistics
 
-        return embedding_statistics(wave16k, self.config["statistics"])
+        return embedding_statistics(wave16k, list(self.config["statistics"]))
 
 
 class OpenSmileFrontEnd:

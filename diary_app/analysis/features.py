@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 
 @dataclass(frozen=True)
 class LogMelConfig:
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     n_fft: int = 1024
     hop_length: int = 320  # 20 ms
     n_mels: int = 64
@@ -20,11 +23,11 @@ class LogMelConfig:
     # learnt on the training set (keeps loudness and spectral tilt, which per-clip scaling erases).
     normalize: str = "clip"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "LogMelConfig":
+    def from_dict(cls, d: dict[str, Any] | None) -> "LogMelConfig":
         d = d or {}
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
@@ -43,7 +46,8 @@ def log_mel(wave: np.ndarray, cfg: LogMelConfig = LogMelConfig()) -> np.ndarray:
     logmel = np.log(mel + 1e-6)
     if cfg.normalize == "none":
         return logmel.astype(np.float32)
-    return ((logmel - logmel.mean()) / (logmel.std() + 1e-5)).astype(np.float32)
+    out: np.ndarray = ((logmel - logmel.mean()) / (logmel.std() + 1e-5)).astype(np.float32)
+    return out
 
 
 def fixed_windows(wave: np.ndarray, window_samples: int, hop_samples: int | None = None) -> list[tuple[int, np.ndarray]]:

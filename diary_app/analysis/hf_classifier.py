@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from diary_app.analysis.model_card import KIND_HF_SER, ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, not_available_message, pick_device
+from diary_app.analysis.model_card import KIND_HF_SER, ModelCard
 from diary_app.analysis.result import WindowResult
+from diary_app.audio.loading import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class HFAudioClassifier(ClassifierBase):
         self.feature_extractor, self.model, config = self._load_pretrained(weights=self.onnx_session is None)
         id2label = {int(k): v for k, v in config.id2label.items()}
         self.labels = [id2label[i] for i in range(len(id2label))]
-        self.sample_rate = int(getattr(self.feature_extractor, "sampling_rate", 16_000) or 16_000)
+        self.sample_rate = int(getattr(self.feature_extractor, "sampling_rate", SAMPLE_RATE) or SAMPLE_RATE)
         self.card = card or ModelCard(
             name=self.path.name if self.path else self.ref, kind=KIND_HF_SER, labels=list(self.labels),
             sample_rate=self.sample_rate, window_s=MAX_WINDOW_S,

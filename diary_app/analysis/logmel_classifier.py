@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,8 @@ class LogMelClassifier(ClassifierBase):
             net.load_state_dict(load_file(str(weights)))
         except (ValueError, RuntimeError, TypeError) as exc:
             raise ModelNotAvailable(f"{self.path}: weights do not fit the card's architecture: {exc}") from None
-        n_out = net.classifier[-1].out_features if hasattr(net, "classifier") else None
+        head: Any = getattr(net, "classifier", None)
+        n_out = head[-1].out_features if head is not None else None
         if n_out is not None and n_out != len(self.labels):
             raise ModelNotAvailable(f"{self.path}: the network has {n_out} outputs but the card lists {len(self.labels)} labels")
         self.net = net.eval().to(self.device)

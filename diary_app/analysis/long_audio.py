@@ -39,27 +39,27 @@ def merge_chunk_results(parts: list[tuple[float, AnalysisResult]], name: str) ->
         first.duration_s = duration
         first.evidence["chunks"] = chunks
         return first
-    covered = Counter()
+    covered: dict[str, float] = {}
     for _, r in tagged:
-        covered[r.branch] += r.duration_s
+        covered[r.branch] = covered.get(r.branch, 0) + r.duration_s
     branch = max(covered, key=lambda b: (covered[b], b == BRANCH_SPEECH))
     chosen = [(off, r) for off, r in tagged if r.branch == branch]
     weights = [(r.voiced_s if branch == BRANCH_SPEECH else r.duration_s) or r.duration_s for _, r in chosen]
     total_w = sum(weights) or 1.0
     probs = {e: sum(w * r.emotion_probabilities.get(e, 0.0) for w, (_, r) in zip(weights, chosen)) / total_w for e in EMOTIONS}
-    emotion = max(probs, key=probs.get)
+    emotion = max(probs, key=lambda k: probs[k])
     scene = scene_probs = None
     if branch != BRANCH_SPEECH:
-        scenes = Counter()
+        scenes: dict[str | None, float] = {}
         scene_acc: dict[str, float] = {}
         for w, (_, r) in zip(weights, chosen):
-            scenes[r.scene] += w
+            scenes[r.scene] = scenes.get(r.scene, 0.0) + w
             for s, p in (r.scene_probabilities or {}).items():
                 scene_acc[s] = scene_acc.get(s, 0.0) + w * p / total_w
-        scene = scenes.most_common(1)[0][0]
+        scene = max(scenes, key=lambda s: scenes[s])  # the first of equals, as Counter.most_common(1)
         scene_probs = scene_acc or None
     first = chosen[0][1]
-    timings: Counter = Counter()
+    timings: Counter[str] = Counter()
     for _, r in parts:
         timings.update(r.timings_s)
     voiced = sum(r.voiced_s for _, r in tagged)

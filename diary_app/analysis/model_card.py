@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 CARD_FILE = "model_card.json"
 
 #: Version of the card format this app writes and reads. A card without ``format_version`` is a
@@ -72,7 +74,7 @@ class ModelCard:
     kind: str
     labels: list[str]
     task: str = "speech-emotion"  # or "scene"
-    sample_rate: int = 16_000
+    sample_rate: int = SAMPLE_RATE
     window_s: float = 4.0
     #: source label -> our emotion (speech) ; unused for scene models
     label_map: dict[str, str] = field(default_factory=dict)

@@ -21,6 +21,7 @@ from typing import Any
 
 from diary_app.analysis.model_card import CARD_FILE, KIND_HF_SER, TASK_SPEECH, ModelCard
 from diary_app.analysis.registry import SOURCE_USER, CatalogError, InstalledModel
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, map_label
 from diary_app.paths import user_models_dir
 
@@ -113,7 +114,7 @@ def card_for_hf_checkpoint(folder: Path, name: str, label_map: dict[str, str] | 
             mapping[label] = target
     if unmapped:
         raise LabelMapNeeded(unmapped, labels)
-    sample_rate = 16_000
+    sample_rate = SAMPLE_RATE
     pre = folder / "preprocessor_config.json"
     if pre.is_file():
         try:
@@ -218,14 +219,14 @@ def _progress_tqdm(progress: Progress) -> Any:
     """A tqdm class that forwards (done, total) to ``progress`` (GUI progress bars)."""
     from tqdm.auto import tqdm
 
-    class _Forward(tqdm):
+    class _Forward(tqdm):  # type: ignore[misc]  # tqdm ships no stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["disable"] = True
             super().__init__(*args, **kwargs)
             progress(0, int(self.total or 0))
 
         def update(self, n: float | None = 1) -> bool | None:
-            out = super().update(n)
+            out: bool | None = super().update(n)
             progress(int(self.n), int(self.total or 0))
             return out
 

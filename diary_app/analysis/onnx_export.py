@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
+
+from diary_app.audio.loading import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +39,15 @@ def export_onnx(model_dir: str | Path, output: str | Path | None = None, quantiz
     model = AutoModelForAudioClassification.from_pretrained(model_dir, local_files_only=True).eval()
 
     class _Logits(torch.nn.Module):
-        def __init__(self, inner):
+        def __init__(self, inner: Any) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_values):
-            return self.inner(input_values=input_values).logits
+        def forward(self, input_values: torch.Tensor) -> torch.Tensor:
+            logits: torch.Tensor = self.inner(input_values=input_values).logits
+            return logits
 
-    example = torch.zeros(2, int(example_seconds * 16_000))
+    example = torch.zeros(2, int(example_seconds * SAMPLE_RATE))
     example.normal_(0, 0.1)
     fp32 = output if not quantize else output.with_name(output.stem + ".fp32.onnx")
     with torch.inference_mode():
@@ -73,14 +77,14 @@ def _quantize_convs_static(src: Path, dst: Path, audio: list[str | Path], second
 
     from diary_app.audio.loading import load_audio
 
-    n = int(seconds * 16_000)
+    n = int(seconds * SAMPLE_RATE)
     batches = [{"input_values": load_audio(p)[None, :n].astype(np.float32)} for p in audio]
 
-    class _Reader(CalibrationDataReader):
+    class _Reader(CalibrationDataReader):  # type: ignore[misc]  # onnxruntime ships no types
         def __init__(self) -> None:
             self._it = iter(batches)
 
-        def get_next(self):
+        def get_next(self) -> dict[str, np.ndarray] | None:
             return next(self._it, None)
 
     quantize_static(str(src), str(dst), _Reader(), quant_format=QuantFormat.QOperator, op_types_to_quantize=["Conv"],

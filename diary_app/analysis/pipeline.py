@@ -23,7 +23,7 @@ from diary_app.analysis.result import (
 from diary_app.analysis.emotion_table import UNCLASSIFIED
 from diary_app.analysis.scene import SceneDecision, decide_scene
 from diary_app.audio.level import LevelCheck, check_level, finite_wave
-from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio
+from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio, resample
 from diary_app.emotions import EMOTIONS
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class Analyzer:
         if length is not None and length > long_audio.LONG_FILE_S:
             return self._analyze_long(path, long_audio.CHUNK_S)
         t0 = time.perf_counter()
-        info: dict = {}
+        info: dict[str, Any] = {}
         wave = load_audio(path, SAMPLE_RATE, info=info)
         decode_s = time.perf_counter() - t0
         level = check_level(wave, SAMPLE_RATE, info.get("nonfinite_samples", 0), info.get("samples"))
@@ -150,14 +150,11 @@ class Analyzer:
         t0 = time.perf_counter()
         wave, n_bad = finite_wave(np.asarray(wave, dtype=np.float32).reshape(-1))  # before the resampler
         total = wave.size
-        if sr != SAMPLE_RATE and wave.size:
-            import librosa
-
-            wave = librosa.resample(wave, orig_sr=sr, target_sr=SAMPLE_RATE, res_type="soxr_hq")
+        wave = resample(wave, sr, SAMPLE_RATE)
         wave = check_waveform(wave, SAMPLE_RATE, name)
         return self._analyze(wave, name, time.perf_counter() - t0, t0, check_level(wave, SAMPLE_RATE, n_bad, total))
 
-    def _too_quiet(self, wave: np.ndarray, name: str, level: LevelCheck, timings: dict, t0: float) -> AnalysisResult:
+    def _too_quiet(self, wave: np.ndarray, name: str, level: LevelCheck, timings: dict[str, Any], t0: float) -> AnalysisResult:
         """No model runs on silence: a confident tag for a muted microphone would be a lie."""
         timings["total"] = time.perf_counter() - t0
         evidence = {"outcome": OUTCOME_TOO_QUIET, "level": level.to_dict(), "branch_reason": f"not analysed: {level.reason}",

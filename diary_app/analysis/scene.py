@@ -38,7 +38,7 @@ def average_probabilities(windows: list[WindowResult], labels: list[str]) -> dic
 
 def decide_scene(windows: list[WindowResult], labels: list[str], table: EmotionTable, threshold: float = DEFAULT_THRESHOLD) -> SceneDecision:
     probs = average_probabilities(windows, labels)
-    top = max(probs, key=probs.get)
+    top = max(probs, key=lambda k: probs[k])
     conf = probs[top]
     if conf >= threshold:
         scene, reason = top, f"{top} at {conf:.2f} >= threshold {threshold:.2f}"

@@ -40,4 +40,5 @@ class SceneCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.input_norm is not None:
             x = self.input_norm(x.transpose(1, 2)).transpose(1, 2)  # (B, 1, M, T) -> per band M
-        return self.classifier(self.pool(self.features(x)))
+        logits: torch.Tensor = self.classifier(self.pool(self.features(x)))
+        return logits

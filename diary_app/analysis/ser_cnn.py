@@ -38,4 +38,5 @@ class SerCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.features(x).mean(dim=2)  # average over mel bands -> (batch, channels, time)
         pooled = torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1)
-        return self.classifier(pooled)
+        logits: torch.Tensor = self.classifier(pooled)
+        return logits

@@ -28,6 +28,7 @@ usable rule file, webrtcvad alone decides (``model == "webrtcvad"``) and ``reaso
 
 from __future__ import annotations
 
+from typing import Any
 import json
 import math
 from dataclasses import dataclass, field
@@ -38,9 +39,9 @@ import numpy as np
 
 from diary_app.analysis.speech_cues import CUE_NAMES, FRAME_MS, compute_cues
 from diary_app.analysis.speech_silero import SILERO_CUE_NAMES  # silero-vad frame-probability summaries
+from diary_app.audio.loading import SAMPLE_RATE, resample
 from diary_app.paths import resources_dir
 
-SAMPLE_RATE = 16_000
 RULE_PATH = resources_dir() / "speech_detection" / "speech_rule.json"  # source tree or frozen bundle
 
 
@@ -113,7 +114,8 @@ class SpeechModel:
         z = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
         if self.degree == 2:
             z = (pairwise_terms(z) - self.poly_mean) / self.poly_scale
-        return z @ self.coef + self.intercept
+        logits: np.ndarray = z @ self.coef + self.intercept
+        return logits
 
     @property
     def needs_yamnet(self) -> bool:
@@ -133,7 +135,7 @@ class SpeechModel:
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SpeechModel":
+    def from_dict(cls, d: dict[str, Any]) -> "SpeechModel":
         names = tuple(d["cue_names"])
         unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES) - set(SILERO_CUE_NAMES)
         if unknown:
@@ -152,7 +154,7 @@ class SpeechModel:
         gate = str(d.get("gate", "webrtcvad"))
         if gate not in ("webrtcvad", "webrtcvad_or_silero"):
             raise SpeechRuleError(f"unknown gate {gate!r}")
-        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, *poly, gate=gate)
+        return cls(names, mean, scale, coef, float(d["intercept"]), float(d["threshold"]), degree, poly[0], poly[1], gate=gate)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ class SpeechRule:
     models: dict[str, SpeechModel]
     aggressiveness: int
     smoothing_frames: int
-    meta: dict
+    meta: dict[str, Any]
 
     @property
     def cues_only(self) -> SpeechModel:
@@ -182,7 +184,7 @@ class SpeechRule:
         return "cues_only", self.cues_only
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SpeechRule":
+    def from_dict(cls, d: dict[str, Any]) -> "SpeechRule":
         try:
             models = {name: SpeechModel.from_dict(m) for name, m in d["models"].items()}
             if "cues_only" not in models:
@@ -233,7 +235,8 @@ def smooth(flags: np.ndarray, k: int) -> np.ndarray:
     pad = k // 2
     padded = np.pad(flags.astype(np.int8), pad, mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, k)
-    return windows.sum(axis=1) * 2 > k
+    majority: np.ndarray = windows.sum(axis=1) * 2 > k
+    return majority
 
 
 def _segments(flags: np.ndarray) -> list[tuple[float, float]]:
@@ -270,17 +273,12 @@ def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
     if wave.ndim == 2:  # (frames, channels) or (channels, frames): mix down instead of interleaving
         wave = wave.mean(axis=1 if wave.shape[0] > wave.shape[1] else 0)
     wave = np.nan_to_num(wave.reshape(-1))
-    if sample_rate != SAMPLE_RATE:  # polyphase resampling: exact ratio, no librosa import (seconds) on this path
-        from math import gcd
-
-        from scipy.signal import resample_poly
-
-        g = gcd(int(sample_rate), SAMPLE_RATE)
-        wave = resample_poly(wave, SAMPLE_RATE // g, int(sample_rate) // g).astype(np.float32)
-    return np.clip(wave, -1.0, 1.0)
+    wave = resample(wave, sample_rate, SAMPLE_RATE)
+    clipped: np.ndarray = np.clip(wave, -1.0, 1.0)
+    return clipped
 
 
-def detect_speech(wave: np.ndarray, sample_rate: int = 16_000, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
+def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
     """Find speech in a mono waveform (any sample rate; judged at 16 kHz). See the module doc."""
     cfg = config or SpeechDetectionConfig()
     wave = _as_16k(wave, sample_rate)

@@ -23,12 +23,15 @@ import importlib.util
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 FRAME_SAMPLES = 512  # 32 ms at 16 kHz
 CONTEXT_SAMPLES = 64  # the streaming model's carried context, prepended to every frame
-FRAME_S = FRAME_SAMPLES / 16_000
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 MAX_FRAMES = 512  # frames per ONNX call (~16 s); bounds the transient memory of one call
 SEQUENCE_MODEL = "silero_vad_16k_sequence.onnx"
 STREAMING_MODEL = "silero_vad.onnx"
@@ -63,7 +66,7 @@ def model_dir() -> Path | None:
 
 
 @lru_cache(maxsize=1)
-def _session():
+def _session() -> Any:
     folder = model_dir()
     path = folder / SEQUENCE_MODEL if folder else None
     if path is None or not path.is_file():
@@ -134,7 +137,8 @@ def flags_on_grid(probs: np.ndarray, n_frames: int, frame_ms: int) -> np.ndarray
         return np.zeros(n_frames, dtype=bool)
     centres = (np.arange(n_frames) + 0.5) * frame_ms / 1000.0
     idx = np.minimum((centres / FRAME_S).astype(int), probs.size - 1)
-    return probs[idx] >= SPEECH_PROB
+    flags: np.ndarray = probs[idx] >= SPEECH_PROB
+    return flags
 
 
 def silero_window(probs: np.ndarray, start_s: float, end_s: float) -> np.ndarray:

@@ -16,6 +16,7 @@ README there for provenance and licence).
 
 from __future__ import annotations
 
+from typing import Any
 import threading
 import warnings
 from functools import lru_cache
@@ -48,7 +49,7 @@ class YamnetUnavailable(RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def _interpreter(path: str | None = None):
+def _interpreter(path: str | None = None) -> tuple[Any, int, int]:
     path = path or str(MODEL_PATH)
     if not Path(path).is_file():
         raise YamnetUnavailable(f"YAMNet weights not found at {path}")
@@ -56,7 +57,7 @@ def _interpreter(path: str | None = None):
         from ai_edge_litert.interpreter import Interpreter
     except ImportError:
         try:
-            from tflite_runtime.interpreter import Interpreter  # type: ignore[no-redef]
+            from tflite_runtime.interpreter import Interpreter
         except ImportError:
             raise YamnetUnavailable("no TFLite runtime (pip install ai-edge-litert)") from None
     # preserve_all_tensors keeps the embedding readable after invoke(); it costs ~0.1 ms per patch
@@ -115,7 +116,7 @@ def patch_starts(n_samples: int) -> list[int]:
     return starts
 
 
-def run_patches(wave16k: np.ndarray, embeddings: bool = False, layer10: list | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+def run_patches(wave16k: np.ndarray, embeddings: bool = False, layer10: list[Any] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Class scores (n_patches, 521) and, when asked, embeddings (n_patches, 1024) of every
     half-overlapping patch (a clip shorter than a patch is zero-padded to one). ``layer10``, when a
     list, receives each patch's pooled layer-10 output (512 values).
@@ -137,7 +138,7 @@ def run_patches(wave16k: np.ndarray, embeddings: bool = False, layer10: list | N
             scores.append(interp.get_tensor(out_idx)[0].copy())
             if emb_idx is not None:
                 embs.append(interp.get_tensor(emb_idx)[0].copy())
-            if l10_idx is not None:
+            if l10_idx is not None and layer10 is not None:
                 a = interp.get_tensor(l10_idx)
                 layer10.append(a.reshape(-1, a.shape[-1]).mean(axis=0))
     return np.array(scores), (np.array(embs) if emb_idx is not None else None)
@@ -146,7 +147,8 @@ def run_patches(wave16k: np.ndarray, embeddings: bool = False, layer10: list | N
 def speech_scores(wave16k: np.ndarray) -> np.ndarray:
     """Per-patch speech score (max over the speech classes), one per half-overlapping patch."""
     scores, _ = run_patches(wave16k)
-    return scores[:, list(SPEECH_CLASSES)].max(axis=1).astype(np.float64)
+    speech: np.ndarray = scores[:, list(SPEECH_CLASSES)].max(axis=1).astype(np.float64)
+    return speech
 
 
 def embedding_statistics(wave16k: np.ndarray, statistics: tuple[str, ...] | list[str] = ("mean", "max", "std")) -> np.ndarray:
@@ -162,10 +164,10 @@ def embedding_statistics(wave16k: np.ndarray, statistics: tuple[str, ...] | list
     unknown = [s for s in statistics if s not in STATISTICS]
     if unknown:
         raise ValueError(f"unknown YAMNet statistics {unknown} (known: {', '.join(STATISTICS)})")
-    l10: list | None = [] if any(s.startswith("layer10_") for s in statistics) else None
+    l10: list[Any] | None = [] if any(s.startswith("layer10_") for s in statistics) else None
     _, emb = run_patches(wave16k, embeddings=True, layer10=l10)
     assert emb is not None
-    l10a = np.array(l10) if l10 is not None else None
+    l10a = np.array(l10) if l10 is not None else np.zeros((0, 0), np.float32)  # only read when asked for
     parts = {"mean": lambda: emb.mean(axis=0), "max": lambda: emb.max(axis=0), "std": lambda: emb.std(axis=0),
              "layer10_mean": lambda: l10a.mean(axis=0), "layer10_std": lambda: l10a.std(axis=0)}
     return np.concatenate([parts[s]() for s in statistics]).astype(np.float32)

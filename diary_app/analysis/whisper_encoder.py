@@ -319,7 +319,8 @@ class WhisperEncoder:
         power = np.abs(np.fft.rfft(frames * self._window, axis=1)) ** 2  # (frames, 201)
         spec = np.log10(np.maximum(self._mel @ power[:-1].T, 1e-10))
         spec = np.maximum(spec, spec.max() - 8.0)
-        return ((spec + 4.0) / 4.0).astype(np.float32)
+        out: np.ndarray = ((spec + 4.0) / 4.0).astype(np.float32)
+        return out
 
     def hidden_states(self, wave16k: np.ndarray) -> np.ndarray:
         wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)[: int(MAX_SECONDS * SAMPLE_RATE)]
@@ -330,7 +331,8 @@ class WhisperEncoder:
             import torch
 
             with torch.inference_mode():
-                return self._graph(torch.from_numpy(mel)).numpy()
+                states: np.ndarray = self._graph(torch.from_numpy(mel)).numpy()
+                return states
 
 
 def encoder_graph(encoder: Any) -> Any:
@@ -459,7 +461,7 @@ def _torch_module(folder: Path, raw: dict[str, Any]) -> Any:
     missing = [m for m in missing if not m.endswith("k_proj.bias")]
     if missing or unexpected:
         raise ModelNotAvailable(f"cached Whisper encoder {folder} does not match: missing {missing[:3]}, unexpected {unexpected[:3]}")
-    module.float()
+    module.float()  # type: ignore[no-untyped-call]  # transformers' Module.float is untyped
     return module
 
 

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
+
 INPUT_FILE_ENV = "SOUND_DIARY_INPUT_FILE"
 INPUT_SPEED_ENV = "SOUND_DIARY_INPUT_SPEED"
 
@@ -83,7 +85,7 @@ class FileInputStream:
     def __init__(
         self,
         path: str | Path,
-        samplerate: float = 16_000,
+        samplerate: float = SAMPLE_RATE,
         channels: int = 1,
         dtype: str = "float32",
         callback: AudioCallback | None = None,

@@ -21,6 +21,7 @@ so they never reach the resampler (librosa refuses them) or a model; when more t
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class LevelCheck:
     too_quiet: bool
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 

@@ -7,12 +7,40 @@ Every failure becomes one typed ``AudioLoadError`` with a message a user can act
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+#: the one sample rate of the app: recordings, analysis, models and training all run at 16 kHz
 SAMPLE_RATE = 16_000
 MIN_DURATION_S = 0.5
+
+
+def resample(wave: np.ndarray, orig_sr: int, target_sr: int = SAMPLE_RATE) -> np.ndarray:
+    """Mono float32 ``wave`` from ``orig_sr`` to ``target_sr``: the app's one resampler.
+
+    soxr's HQ band-limited filter, ``ceil(n * target / orig)`` samples out (what
+    ``librosa.resample(res_type="soxr_hq")`` gave, bit for bit, without importing librosa, which
+    costs seconds). Non-finite input must be zeroed first (``level.finite_wave``).
+    """
+    wave = np.asarray(wave, dtype=np.float32).reshape(-1)
+    if int(orig_sr) == int(target_sr) or wave.size == 0:
+        return wave
+    import soxr
+
+    out = np.asarray(soxr.resample(wave, int(orig_sr), int(target_sr), quality="soxr_hq"), dtype=np.float32)
+    n = int(np.ceil(wave.size * float(target_sr) / int(orig_sr)))
+    return out[:n] if out.size >= n else np.pad(out, (0, n - out.size))
+
+
+def resample_stream(orig_sr: int, target_sr: int = SAMPLE_RATE) -> Any:  # a soxr.ResampleStream
+    """A stateful resampler with ``resample`` 's filter for audio that arrives in blocks (the
+    recorder, long files): ``stream.resample_chunk(block, last=...)``, no seams between blocks."""
+    import soxr
+
+    return soxr.ResampleStream(int(orig_sr), int(target_sr), 1, dtype="float32", quality="HQ")
 
 
 class AudioLoadError(ValueError):
@@ -49,7 +77,7 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
 def load_audio(
     path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S,
-    info: dict | None = None,
+    info: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Return the file as mono float32 at ``sample_rate``, or raise ``AudioLoadError``.
 
@@ -72,11 +100,7 @@ def load_audio(
     wave, n_bad = finite_wave(wave)
     if info is not None:
         info.update(nonfinite_samples=n_bad, samples=int(wave.size), file_sample_rate=int(sr))
-    if sr != sample_rate:
-        import librosa
-
-        wave = librosa.resample(wave, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq")
-    wave = np.asarray(wave, dtype=np.float32)
+    wave = resample(wave, sr, sample_rate)
     duration = wave.size / sample_rate
     if duration < min_duration_s:
         raise AudioLoadError(
@@ -84,7 +108,8 @@ def load_audio(
             "too_short",
             f"only {duration:.2f} s of audio; at least {min_duration_s:.1f} s is needed",
         )
-    return np.clip(wave, -1.0, 1.0)
+    clipped: np.ndarray = np.clip(wave, -1.0, 1.0)
+    return clipped
 
 
 def check_waveform(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, name: str = "<audio>") -> np.ndarray:
@@ -97,7 +122,8 @@ def check_waveform(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, name: str =
             name, "too_short",
             f"only {wave.size / sample_rate:.2f} s of audio; at least {MIN_DURATION_S:.1f} s is needed",
         )
-    return np.clip(np.nan_to_num(wave), -1.0, 1.0)
+    clipped: np.ndarray = np.clip(np.nan_to_num(wave), -1.0, 1.0)
+    return clipped
 
 
 def audio_duration_s(path: str | Path) -> float | None:
@@ -111,7 +137,7 @@ def audio_duration_s(path: str | Path) -> float | None:
     return float(info.frames) / float(info.samplerate) if info.samplerate else None
 
 
-def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPLE_RATE):
+def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[np.ndarray, int]]:
     """Yield the file as mono float32 chunks of ``chunk_s`` seconds at ``sample_rate`` (the last may be shorter).
 
     WHY: a 2-hour recording decoded whole needs ~2 GB (float64 decode, resampler copies); streaming
@@ -120,7 +146,6 @@ def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPL
     Non-finite samples are zeroed as in ``load_audio``; ``(chunk, n_nonfinite)`` pairs are yielded.
     """
     import soundfile as sf
-    import soxr
 
     from diary_app.audio.level import finite_wave
 
@@ -130,8 +155,7 @@ def iter_audio_chunks(path: str | Path, chunk_s: float, sample_rate: int = SAMPL
     except Exception as exc:  # noqa: BLE001 - same message as load_audio
         raise AudioLoadError(path, "unreadable", f"cannot be read as audio. The decoder said: {exc}") from None
     with fh:
-        stream = None if fh.samplerate == sample_rate else soxr.ResampleStream(
-            fh.samplerate, sample_rate, 1, dtype="float32", quality="HQ")
+        stream = None if fh.samplerate == sample_rate else resample_stream(fh.samplerate, sample_rate)
         pending: list[np.ndarray] = []
         have = 0
         bad = 0

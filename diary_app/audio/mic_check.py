@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from diary_app.audio.input_stream import list_input_devices
+from diary_app.audio.loading import SAMPLE_RATE
 
 #: rate of the test capture; any rate the device takes would do, the level is all that is measured
-_CHECK_RATE = 16_000
+_CHECK_RATE = SAMPLE_RATE
 
 
 @dataclass

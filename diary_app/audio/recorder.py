@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from diary_app.audio.input_stream import MicrophoneUnavailable, open_input_stream
+from diary_app.audio.loading import SAMPLE_RATE, resample_stream
 
-SAMPLE_RATE = 16_000
 FLUSH_INTERVAL_S = 0.5  # well inside the "lose at most about a second" promise
 STALL_TIMEOUT_S = 2.5  # no audio for this long while recording = the device went away
 WAVEFORM_SECONDS = 5.0
@@ -103,7 +103,7 @@ class Recorder:
         self._stream: Any = None
         self._file: Any = None
         self._fsync_fd: int | None = None
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue[Any] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._lock = threading.Lock()
         self._recording = False
@@ -153,7 +153,8 @@ class Recorder:
         with self._lock:
             ring = np.roll(self._ring, -self._ring_pos)
         usable = ring.size - ring.size % points
-        return np.abs(ring[ring.size - usable:]).reshape(points, -1).max(axis=1)
+        envelope: np.ndarray = np.abs(ring[ring.size - usable:]).reshape(points, -1).max(axis=1)
+        return envelope
 
     @property
     def end_reason(self) -> str | None:
@@ -325,7 +326,7 @@ class Recorder:
                 finally:
                     os.close(fd)
 
-    def _write_sidecar(self, extra: dict) -> None:
+    def _write_sidecar(self, extra: dict[str, Any]) -> None:
         assert self.sidecar is not None and self.started_at is not None
         data = {"id": str(self.id), "started_at": self.started_at.isoformat(), "samplerate": SAMPLE_RATE,
                 "input_rate": self._in_rate, "max_seconds": self.max_seconds, "pid": os.getpid(), **extra}
@@ -381,9 +382,7 @@ class Recorder:
     def _write_loop(self) -> None:
         resampler = None
         if self._in_rate != SAMPLE_RATE:
-            import soxr
-
-            resampler = soxr.ResampleStream(self._in_rate, SAMPLE_RATE, 1, dtype="float32")
+            resampler = resample_stream(self._in_rate, SAMPLE_RATE)
         last_flush = time.monotonic()
         done = False
         while not done:

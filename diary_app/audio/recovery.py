@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.audio.recorder import RecordingResult, recordings_dir
 from diary_app.audio.wav_repair import repair_wav  # noqa: F401 - part of this module's API
 
@@ -39,7 +40,8 @@ class RecoveryError(RuntimeError):
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except (OSError, json.JSONDecodeError):
         return {}
 
@@ -76,7 +78,7 @@ def find_unfinished_recordings(root: str | Path | None = None) -> list[Unfinishe
         if _pid_alive(meta.get("pid")):
             continue
         frames = repair_wav(wav)
-        rate = int(meta.get("samplerate") or 16_000)
+        rate = int(meta.get("samplerate") or SAMPLE_RATE)
         try:
             started = datetime.fromisoformat(meta["started_at"])
         except (KeyError, TypeError, ValueError):

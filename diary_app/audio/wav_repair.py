@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
+from typing import BinaryIO
 
 
-def _riff_layout(fh) -> tuple[int, int, int] | None:
+def _riff_layout(fh: BinaryIO) -> tuple[int, int, int] | None:
     """(offset of the data chunk's size field, offset of the audio, block_align) or None."""
     fh.seek(0)
     head = fh.read(12)
@@ -45,7 +46,7 @@ def repair_wav(path: str | Path) -> int:
         fh.seek(size_field)
         declared = struct.unpack("<I", fh.read(4))[0]
         if 0 < declared < 0xFFFFFFFF and audio_start + declared == end and declared % block_align == 0:
-            return declared // block_align  # a properly closed file: leave it exactly as it is
+            return int(declared // block_align)  # a properly closed file: leave it exactly as it is
         data_bytes = (end - audio_start) // block_align * block_align
         if audio_start + data_bytes != end:  # a half-written last frame
             fh.truncate(audio_start + data_bytes)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 import uuid
@@ -38,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from diary_app.emotions import EMOTION_ICONS, EMOTIONS
+from diary_app.fsutil import atomic_write, atomic_write_text
 from diary_app.personal.adaptation import RunningStats
 from diary_app.personal.global_head import GlobalHead, load_global_head
 from diary_app.personal.scene_table import PersonalSceneTable
@@ -159,17 +159,13 @@ class PersonalLayer:
                                f"head{i}_n": np.array(h.n)})
         for s, c in st.scene_counts.items():
             arrays[f"scene:{s}"] = c
-        tmp = self.folder / (STATE_NPZ + ".tmp.npz")
-        np.savez(tmp, **arrays)
-        os.replace(tmp, self.folder / STATE_NPZ)
+        atomic_write(self.folder / STATE_NPZ, lambda f: np.savez(f, **arrays))  # type: ignore[arg-type]  # numpy's stub reads **kwds as allow_pickle
         meta = {"format": STATE_VERSION, "version": st.version, "trained_at": st.trained_at, "frontend": st.frontend,
                 "model_path": st.model_path, "speech_corrections": st.speech_corrections,
                 "scene_corrections": st.scene_corrections, "recordings": st.recordings, "trained_on": st.trained_on,
                 "head_config": vars(st.head.heads[0].config) if st.head is not None and st.head.heads else {},
                 "gate": st.head.gate if st.head is not None else {}}
-        tmpj = self.folder / (STATE_JSON + ".tmp")
-        tmpj.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        os.replace(tmpj, self.folder / STATE_JSON)
+        atomic_write_text(self.folder / STATE_JSON, json.dumps(meta, indent=1))
 
     def reset(self) -> None:
         """Forget everything learnt (Settings -> Personal layer -> Reset). Features stay in the diary."""
@@ -237,10 +233,10 @@ class PersonalLayer:
             table = PersonalSceneTable(shipped={}, prior=self.scene_prior)
             n_scene = 0
             for c in current_corrections(diary):
-                f = scenes.get(c.entry_id)
-                if f is None or c.branch != "environment" or not f.labels:
+                sf = scenes.get(c.entry_id)
+                if sf is None or c.branch != "environment" or not sf.labels:
                     continue
-                table.add(dict(zip(f.labels, f.values.tolist())), c.emotion)
+                table.add(dict(zip(sf.labels, sf.values.tolist())), c.emotion)
                 n_scene += 1
                 st.trained_on.append(str(c.entry_id))
             st.scene_counts = table.counts
@@ -306,7 +302,7 @@ class PersonalLayer:
         if len(result.timeline) == len(p):
             for w, row in zip(result.timeline, p):
                 probs = {e: float(v) for e, v in zip(EMOTIONS, row)}
-                w.label = max(probs, key=probs.get)
+                w.label = max(probs, key=lambda k: probs[k])
                 w.confidence = probs[w.label]
                 w.probabilities = probs
         result.emotion_probabilities = {e: float(v) for e, v in zip(EMOTIONS, agg)}
@@ -325,7 +321,7 @@ class PersonalLayer:
         source = (result.evidence.get("scene") or {}).get("table")
         shipped = load_emotion_table(source).mapping if source else {}
         table = PersonalSceneTable(shipped=shipped, prior=self.scene_prior, counts=st.scene_counts)
-        top = max(probs, key=probs.get)
+        top = max(probs, key=lambda k: probs[k])
         row = table.row(top)
         info["table_row"] = {"scene": top, "shipped": shipped.get(top), "evidence": round(table.evidence(top), 2),
                              "personal": {e: round(float(v), 3) for e, v in zip(EMOTIONS, row)}}

@@ -50,8 +50,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from diary_app.store.diary import AUDIO_SUFFIX, Diary, EntryNotFound
-from diary_app.store.models import AnalysisState, Entry, SyncState
+from diary_app.store.diary import AUDIO_SUFFIX, Diary
+from diary_app.store.errors import EntryNotFound
+from diary_app.store.models import AnalysisState, Entry, SyncState, table_of
 
 FORMAT = "sound-diary-export"
 #: Bump on any change a reader of version N could misread; readers refuse newer versions.
@@ -115,7 +116,7 @@ def iter_entries(diary: Diary, batch: int | None = None) -> Iterator[Entry]:
 
 
 def entry_columns() -> list[str]:
-    return [c.name for c in Entry.__table__.columns]
+    return [c.name for c in table_of(Entry).columns]
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -483,7 +484,7 @@ def default_backup_folder() -> Path:
 
 def backups_in(folder: str | Path) -> list[tuple[datetime, Path]]:
     """Our backups in ``folder``, oldest first (only files named ``sound-diary-backup-<time>.zip``)."""
-    out = []
+    out: list[tuple[datetime, Path]] = []
     folder = Path(folder)
     if not folder.is_dir():
         return out

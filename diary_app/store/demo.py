@@ -13,6 +13,7 @@ them (a copy where the file system has no hard links). Deleting an entry removes
 
 from __future__ import annotations
 
+from typing import Any
 import math
 import os
 import random
@@ -21,12 +22,13 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store.diary import AUDIO_SUFFIX, Diary
-from diary_app.store.models import AnalysisState, Entry
+from diary_app.store.models import AnalysisState, Entry, table_of
 
 #: (city, latitude, longitude, spots) — places cluster around these.
 CITIES: list[tuple[str, float, float, list[str]]] = [
@@ -102,7 +104,7 @@ def generate_entries(
     now: datetime | None = None,
     years: float = 3.0,
     audio_file_for: Callable[[uuid.UUID, int], str] | None = None,
-    tz: timezone | None = None,
+    tz: tzinfo | None = None,
 ) -> Iterator[Entry]:
     """Yield ``count`` entries spread over the last ``years``; ``located`` of them have a place.
 
@@ -188,7 +190,7 @@ def synth_clips(folder: Path, n: int, *, seed: int = 7, seconds: float = 3.0) ->
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    sr = 16_000
+    sr = SAMPLE_RATE
     out = []
     for k in range(max(1, n)):
         length = seconds + (k * 1.7) % 6.0  # 3 to 9 s, so lengths differ between entries
@@ -243,9 +245,9 @@ def fill_demo_diary(
         _link_or_copy(clips[i % len(clips)], diary.audio_folder / name)
         return name
 
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     done = 0
-    table = Entry.__table__
+    table = table_of(Entry)
     columns = [c.name for c in table.columns]
     with Session(diary.engine) as s:
         for i, e in enumerate(generate_entries(count, located, seed=seed, now=now, audio_file_for=audio_for)):

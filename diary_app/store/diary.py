@@ -22,13 +22,15 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, or_
+from sqlalchemy import Engine, event, func, or_
 from sqlmodel import Session, col, create_engine, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store import owners, sidecar
 from diary_app.store.errors import DiaryReadOnly, EntryNotFound, as_write_error
@@ -472,7 +474,7 @@ class Diary:
             _unlink_quietly(sidecar.sidecar_path(audio))
 
     # -- queries -----------------------------------------------------------------------------
-    def _filtered(self, q: EntryQuery):
+    def _filtered(self, q: EntryQuery) -> SelectOfScalar[Entry]:
         stmt = select(Entry)
         if q.emotions:
             stmt = stmt.where(col(Entry.emotion).in_(list(q.emotions)))
@@ -519,11 +521,11 @@ class Diary:
         with Session(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(stmt.subquery())).one())
 
-    def emotions_by_day(self, start: datetime, end: datetime, tz: timezone | None = None) -> dict[date, Counter]:
+    def emotions_by_day(self, start: datetime, end: datetime, tz: tzinfo | None = None) -> dict[date, Counter[str]]:
         """Per local day, how many entries of each emotion (calendar, year in pixels)."""
         tz = tz or datetime.now().astimezone().tzinfo
         stmt = select(Entry.created_at, Entry.emotion).where(col(Entry.created_at) >= start, col(Entry.created_at) < end)
-        out: dict[date, Counter] = {}
+        out: dict[date, Counter[str]] = {}
         with Session(self.engine) as s:
             for created, emotion in s.exec(stmt):
                 day = created.astimezone(tz).date()
@@ -588,9 +590,9 @@ class Diary:
                     report.restored_from_sidecar += 1
                 else:
                     self._write_sidecar(entry)
-        for entry_id in known:
-            if not (self.audio_folder / f"{entry_id}{AUDIO_SUFFIX}").exists():
-                report.missing_audio.append(uuid.UUID(entry_id))
+        for known_id in known:
+            if not (self.audio_folder / f"{known_id}{AUDIO_SUFFIX}").exists():
+                report.missing_audio.append(uuid.UUID(known_id))
         for meta in self.audio_folder.glob(f"*{sidecar.SIDECAR_SUFFIX}"):
             if not meta.with_suffix(AUDIO_SUFFIX).exists() and meta.stem not in known:
                 _unlink_quietly(meta)  # the entry and its audio were deleted: its copy goes too
@@ -603,7 +605,7 @@ class Diary:
         self.engine.dispose()
 
 
-def _read_only_engine(db_path: Path):
+def _read_only_engine(db_path: Path) -> Engine:
     """An engine that cannot write: ``mode=ro``, or ``immutable=1`` where even the WAL index
     cannot be made (a read-only folder). Raises the sqlite error when the file is no database."""
     import sqlite3
@@ -629,7 +631,7 @@ def _read_only_engine(db_path: Path):
     raise last
 
 
-def _read_only_pragmas(dbapi_conn, _record) -> None:
+def _read_only_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA query_only=ON")
     cur.close()
@@ -642,7 +644,7 @@ def _unlink_quietly(path: Path) -> None:
         pass
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -654,7 +656,7 @@ def _as_uuid(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _touches_shared(changes: dict) -> bool:
+def _touches_shared(changes: dict[str, Any]) -> bool:
     return bool({"note", "user_emotion", "latitude", "longitude", "place_name", "auto_emotion"} & set(changes))
 
 
@@ -701,4 +703,4 @@ def _convert_to_flac(source: Path, target: Path) -> None:
     from diary_app.audio.loading import load_audio
 
     wave = load_audio(source, min_duration_s=0.0)
-    sf.write(str(target), wave, 16_000, format="FLAC", subtype="PCM_16")
+    sf.write(str(target), wave, SAMPLE_RATE, format="FLAC", subtype="PCM_16")

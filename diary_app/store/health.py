@@ -296,7 +296,8 @@ def refresh_from_sidecars(diary: Diary) -> int:
             fresh = sidecar.entry_from_audio(diary.audio_path(entry), entry.id, entry.created_at, entry.duration_s)
             if sidecar.read(diary.audio_path(entry)) is None or fresh.updated_at <= entry.updated_at:
                 continue
-            location = (fresh.latitude, fresh.longitude, fresh.place_name) if fresh.has_location else None
+            location = ((fresh.latitude, fresh.longitude, fresh.place_name)
+                        if fresh.latitude is not None and fresh.longitude is not None else None)
             diary.edit(entry.id, user_emotion=fresh.user_emotion, note=fresh.note, is_public=fresh.is_public,
                        location=location)
             updated += 1

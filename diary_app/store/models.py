@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, LargeBinary, TypeDecorator, Uuid
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.schema import Table
 from sqlmodel import Field, SQLModel
 
 
@@ -14,13 +17,19 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(TypeDecorator):
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a SQLModel class (set at class creation; SQLModel's stubs do not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, always returns aware datetimes (SQLite drops the offset otherwise)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -28,7 +37,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
@@ -75,11 +84,11 @@ class Entry(SQLModel, table=True):
     audio_file: str  # file name inside the diary's audio folder
 
     auto_emotion: str | None = Field(default=None, index=True)
-    auto_probabilities: dict | None = Field(default=None, sa_column=Column(JSON))
+    auto_probabilities: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     confidence: float | None = None
     branch: str | None = None  # "speech" | "environment"
     scene: str | None = None
-    analysis_json: dict | None = Field(default=None, sa_column=Column(JSON))
+    analysis_json: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
     user_emotion: str | None = None  # set only when the user corrected the tag
     emotion: str = Field(default="untagged", index=True)  # the emotion to show
@@ -129,10 +138,10 @@ class EntryFeatures(SQLModel, table=True):
     frontend: str = ""
     model: str = ""
     dtype: str = "float16"
-    shape: list = Field(default_factory=list, sa_column=Column(JSON))
+    shape: list[Any] = Field(default_factory=list, sa_column=Column(JSON))
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    weights: list | None = Field(default=None, sa_column=Column(JSON))
-    labels: list | None = Field(default=None, sa_column=Column(JSON))
+    weights: list[Any] | None = Field(default=None, sa_column=Column(JSON))
+    labels: list[Any] | None = Field(default=None, sa_column=Column(JSON))
     analyzed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

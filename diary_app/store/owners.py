@@ -121,10 +121,10 @@ def pid_alive(pid: object) -> bool:
     if os.name == "nt":  # pragma: no cover - Windows
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]  # Windows only
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return kernel32.GetLastError() == 5  # access denied: it exists
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
         code = ctypes.c_ulong()
         try:
             ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))

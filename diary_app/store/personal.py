@@ -15,12 +15,22 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, func, select
 
 from diary_app.store.models import CorrectionEvent, Entry, EntryFeatures, utcnow
+
+
+class Diary(Protocol):
+    """What these functions use of a ``store.diary.Diary`` (a Protocol: ``diary`` imports this module)."""
+
+    engine: Engine
+
+    def get(self, entry_id: uuid.UUID | str) -> Entry: ...
+    def set_user_emotion(self, entry_id: uuid.UUID | str, emotion: str | None) -> Entry: ...
 
 ROLE_SPEECH = "speech"
 ROLE_SCENE = "scene"
@@ -82,7 +92,7 @@ def features_rows_from_result(entry_id: uuid.UUID | str, result: Any, analyzed_a
     return rows
 
 
-def store_features(diary, entry_id: uuid.UUID | str, result: Any, analyzed_at: datetime | None = None) -> int:
+def store_features(diary: Diary, entry_id: uuid.UUID | str, result: Any, analyzed_at: datetime | None = None) -> int:
     """Replace what is kept for ``entry_id`` with this result's features; returns the rows written.
 
     A result without any (an HF / CNN speech model) still records *when* it was tagged, as an
@@ -103,7 +113,7 @@ def store_features(diary, entry_id: uuid.UUID | str, result: Any, analyzed_at: d
     return len(rows)
 
 
-def load_features(diary, role: str, frontend: str | None = None, entry_ids: list[uuid.UUID] | None = None) -> list[StoredFeatures]:
+def load_features(diary: Diary, role: str, frontend: str | None = None, entry_ids: list[uuid.UUID] | None = None) -> list[StoredFeatures]:
     stmt = select(EntryFeatures).where(EntryFeatures.role == role, func.length(EntryFeatures.data) > 0)
     if frontend is not None:
         stmt = stmt.where(EntryFeatures.frontend == frontend)
@@ -113,14 +123,14 @@ def load_features(diary, role: str, frontend: str | None = None, entry_ids: list
         return [_to_stored(r) for r in s.exec(stmt)]
 
 
-def features_for(diary, entry_id: uuid.UUID | str) -> dict[str, StoredFeatures]:
+def features_for(diary: Diary, entry_id: uuid.UUID | str) -> dict[str, StoredFeatures]:
     entry_id = _as_uuid(entry_id)
     with Session(diary.engine) as s:
         rows = s.exec(select(EntryFeatures).where(EntryFeatures.entry_id == entry_id)).all()
         return {r.role: _to_stored(r) for r in rows if r.data}
 
 
-def analyzed_times(diary) -> dict[uuid.UUID, datetime]:
+def analyzed_times(diary: Diary) -> dict[uuid.UUID, datetime]:
     with Session(diary.engine) as s:
         out: dict[uuid.UUID, datetime] = {}
         for eid, at in s.exec(select(EntryFeatures.entry_id, EntryFeatures.analyzed_at)):
@@ -128,7 +138,7 @@ def analyzed_times(diary) -> dict[uuid.UUID, datetime]:
         return out
 
 
-def entries_without_features(diary, limit: int | None = None) -> list[uuid.UUID]:
+def entries_without_features(diary: Diary, limit: int | None = None) -> list[uuid.UUID]:
     """Analysed entries kept before this version (the backfill's work list), oldest first."""
     from diary_app.store.models import AnalysisState
 
@@ -141,18 +151,18 @@ def entries_without_features(diary, limit: int | None = None) -> list[uuid.UUID]
         return list(s.exec(stmt).all())
 
 
-def feature_rows(diary, role: str = ROLE_SPEECH) -> int:
+def feature_rows(diary: Diary, role: str = ROLE_SPEECH) -> int:
     with Session(diary.engine) as s:
         return int(s.exec(select(func.count()).select_from(EntryFeatures).where(EntryFeatures.role == role)).one())
 
 
-def feature_bytes(diary) -> int:
+def feature_bytes(diary: Diary) -> int:
     with Session(diary.engine) as s:
         return int(s.exec(select(func.coalesce(func.sum(func.length(EntryFeatures.data)), 0))).one())
 
 
 # -- corrections -----------------------------------------------------------------------------------
-def record_correction(diary, entry: Entry, previous: str | None, at: datetime | None = None) -> CorrectionEvent:
+def record_correction(diary: Diary, entry: Entry, previous: str | None, at: datetime | None = None) -> CorrectionEvent:
     ev = CorrectionEvent(entry_id=entry.id, emotion=entry.user_emotion, previous=previous, auto_emotion=entry.auto_emotion,
                          branch=entry.branch, at=at or utcnow())
     with Session(diary.engine, expire_on_commit=False) as s:
@@ -161,14 +171,14 @@ def record_correction(diary, entry: Entry, previous: str | None, at: datetime | 
     return ev
 
 
-def correction_events(diary) -> list[CorrectionEvent]:
+def correction_events(diary: Diary) -> list[CorrectionEvent]:
     with Session(diary.engine, expire_on_commit=False) as s:
         return list(s.exec(select(CorrectionEvent).order_by(col(CorrectionEvent.at), col(CorrectionEvent.id))).all())
 
 
-def last_correction_id(diary) -> int:
+def last_correction_id(diary: Diary) -> int:
     with Session(diary.engine) as s:
-        return int(s.exec(select(func.coalesce(func.max(CorrectionEvent.id), 0))).one())
+        return int(s.exec(select(func.coalesce(func.max(CorrectionEvent.id), 0))).one() or 0)
 
 
 @dataclass
@@ -181,7 +191,7 @@ class Correction:
     branch: str | None
 
 
-def current_corrections(diary) -> list[Correction]:
+def current_corrections(diary: Diary) -> list[Correction]:
     """Entries whose tag the user set by hand, with the time of the change that set the current
     label. Entries corrected before this version (no event) get their ``updated_at``."""
     events = correction_events(diary)
@@ -190,16 +200,16 @@ def current_corrections(diary) -> list[Correction]:
         latest[ev.entry_id] = ev
     out = []
     with Session(diary.engine) as s:
-        rows = s.exec(select(Entry.id, Entry.user_emotion, Entry.auto_emotion, Entry.branch, Entry.updated_at)
+        rows = s.exec(select(Entry.id, Entry.user_emotion, Entry.auto_emotion, Entry.branch, Entry.updated_at)  # type: ignore[call-overload]
                       .where(col(Entry.user_emotion).is_not(None))).all()
     for eid, user, auto, branch, updated in rows:
-        ev = latest.get(eid)
-        at = ev.at if ev is not None and ev.emotion == user else updated
+        last = latest.get(eid)
+        at = last.at if last is not None and last.emotion == user else updated
         out.append(Correction(entry_id=eid, emotion=user, at=at, branch=branch))
     return sorted(out, key=lambda c: c.at)
 
 
-def undo_last_correction(diary) -> CorrectionEvent | None:
+def undo_last_correction(diary: Diary) -> CorrectionEvent | None:
     """Put back the user tag the most recent correction replaced (the personal layer then forgets
     it on its next retrain). Returns the undone event, ``None`` when there is nothing to undo."""
     from diary_app.store.errors import EntryNotFound
@@ -217,7 +227,7 @@ def undo_last_correction(diary) -> CorrectionEvent | None:
 
 
 # -- export / import (the optional sections of store/backup.py) -------------------------------------
-def export_features_lines(diary) -> Iterator[dict[str, Any]]:
+def export_features_lines(diary: Diary) -> Iterator[dict[str, Any]]:
     with Session(diary.engine) as s:
         for r in s.exec(select(EntryFeatures).order_by(col(EntryFeatures.entry_id), col(EntryFeatures.role))):
             yield {"entry_id": str(r.entry_id), "role": r.role, "frontend": r.frontend, "model": r.model, "dtype": r.dtype,
@@ -225,7 +235,7 @@ def export_features_lines(diary) -> Iterator[dict[str, Any]]:
                    "labels": r.labels, "analyzed_at": r.analyzed_at.astimezone(UTC).isoformat()}
 
 
-def export_corrections(diary) -> list[dict[str, Any]]:
+def export_corrections(diary: Diary) -> list[dict[str, Any]]:
     return [{"entry_id": str(e.entry_id), "emotion": e.emotion, "previous": e.previous, "auto_emotion": e.auto_emotion,
              "branch": e.branch, "at": e.at.astimezone(UTC).isoformat()} for e in correction_events(diary)]
 
@@ -255,7 +265,7 @@ def correction_from_dict(d: dict[str, Any]) -> CorrectionEvent:
                            auto_emotion=d.get("auto_emotion"), branch=d.get("branch"), at=at.astimezone(UTC))
 
 
-def add_rows(diary, rows: list[Any]) -> int:
+def add_rows(diary: Diary, rows: list[Any]) -> int:
     """Insert imported rows whose entry exists and which the diary does not hold yet."""
     n = 0
     with Session(diary.engine) as s:

@@ -10,8 +10,9 @@ local days and hours without reading rows into Python.
 
 from __future__ import annotations
 
+from typing import Any
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -32,7 +33,7 @@ def local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo  # type: ignore[return-value]
 
 
-def dominant(counts: Counter | dict[str, int]) -> str | None:
+def dominant(counts: Counter[str] | dict[str, int]) -> str | None:
     """The most frequent emotion of a day; ties go to the order of ``EMOTIONS``; None when empty."""
     best = None
     for emotion in EMOTION_ORDER:
@@ -102,18 +103,18 @@ def _parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-def _aware(value) -> datetime:
+def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _grouped(diary: Diary, key_sql, start: datetime | None, end: datetime | None, tz: tzinfo | None,
-             emotions: list[str] | None = None) -> dict[str, Counter]:
+def _grouped(diary: Diary, key_sql: Callable[[Any, str], Any], start: datetime | None, end: datetime | None, tz: tzinfo | None,
+             emotions: list[str] | None = None) -> dict[str, Counter[str]]:
     """Counts per (key, emotion); ``key_sql(created_at_column, modifier)`` builds the group key."""
     tz = tz or local_tz()
     rng = _time_range(diary, start, end)
-    out: dict[str, Counter] = {}
+    out: dict[str, Counter[str]] = {}
     if rng is None:
         return out
     created = col(Entry.created_at)
@@ -134,7 +135,7 @@ def _grouped(diary: Diary, key_sql, start: datetime | None, end: datetime | None
 
 # -- public aggregations -----------------------------------------------------------------------
 def counts_by_day(diary: Diary, first: date, last: date, tz: tzinfo | None = None,
-                  emotions: list[str] | None = None) -> dict[date, Counter]:
+                  emotions: list[str] | None = None) -> dict[date, Counter[str]]:
     """Per local day in [first, last] (inclusive), how many entries of each emotion."""
     tz = tz or local_tz()
     raw = _grouped(diary, lambda c, m: func.date(c, m), day_start(first, tz), day_start(last + timedelta(days=1), tz),
@@ -142,13 +143,13 @@ def counts_by_day(diary: Diary, first: date, last: date, tz: tzinfo | None = Non
     return {date.fromisoformat(k): v for k, v in raw.items()}
 
 
-def counts_by_month_of_year(diary: Diary, year: int, tz: tzinfo | None = None) -> dict[date, Counter]:
+def counts_by_month_of_year(diary: Diary, year: int, tz: tzinfo | None = None) -> dict[date, Counter[str]]:
     """Per local day of a whole year (the "year in pixels" view)."""
     return counts_by_day(diary, date(year, 1, 1), date(year, 12, 31), tz)
 
 
 def counts_by_period(diary: Diary, period: str = "month", start: datetime | None = None, end: datetime | None = None,
-                     tz: tzinfo | None = None) -> list[tuple[date, Counter]]:
+                     tz: tzinfo | None = None) -> list[tuple[date, Counter[str]]]:
     """Emotions over time: per local week (starting Monday) or month, oldest first."""
     if period == "month":
         key = lambda c, m: func.strftime("%Y-%m-01", c, m)  # noqa: E731
@@ -161,20 +162,20 @@ def counts_by_period(diary: Diary, period: str = "month", start: datetime | None
 
 
 def counts_by_hour(diary: Diary, start: datetime | None = None, end: datetime | None = None,
-                   tz: tzinfo | None = None) -> dict[int, Counter]:
+                   tz: tzinfo | None = None) -> dict[int, Counter[str]]:
     """Per local hour of the day 0–23."""
     raw = _grouped(diary, lambda c, m: func.strftime("%H", c, m), start, end, tz)
     return {h: raw.get(f"{h:02d}", Counter()) for h in range(24)}
 
 
 def counts_by_weekday(diary: Diary, start: datetime | None = None, end: datetime | None = None,
-                      tz: tzinfo | None = None) -> dict[int, Counter]:
+                      tz: tzinfo | None = None) -> dict[int, Counter[str]]:
     """Per local weekday, Monday = 0 (as ``date.weekday()``)."""
     raw = _grouped(diary, lambda c, m: func.strftime("%w", c, m), start, end, tz)  # %w: Sunday = 0
     return {wd: raw.get(str((wd + 1) % 7), Counter()) for wd in range(7)}
 
 
-def emotion_share(diary: Diary, start: datetime | None = None, end: datetime | None = None) -> Counter:
+def emotion_share(diary: Diary, start: datetime | None = None, end: datetime | None = None) -> Counter[str]:
     """How many entries of each emotion (the share chart)."""
     stmt = select(Entry.emotion, func.count()).group_by(Entry.emotion)
     if start is not None:
@@ -227,7 +228,7 @@ class MapPoint:
     note: str | None = None
     place_name: str | None = None
 
-    def to_json(self, tz: tzinfo | None = None) -> dict:
+    def to_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
         local = self.created_at.astimezone(tz or local_tz())
         out = {"id": self.id, "lat": self.latitude, "lon": self.longitude, "emotion": self.emotion,
                "time": local.strftime("%Y-%m-%d %H:%M")}
@@ -251,7 +252,7 @@ def map_data(diary: Diary, q: EntryQuery | None = None, *, with_text: bool = Fal
     """Located entries matching the filters (limit/offset ignored) and the count of the others."""
     q = q or EntryQuery()
     located_q = EntryQuery(**{**q.__dict__, "located_only": True, "bbox": q.bbox or WORLD})
-    columns = [cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String)]
+    columns: list[Any] = [cast(Entry.id, String), Entry.latitude, Entry.longitude, Entry.emotion, cast(Entry.created_at, String)]
     if with_text:
         columns += [Entry.note, Entry.place_name]
     # id and time come back as plain text (no per-row type processing)
@@ -297,7 +298,7 @@ def map_json(diary: Diary, q: EntryQuery | None = None) -> MapJson:
     return MapJson(json=text_json or "[]", located=int(located), unlocated=total - all_located)
 
 
-def popup_info(diary: Diary, entry_id: str, tz: tzinfo | None = None) -> dict:
+def popup_info(diary: Diary, entry_id: str, tz: tzinfo | None = None) -> dict[str, Any]:
     """What a map popup shows for one entry (asked for when the popup opens)."""
     e = diary.get(entry_id)
     return MapPoint(str(e.id), e.latitude or 0.0, e.longitude or 0.0, e.emotion, e.created_at,

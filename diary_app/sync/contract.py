@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 from datetime import datetime, timezone
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator, model_validator
 
@@ -89,7 +89,7 @@ def display_name_pattern() -> str:
     return f"^[^{bad}]*[^\\s{bad}][^{bad}]*$"
 
 
-def _display_name_schema(schema: dict) -> None:
+def _display_name_schema(schema: dict[str, Any]) -> None:
     schema["pattern"] = display_name_pattern()
 
 
@@ -100,7 +100,7 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _no_nul(cls, v):
+    def _no_nul(cls, v: Any) -> Any:
         if isinstance(v, str) and "\x00" in v:
             raise ValueError("must not contain NUL characters")
         return v
@@ -196,7 +196,7 @@ class EntryMeta(Strict):
             raise ValueError("latitude and longitude go together: give both or neither")
         return self
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)
 
 

@@ -53,13 +53,6 @@ def _cnn_options(p: argparse.ArgumentParser, window_s: float, channels: str, aug
     p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without a lower validation loss")
 
 
-from diary_app.training.common import (  # noqa: E402,F401 - shared with the recipes; re-exported
-    KNOWN_CORPORA, SER_CNN_LABELS, checked_emotion_table, default_emotion_table, resolve_split, split_list_paths,
-)
-from diary_app.training.common import card_texts as _card_texts  # noqa: E402
-from diary_app.training.common import retrain_command as _retrain_command  # noqa: E402
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="recipe", metavar="RECIPE", required=True)
 
@@ -150,54 +143,84 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Build the recipe's ``Config`` from the arguments and run its ``train``; the recipes never see argparse."""
     from diary_app.training.datasets import DatasetError
 
     try:
         if args._recipe == "ser":
-            from diary_app.training.train_ser_hf import run_from_args
-
-            return run_from_args(args)
+            return _run_hf(args)
         if args._recipe == "ser-whisper":
             return _run_whisper(args)
         if args._recipe in ("ser-features", "scene-features"):
-            from diary_app.training.train_features import run_from_args as run_features
-
-            return run_features(args)
+            return _run_features(args)
         return _run_cnn(args)
     except (DatasetError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
+def _labels(value: str | None) -> list[str] | None:
+    return [lab.strip() for lab in value.split(",")] if value else None
+
+
+def _split(args: argparse.Namespace):
+    from diary_app.training.common import SplitSpec
+
+    return SplitSpec(val_fraction=args.val_fraction, test_fraction=args.test_fraction, seed=args.seed,
+                     split_lists=args.split_lists, splits_dir=args.splits_dir)
+
+
+def _run_hf(args: argparse.Namespace) -> int:
+    import json
+
+    from diary_app.training.common import retrain_command
+    from diary_app.training.train_ser_hf import Config, HfTrainConfig, train
+
+    trainer = HfTrainConfig(base=args.base, out=args.out, max_seconds=args.max_seconds, epochs=args.epochs, batch_size=args.batch_size,
+                            lr=args.lr, weight_decay=args.weight_decay, class_weights=args.class_weights,
+                            freeze_encoder_steps=args.freeze_encoder_steps, seed=args.seed, device=args.device,
+                            max_steps=args.max_steps, checkpoint_every=args.checkpoint_every, resume=args.resume,
+                            progress=not args.no_progress, threads=args.threads)
+    report = train(Config(trainer=trainer, data=args.data, label_map=args.label_map, split=_split(args), name=args.name,
+                          retrain_command=retrain_command()))
+    print(json.dumps({"validation": {k: report.val_metrics.get(k) for k in ("accuracy", "weighted_f1")},
+                      "test": {k: report.test_metrics.get(k) for k in ("accuracy", "weighted_f1")}}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _run_features(args: argparse.Namespace) -> int:
+    from diary_app.training.common import retrain_command
+    from diary_app.training.train_features import Config, FeatureTrainConfig, report_json, train
+
+    scene = args._recipe == "scene-features"
+    extra = {}
+    if scene:
+        extra = {"statistics": tuple(x.strip() for x in args.statistics.split(",") if x.strip()),
+                 "temperature_objective": args.temperature_objective}
+    trainer = FeatureTrainConfig(**extra, out=args.out, labels=[],
+                                 feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
+                                 frontend=args.frontend, task="scene" if scene else "speech-emotion",
+                                 cv_folds=args.cv_folds, seed=args.seed, window_s=args.window_s, progress=not args.no_progress)
+    report = train(Config(trainer=trainer, data=args.data, labels=_labels(args.labels), label_map=args.label_map,
+                          split=_split(args), max_clips=args.max_clips, emotion_table=args.emotion_table, threads=args.threads,
+                          name=args.name, retrain_command=retrain_command()))
+    print(report_json(report))
+    print(f"wrote {args.out}")
+    return 0
+
+
 def _run_whisper(args: argparse.Namespace) -> int:
-    """Build the recipe's ``WhisperSerConfig`` from the arguments; the recipe never sees argparse."""
-    import numpy as np
-
     from diary_app.emotions import EMOTIONS
-    from diary_app.training.datasets import LabelMapper, corpus_languages, parse_label_map, read_datasets
-    from diary_app.training.train_whisper_ser import WhisperSerConfig, report_json, save_whisper_model, train_whisper_ser
+    from diary_app.training.common import retrain_command
+    from diary_app.training.train_whisper_ser import Config, WhisperSerConfig, report_json, train
 
-    labels = [lab.strip() for lab in args.labels.split(",")] if args.labels else list(EMOTIONS)
-    mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))
-    examples = [e for r in read_datasets(args.data, mapper) for e in r.examples]
-    if args.max_clips and args.max_clips < len(examples):
-        rng = np.random.default_rng(args.seed)
-        examples = [examples[i] for i in sorted(rng.choice(len(examples), args.max_clips, replace=False))]
-    cfg = WhisperSerConfig(out=args.out, labels=labels, encoder=args.encoder, weight_decay=args.weight_decay,
-                           epochs=args.epochs, lr=args.lr, hidden=args.hidden, class_masks=args.class_masks,
-                           noise=[Path(n) for n in args.noise], augment=args.augment, cv_folds=args.cv_folds,
-                           leave_one_corpus_out=args.loco, seed=args.seed, progress=not args.no_progress)
-    arrays, report = train_whisper_ser(examples, cfg)
-    training, licence = _card_texts(args.data)
-    languages = corpus_languages([Path(d) for d in args.data])
-    save_whisper_model(arrays, report, cfg, {
-        "name": args.name or args.out.name, "training_data": training,
-        "licence": licence + " Whisper tiny.en weights: MIT (OpenAI).", "retrain_command": _retrain_command(),
-        "description": ("Speech emotion from the pretrained Whisper tiny.en encoder (frozen; pooled hidden states) with a "
-                        f"head trained on {len(set(e.source for e in examples))} corpora in "
-                        f"{len(set(languages.values())) or 'several'} languages; the default speech-emotion model "
-                        "when no WavLM / Hugging Face emotion checkpoint is installed."),
-    })
+    trainer = WhisperSerConfig(out=args.out, labels=_labels(args.labels) or list(EMOTIONS), encoder=args.encoder,
+                               weight_decay=args.weight_decay, epochs=args.epochs, lr=args.lr, hidden=args.hidden,
+                               class_masks=args.class_masks, noise=[Path(n) for n in args.noise], augment=args.augment,
+                               cv_folds=args.cv_folds, leave_one_corpus_out=args.loco, seed=args.seed, progress=not args.no_progress)
+    report = train(Config(trainer=trainer, data=args.data, label_map=args.label_map, max_clips=args.max_clips, name=args.name,
+                          retrain_command=retrain_command()))
     print(report_json(report))
     print(f"wrote {args.out}")
     return 0
@@ -208,23 +231,13 @@ def _run_cnn(args: argparse.Namespace) -> int:
 
     from diary_app.analysis.features import LogMelConfig
     from diary_app.training.augment import AugmentConfig
-    from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
-    from diary_app.training.train_cnn import CnnTrainConfig, save_model, train_cnn
+    from diary_app.training.common import SER_CNN_LABELS, retrain_command
+    from diary_app.training.train_cnn import CnnTrainConfig, Config, train
 
     is_scene = args._recipe == "scene"
-    labels = [l.strip() for l in args.labels.split(",")] if args.labels else (None if is_scene else SER_CNN_LABELS)
-    if is_scene:
-        mapper = LabelMapper(identity=True, keep=set(labels) if labels else None)
-    else:
-        mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))
-    results = read_datasets(args.data, mapper)
-    examples = [e for r in results for e in r.examples]
-    split = resolve_split(args, mapper, examples)
-    emotion_table = None
-    if is_scene:  # refuse a table that misses a label now, not after the training
-        emotion_table = checked_emotion_table(args, labels or sorted({e.label for e in split.train + split.val + split.test}))
+    labels = _labels(args.labels) or (None if is_scene else list(SER_CNN_LABELS))
     channels = tuple(int(c) for c in args.channels.split(","))
-    arch_config = {"channels": channels, "dropout": args.dropout}
+    arch_config: dict[str, object] = {"channels": channels, "dropout": args.dropout}
     band_norm = is_scene and args.normalize == "band"
     if is_scene:
         arch_config["pooled"] = tuple(int(c) for c in args.pooled.split(","))
@@ -232,24 +245,18 @@ def _run_cnn(args: argparse.Namespace) -> int:
             arch_config.update({"input_norm": True, "n_mels": args.n_mels})
     aug = AugmentConfig(shift=True, speed=args.speed, freq_masks=args.spec_masks, time_masks=args.spec_masks,
                         mixup_alpha=args.mixup) if args.augment else AugmentConfig.none()
-    cfg = CnnTrainConfig(
+    trainer = CnnTrainConfig(
         task="scene" if is_scene else "speech-emotion", out=args.out,
         architecture="scene_cnn" if is_scene else "ser_cnn", arch_config=arch_config, window_s=args.window_s,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
         class_weights=args.class_weights, cosine=args.cosine, label_smoothing=args.label_smoothing, seed=args.seed,
-        augment=aug, calibrate=args.calibrate, features=LogMelConfig(n_mels=args.n_mels, hop_length=args.hop_length, normalize="none" if band_norm else "clip"),
+        augment=aug, calibrate=args.calibrate,
+        features=LogMelConfig(n_mels=args.n_mels, hop_length=args.hop_length, normalize="none" if band_norm else "clip"),
         patience=args.patience, max_steps=args.max_steps, threads=args.threads, resume=args.resume,
         progress=not args.no_progress,
     )
-    model, report = train_cnn(split, cfg, labels)
-    training, licence = _card_texts(args.data)
-    save_model(model, report, cfg, {
-        "name": args.name or args.out.name, "training_data": training, "licence": licence,
-        "retrain_command": _retrain_command(), "emotion_table": emotion_table,
-        "description": ("The paper's 2-layer log-mel CNN (Table 3) for environment sounds; its top class maps to an emotion "
-                        "through the scene->emotion table." if is_scene else
-                        "Compact log-mel CNN for speech emotion; the default when no WavLM checkpoint is installed."),
-    })
+    report = train(Config(trainer=trainer, data=args.data, labels=labels, label_map=getattr(args, "label_map", None), split=_split(args),
+                          emotion_table=getattr(args, "emotion_table", None), name=args.name, retrain_command=retrain_command()))
     print(json.dumps({"test": {k: report.test_metrics.get(k) for k in ("accuracy", "weighted_f1", "per_source")},
                       "temperature": report.temperature, "threshold_0.70": report.threshold_stats}, indent=2))
     print(f"wrote {args.out}")

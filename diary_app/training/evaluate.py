@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -168,7 +169,7 @@ def evaluate_model(model_dir: str | Path, data: list[str], out_dir: str | Path |
         for value in sorted({of(e) for e in examples}):
             m = np.array([of(e) == value for e in examples])
             r = compute_metrics(np.array(y_true)[m], np.array(y_pred)[m], eval_labels)
-            row = {"n": r.n, "accuracy": r.accuracy, "weighted_f1": r.weighted_f1}
+            row: dict[str, Any] = {"n": r.n, "accuracy": r.accuracy, "weighted_f1": r.weighted_f1}
             if key == "source":
                 row.update(language=languages.get(value, "?"), confusion=r.confusion)
                 per_source[value] = row
@@ -185,7 +186,7 @@ def evaluate_model(model_dir: str | Path, data: list[str], out_dir: str | Path |
         (out_dir / "metrics.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
         with open(out_dir / "predictions.csv", "w", encoding="utf-8") as fh:
             fh.write("path,group,true,pred,confidence\n")
-            for r in rows:
-                fh.write(f"{r['path']},{r['group']},{r['true']},{r['pred']},{r['confidence']}\n")
+            for pr in rows:
+                fh.write(f"{pr['path']},{pr['group']},{pr['true']},{pr['pred']},{pr['confidence']}\n")
         save_confusion_png(report, out_dir / "confusion.png", title=f"{Path(model_dir).name}: acc {report.accuracy:.3f}, wF1 {report.weighted_f1:.3f}")
     return report

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
-from diary_app.audio.loading import load_audio
+from diary_app.audio.loading import SAMPLE_RATE, load_audio
+from diary_app.fsutil import atomic_write
 
 
 def default_cache_dir() -> Path:
@@ -29,7 +30,7 @@ def _key(path: Path, sample_rate: int) -> str:
     return hashlib.sha1(raw.encode()).hexdigest()
 
 
-def load_wave_cached(path: Path, sample_rate: int = 16_000, cache_dir: Path | None = None) -> np.ndarray:
+def load_wave_cached(path: Path, sample_rate: int = SAMPLE_RATE, cache_dir: Path | None = None) -> np.ndarray:
     cache_dir = cache_dir or default_cache_dir()
     f = cache_dir / "waves" / f"{_key(path, sample_rate)}.npy"
     if f.is_file():
@@ -39,9 +40,7 @@ def load_wave_cached(path: Path, sample_rate: int = 16_000, cache_dir: Path | No
             pass  # a half-written cache file: decode again
     wave = load_audio(path, sample_rate=sample_rate, min_duration_s=0.0)
     f.parent.mkdir(parents=True, exist_ok=True)
-    tmp = f.with_suffix(f".{os.getpid()}.tmp.npy")
-    np.save(tmp, wave)
-    os.replace(tmp, f)
+    atomic_write(f, lambda fh: np.save(fh, wave), fsync=False)  # a cache: a lost entry is decoded again
     return wave
 
 

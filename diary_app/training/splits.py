@@ -68,6 +68,7 @@ def _holdout(examples: list[Example], fraction: float, seed: int, candidates: in
             score += float(np.sum((counts == 0) | (counts == totals)))
             if score < best_score:
                 best, best_score = held, score
+    assert best is not None  # n_groups >= 2: every candidate split holds some groups out
     held_set = set(best.tolist())
     keep = [e for i, e in enumerate(examples) if i not in held_set]
     out = [e for i, e in enumerate(examples) if i in held_set]

@@ -9,16 +9,20 @@ log-mel parameters, window length and calibrated temperature, plus a human ``MOD
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from diary_app.analysis.features import LogMelConfig, log_mel
 from diary_app.training.augment import AugmentConfig, spec_augment, training_window
+from diary_app.training.common import (
+    SplitSpec, card_texts, checked_emotion_table, clip_probabilities, fit_temperature, render_markdown_card, resolve_split,
+    threshold_stats,
+)
 from diary_app.training.datasets import Example
 from diary_app.training.splits import Split
 
@@ -85,49 +89,6 @@ def predict_window_logits(model, feats: np.ndarray, batch: int = 64) -> np.ndarr
     return np.concatenate(outs)
 
 
-def clip_probs(window_logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Average of softmax(logits / T) over a clip's windows (the inference rule)."""
-    z = window_logits / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    p = np.exp(z)
-    p /= p.sum(axis=1, keepdims=True)
-    return p.mean(axis=0)
-
-
-def fit_temperature(per_clip_logits: list[np.ndarray], y: np.ndarray) -> float:
-    """Temperature that minimises the validation NLL of the clip-level probabilities.
-
-    A 1-D grid search over log-spaced values is enough for one scalar and cannot diverge.
-    """
-    if len(per_clip_logits) == 0:
-        return 1.0
-    grid = np.exp(np.linspace(np.log(0.25), np.log(8.0), 121))
-    best_t, best_nll = 1.0, math.inf
-    for t in grid:
-        nll = -np.mean([np.log(clip_probs(l, t)[k] + 1e-12) for l, k in zip(per_clip_logits, y)])
-        if nll < best_nll:
-            best_t, best_nll = float(t), float(nll)
-    return best_t
-
-
-def threshold_stats(probs: np.ndarray, y: np.ndarray, threshold: float = 0.70) -> dict:
-    """How often the 'unclassified' threshold fires, and how right the kept/rejected calls are."""
-    if len(probs) == 0:
-        return {}
-    conf = probs.max(axis=1)
-    pred = probs.argmax(axis=1)
-    kept = conf >= threshold
-    acc = lambda m: float((pred[m] == y[m]).mean()) if m.any() else None  # noqa: E731
-    return {
-        "threshold": threshold,
-        "fires_rate": float((~kept).mean()),
-        "kept_accuracy": acc(kept),
-        "rejected_accuracy": acc(~kept),
-        "n": int(len(y)),
-        "mean_confidence": float(conf.mean()),
-    }
-
-
 def _class_weights(y: np.ndarray, n: int) -> np.ndarray:
     counts = np.bincount(y, minlength=n).astype(np.float64)
     w = np.where(counts > 0, counts.sum() / (n * np.maximum(counts, 1)), 0.0)
@@ -167,7 +128,7 @@ def _evaluate_set(model, clips: _ClipSet, labels: list[str], temperature: float 
     if not clips.examples:
         return {}, np.zeros((0, len(labels))), []
     logits = [predict_window_logits(model, f) for f in clips.eval_features()]
-    probs = np.stack([clip_probs(l, temperature) for l in logits])
+    probs = clip_probabilities(logits, temperature)
     report = compute_metrics(clips.y, probs.argmax(axis=1), labels).to_dict()
     report["nll"] = float(-np.mean(np.log(probs[np.arange(len(clips.y)), clips.y] + 1e-12)))
     return report, probs, logits
@@ -225,7 +186,7 @@ def train_cnn(split: Split, cfg: CnnTrainConfig, labels: list[str] | None = None
 
     ckpt_path = Path(cfg.out) / CHECKPOINT_DIR / "checkpoint.pt"
     start_epoch, step, losses = 0, 0, []
-    best = (math.inf, -1, None)  # (validation loss, epoch, state dict)
+    best: tuple[float, int, dict[str, Any] | None] = (math.inf, -1, None)  # (validation loss, epoch, state dict)
     if cfg.resume and ckpt_path.is_file():
         ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
         if ck["labels"] != labels or ck["architecture"] != cfg.architecture:
@@ -366,38 +327,48 @@ def save_model(model, report: TrainReport, cfg: CnnTrainConfig, card_fields: dic
     return out
 
 
-def render_markdown_card(card) -> str:
-    """Human-readable card generated from the machine card, so the two never disagree."""
-    m = card.metrics or {}
-    test = m.get("test", {})
-    lines = [f"# {card.name}", "", card.description or "", "",
-             "| field | value |", "| --- | --- |",
-             f"| kind | `{card.kind}` |", f"| task | {card.task} |", f"| labels | {', '.join(card.labels)} |",
-             f"| architecture | `{card.architecture}` {json.dumps(card.arch_config)} |",
-             f"| input | {card.sample_rate} Hz, {card.window_s:g} s windows, log-mel {json.dumps(card.features)} |",
-             f"| temperature | {card.temperature:.3f} |"]
-    if card.emotion_table:
-        lines.append(f"| scene → emotion table | `resources/{card.emotion_table}` |")
-    lines += ["", "## Training data and licence", "", card.training_data, "", f"**Licence limits:** {card.licence}", ""]
-    if test:
-        lines += ["## Held-out metrics (test split: groups never seen in training)", "",
-                  f"- accuracy **{test['accuracy']:.3f}**, weighted F1 **{test['weighted_f1']:.3f}** on {test.get('n', '?')} clips"]
-        for src, r in (test.get("per_source") or {}).items():
-            lines.append(f"- {src}: accuracy {r['accuracy']:.3f}, weighted F1 {r['weighted_f1']:.3f} ({r['n']} clips)")
-        thr = m.get("test_threshold_0.70")
-        if thr and card.task == "scene":
-            ka = "n/a" if thr["kept_accuracy"] is None else f"{thr['kept_accuracy']:.3f}"
-            ra = "n/a" if thr["rejected_accuracy"] is None else f"{thr['rejected_accuracy']:.3f}"
-            lines.append(f"- calibrated confidence < 0.70 ('unclassified') on {thr['fires_rate']:.1%} of test clips; "
-                         f"accuracy of kept predictions {ka}, of rejected ones {ra}")
-        lines += ["", "Per class (precision / recall / F1 / support):", "", "| class | P | R | F1 | n |", "| --- | --- | --- | --- | --- |"]
-        for lbl, r in test.get("per_class", {}).items():
-            lines.append(f"| {lbl} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {r['support']} |")
-        lines += ["", "Confusion matrix (rows = true, columns = predicted, order as labels):", "", "```"]
-        lines += [" ".join(f"{v:4d}" for v in row) for row in test.get("confusion", [])]
-        lines += ["```", ""]
-    extra_md = card.extra.get("notes_md") if isinstance(card.extra, dict) else None
-    if extra_md:
-        lines += [extra_md, ""]
-    lines += ["## Re-train", "", "```", card.retrain_command, "```", ""]
-    return "\n".join(lines)
+# ----------------------------------------------------------------------------- the recipe
+
+
+@dataclass
+class Config:
+    """``diary-app train ser-cnn|scene`` as values: which data, how to split it, how to train, what the card says."""
+
+    trainer: CnnTrainConfig
+    data: list[str]
+    labels: list[str] | None = None  # None: every label in the data (scenes)
+    label_map: str | None = None  # extra source=target pairs (speech)
+    split: SplitSpec = field(default_factory=SplitSpec)
+    emotion_table: str | None = None  # scenes: None = the table that belongs to the data
+    name: str | None = None  # model name in the card (default: the folder name)
+    retrain_command: str = ""
+
+
+def train(config: Config) -> TrainReport:
+    """Read the data, split it, train, calibrate and write the model folder ``config.trainer.out``."""
+    from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
+
+    cfg = config.trainer
+    is_scene = cfg.task == "scene"
+    labels = config.labels
+    if is_scene:
+        mapper = LabelMapper(identity=True, keep=set(labels) if labels else None)
+    else:
+        mapper = LabelMapper(parse_label_map(config.label_map), keep=set(labels) if labels else None)
+    examples = [e for r in read_datasets(config.data, mapper) for e in r.examples]
+    out = Path(cfg.out)
+    split = resolve_split(mapper, examples, out.name, config.split)
+    emotion_table = None
+    if is_scene:  # refuse a table that misses a label now, not after the training
+        emotion_table = checked_emotion_table(config.data, config.emotion_table,
+                                              labels or sorted({e.label for e in split.train + split.val + split.test}), out.name)
+    model, report = train_cnn(split, cfg, labels)
+    training, licence = card_texts(config.data)
+    save_model(model, report, cfg, {
+        "name": config.name or out.name, "training_data": training, "licence": licence,
+        "retrain_command": config.retrain_command, "emotion_table": emotion_table,
+        "description": ("The paper's 2-layer log-mel CNN (Table 3) for environment sounds; its top class maps to an emotion "
+                        "through the scene->emotion table." if is_scene else
+                        "Compact log-mel CNN for speech emotion; the default when no WavLM checkpoint is installed."),
+    })
+    return report

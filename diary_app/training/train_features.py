@@ -25,6 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from diary_app.training.common import (
+    SplitSpec, card_texts, checked_emotion_table, fit_temperature, licence_lines, resolve_split, retrain_lines, seeded_subset,
+    threshold_stats,
+)
 from diary_app.training.datasets import Example
 from diary_app.training.splits import Split
 
@@ -123,18 +127,6 @@ def _grouped_oof(x, y, groups, c, n_classes, folds, seed) -> np.ndarray:
     return oof
 
 
-def _fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    from diary_app.analysis.feature_classifier import softmax
-
-    best_t, best_nll = 1.0, np.inf
-    for t in np.exp(np.linspace(np.log(0.25), np.log(4.0), 41)):
-        p = softmax(logits / t)
-        nll = -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12))
-        if nll < best_nll:
-            best_t, best_nll = float(t), nll
-    return best_t
-
-
 TARGET_KEPT_ACCURACY = 0.90
 SCENE_THRESHOLD = 0.70
 
@@ -189,22 +181,18 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
         oofs[c] = _grouped_oof(x_tr, y_tr, g_tr, c, n_classes, cfg.cv_folds, cfg.seed)
         cv_scores[str(c)] = float(np.mean(oofs[c].argmax(1) == y_tr))
     best_c = max(cfg.grid, key=lambda c: (cv_scores[str(c)], -c))  # ties: the stronger regulariser
-    temperature = _fit_temperature(oofs[best_c], y_tr)
+    temperature = fit_temperature(oofs[best_c], y_tr)
     nll_temperature = temperature
     if cfg.temperature_objective == "precision":
         temperature = _precision_temperature(oofs[best_c], y_tr, temperature)
     arrays = _fit(x_tr, y_tr, best_c, n_classes)
     report = FeatureTrainReport(c=best_c, cv_scores=cv_scores, temperature=temperature, n_train=len(train))
-    from diary_app.analysis.feature_classifier import softmax as _softmax
-    from diary_app.training.train_cnn import threshold_stats as _threshold_stats
+    from diary_app.analysis.feature_classifier import head_logits, softmax
 
-    report.cv_threshold = {**_threshold_stats(_softmax(oofs[best_c] / temperature), y_tr),
+    report.cv_threshold = {**threshold_stats(softmax(oofs[best_c] / temperature), y_tr),
                            "objective": cfg.temperature_objective, "nll_temperature": nll_temperature}
     report.cv_all_metrics = {}
     if split.test:
-        from diary_app.analysis.feature_classifier import head_logits, softmax
-        from diary_app.training.train_cnn import threshold_stats
-
         x_te = extract_features(split.test, features, cfg.progress)
         y_te = np.array([index[e.label] for e in split.test])
         logits_te = head_logits(x_te, arrays)
@@ -278,7 +266,7 @@ def render_card(card) -> str:
              + ") |"]
     if scene:
         lines.append(f"| scene -> emotion | `resources/{card.emotion_table}` |")
-    lines += ["", "## Training data and licence", "", card.training_data, "", f"**Licence limits:** {card.licence}", ""]
+    lines += [""] + licence_lines(card)
     for key, title in (("test", f"Held-out {groups}"),
                        ("grouped_cv_all_speakers", f"{group.capitalize()}-grouped cross-validation over all {groups} (robustness)")):
         t = m.get(key) or {}
@@ -310,8 +298,7 @@ def render_card(card) -> str:
               ("- UrbanSound8K / ESC-10 events recorded by freesound users, not whole diary scenes; a recording that mixes "
                "sounds is judged by the mean of its windows." if scene else
                "- German acted speech (EmoDB) and Urdu TV talk-show speech (URDU) only; URDU has no fear and confounds speaker with emotion."),
-              "- Expect lower accuracy on other microphones and real diary recordings.", "",
-              "## Retrain", "", f"```\n{card.retrain_command}\n```", ""]
+              "- Expect lower accuracy on other microphones and real diary recordings.", ""] + retrain_lines(card)
     return "\n".join(lines)
 
 
@@ -336,47 +323,57 @@ def describe_recording_split(split: Split) -> str:
             f"({n(split.train) + n(split.val)} recordings); C and the temperature come from recording-grouped CV on those only.")
 
 
-def run_from_args(args) -> int:
-    from diary_app.training.common import SER_CNN_LABELS, checked_emotion_table, resolve_split
-    from diary_app.training.common import card_texts as _card_texts
-    from diary_app.training.common import retrain_command as _retrain_command
+@dataclass
+class Config:
+    """``diary-app train ser-features|scene-features`` as values. ``trainer.labels`` may be empty:
+    ``train`` fills it (speech: ``labels`` or the five SER labels; scenes: every label in the split)."""
+
+    trainer: FeatureTrainConfig
+    data: list[str]
+    labels: list[str] | None = None  # speech: the classes kept; scenes: narrows the labels in the data
+    label_map: str | None = None  # speech: extra source=target pairs
+    split: SplitSpec = field(default_factory=lambda: SplitSpec(test_fraction=0.25))
+    max_clips: int | None = None  # a seeded random subset (smoke tests)
+    emotion_table: str | None = None  # scenes: None = the table that belongs to the data
+    threads: int | None = None  # OMP threads (set before the front end loads)
+    name: str | None = None
+    retrain_command: str = ""
+
+
+def train(config: Config) -> FeatureTrainReport:
+    """Read the data, split it, extract features, choose C and T, fit and write ``config.trainer.out``."""
+    from dataclasses import replace
+
+    from diary_app.training.common import SER_CNN_LABELS
     from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
 
-    scene = args._recipe == "scene-features"
-    wanted = [l.strip() for l in args.labels.split(",")] if args.labels else None
-    if scene:  # scene labels are kept as they are; --labels only narrows them
+    scene = config.trainer.task == "scene"
+    wanted = config.labels
+    if scene:  # scene labels are kept as they are; labels only narrows them
         mapper = LabelMapper(identity=True, keep=set(wanted) if wanted else None)
     else:
         labels = wanted or list(SER_CNN_LABELS)
-        mapper = LabelMapper(parse_label_map(args.label_map), keep=set(labels))
-    results = read_datasets(args.data, mapper)
-    examples = [e for r in results for e in r.examples]
-    if args.max_clips:
-        rng = np.random.default_rng(args.seed)
-        examples = [examples[i] for i in sorted(rng.choice(len(examples), min(args.max_clips, len(examples)), replace=False))]
-    split = resolve_split(args, mapper, examples)
+        mapper = LabelMapper(parse_label_map(config.label_map), keep=set(labels))
+    results = read_datasets(config.data, mapper)
+    examples = seeded_subset([e for r in results for e in r.examples], config.max_clips, config.split.seed)
+    out = Path(config.trainer.out)
+    split = resolve_split(mapper, examples, out.name, config.split)
     emotion_table = None
     if scene:
         labels = wanted or sorted({e.label for part in (split.train, split.val, split.test) for e in part})
-        emotion_table = checked_emotion_table(args, labels)  # before minutes of feature extraction
-    extra = {}
-    if scene:
-        extra = {"statistics": tuple(x.strip() for x in args.statistics.split(",") if x.strip()),
-                 "temperature_objective": args.temperature_objective}
-    cfg = FeatureTrainConfig(**extra, out=args.out, labels=labels, feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
-                             frontend=args.frontend, task="scene" if scene else "speech-emotion",
-                             cv_folds=args.cv_folds, seed=args.seed, window_s=args.window_s, progress=not args.no_progress)
-    if args.threads:
+        emotion_table = checked_emotion_table(config.data, config.emotion_table, labels, out.name)  # before minutes of features
+    cfg = replace(config.trainer, labels=labels)
+    if config.threads:
         import os
 
-        os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+        os.environ.setdefault("OMP_NUM_THREADS", str(config.threads))
     arrays, report = train_features(split, cfg)
-    training, licence = _card_texts(args.data)
+    training, licence = card_texts(config.data)
     if scene:
         licence += " YAMNet weights: Apache-2.0 (Google)."
     save_feature_model(arrays, report, cfg, {
-        "name": args.name or args.out.name, "training_data": training, "licence": licence,
-        "retrain_command": _retrain_command(), "split": describe_recording_split(split) if scene else describe_split(split),
+        "name": config.name or out.name, "training_data": training, "licence": licence,
+        "retrain_command": config.retrain_command, "split": describe_recording_split(split) if scene else describe_split(split),
         "emotion_table": emotion_table,
         "description": ("Environment sounds from YAMNet embeddings (AudioSet pre-training) with a regularised linear classifier; "
                         "the default environment model. Its top class maps to an emotion through the scene->emotion table."
@@ -384,10 +381,13 @@ def run_from_args(args) -> int:
                         "Speech emotion from openSMILE eGeMAPS functionals (88 prosodic and spectral statistics) with a "
                         "regularised linear classifier; the default speech-emotion model when no WavLM checkpoint is installed."),
     })
-    print(json.dumps({"C": report.c, "cv_accuracy_by_C": report.cv_scores, "temperature": report.temperature,
-                      "test": {k: report.test_metrics.get(k) for k in ("accuracy", "weighted_f1", "per_source")},
-                      "threshold_0.70": report.test_threshold,
-                      "grouped_cv_all": {k: report.cv_all_metrics.get(k) for k in ("accuracy", "weighted_f1", "per_source")}},
-                     indent=2))
-    print(f"wrote {args.out}")
-    return 0
+    return report
+
+
+def report_json(report: FeatureTrainReport) -> str:
+    """The summary the CLI prints."""
+    return json.dumps({"C": report.c, "cv_accuracy_by_C": report.cv_scores, "temperature": report.temperature,
+                       "test": {k: report.test_metrics.get(k) for k in ("accuracy", "weighted_f1", "per_source")},
+                       "threshold_0.70": report.test_threshold,
+                       "grouped_cv_all": {k: report.cv_all_metrics.get(k) for k in ("accuracy", "weighted_f1", "per_source")}},
+                      indent=2)

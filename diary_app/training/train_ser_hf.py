@@ -9,7 +9,6 @@ on a speaker-grouped validation split. Works with any ``AutoModelForAudioClassif
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
@@ -18,7 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
+from diary_app.fsutil import atomic_write
+from diary_app.training.common import SplitSpec, card_texts, render_markdown_card, resolve_split
 from diary_app.training.datasets import Example
 from diary_app.training.splits import Split
 
@@ -80,7 +82,7 @@ def _load_extractor(base: str):
         return AutoFeatureExtractor.from_pretrained(base)
     except (OSError, ValueError):
         # a bare checkpoint folder without preprocessor_config.json: WavLM's own settings
-        return Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16_000, padding_value=0.0,
+        return Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=SAMPLE_RATE, padding_value=0.0,
                                         do_normalize=True, return_attention_mask=True)
 
 
@@ -92,7 +94,7 @@ def _crop(wave: np.ndarray, n: int, rng: np.random.Generator | None) -> np.ndarr
 
 
 def _batch_inputs(extractor, waves: list[np.ndarray], n: int, device: str):
-    inputs = extractor(waves, sampling_rate=16_000, padding="max_length", max_length=n, truncation=True, return_tensors="pt")
+    inputs = extractor(waves, sampling_rate=SAMPLE_RATE, padding="max_length", max_length=n, truncation=True, return_tensors="pt")
     return {k: v.to(device) for k, v in inputs.items() if k in ("input_values", "attention_mask")}
 
 
@@ -153,7 +155,7 @@ def train_ser_hf(split: Split, cfg: HfTrainConfig, labels: list[str] | None = No
     counts = np.bincount(train_y, minlength=len(labels)).astype(np.float64)
     weights = np.where(counts > 0, counts.sum() / (len(labels) * np.maximum(counts, 1)), 0.0)
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32, device=device) if cfg.class_weights else None)
-    n = int(round(cfg.max_seconds * 16_000))
+    n = int(round(cfg.max_seconds * SAMPLE_RATE))
     steps_per_epoch = math.ceil(len(train_waves) / cfg.batch_size)
     report = HfTrainReport(labels=labels)
 
@@ -169,11 +171,9 @@ def train_ser_hf(split: Split, cfg: HfTrainConfig, labels: list[str] | None = No
         print(f"resumed from {ckpt} at step {step}")
 
     def save_checkpoint() -> None:
-        ckpt.parent.mkdir(parents=True, exist_ok=True)
-        tmp = ckpt.with_suffix(".tmp")
-        torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "labels": labels,
-                    "losses": report.step_losses, "unfrozen_at_step": report.unfrozen_at_step}, tmp)
-        tmp.replace(ckpt)  # a crash while saving never destroys the previous checkpoint
+        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "labels": labels,
+                 "losses": report.step_losses, "unfrozen_at_step": report.unfrozen_at_step}
+        atomic_write(ckpt, lambda f: torch.save(state, f))  # a crash while saving never destroys the previous checkpoint
 
     frozen = step < cfg.freeze_encoder_steps
     set_encoder_trainable(model, not frozen)
@@ -227,7 +227,6 @@ def train_ser_hf(split: Split, cfg: HfTrainConfig, labels: list[str] | None = No
 
 def save_hf_model(model, extractor, report: HfTrainReport, cfg: HfTrainConfig, card_fields: dict) -> Path:
     from diary_app.analysis.model_card import KIND_HF_SER, ModelCard
-    from diary_app.training.train_cnn import render_markdown_card
 
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -249,29 +248,29 @@ def save_hf_model(model, extractor, report: HfTrainReport, cfg: HfTrainConfig, c
     return out
 
 
-def run_from_args(args: argparse.Namespace) -> int:
-    from diary_app.training.common import card_texts as _card_texts
-    from diary_app.training.common import retrain_command as _retrain_command
-    from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
-    from diary_app.training.splits import grouped_split, write_split_csv
+@dataclass
+class Config:
+    """``diary-app train ser`` as values (paper Table 1: 80 % train / 20 % validation by speaker)."""
 
-    mapper = LabelMapper(parse_label_map(args.label_map))
-    examples = [e for r in read_datasets(args.data, mapper) for e in r.examples]
-    split = grouped_split(examples, args.val_fraction, args.test_fraction, seed=args.seed)
-    print(split.describe())
-    if args.splits_dir:
-        for part in ("train", "val", "test"):
-            write_split_csv(getattr(split, part), Path(args.splits_dir) / f"{args.out.name}-{part}.csv")
-    cfg = HfTrainConfig(base=args.base, out=args.out, max_seconds=args.max_seconds, epochs=args.epochs, batch_size=args.batch_size,
-                        lr=args.lr, weight_decay=args.weight_decay, class_weights=args.class_weights,
-                        freeze_encoder_steps=args.freeze_encoder_steps, seed=args.seed, device=args.device,
-                        max_steps=args.max_steps, checkpoint_every=args.checkpoint_every, resume=args.resume,
-                        progress=not args.no_progress, threads=args.threads)
+    trainer: HfTrainConfig
+    data: list[str]
+    label_map: str | None = None
+    split: SplitSpec = field(default_factory=lambda: SplitSpec(val_fraction=0.2, test_fraction=0.0))
+    name: str | None = None
+    retrain_command: str = ""
+
+
+def train(config: Config) -> HfTrainReport:
+    """Read the data, split it by speaker, fine-tune and write ``config.trainer.out``."""
+    from diary_app.training.datasets import LabelMapper, parse_label_map, read_datasets
+
+    cfg = config.trainer
+    out = Path(cfg.out)
+    mapper = LabelMapper(parse_label_map(config.label_map))
+    examples = [e for r in read_datasets(config.data, mapper) for e in r.examples]
+    split = resolve_split(mapper, examples, out.name, config.split)
     model, extractor, report = train_ser_hf(split, cfg)
-    training, licence = _card_texts(args.data)
-    save_hf_model(model, extractor, report, cfg, {"name": args.name or args.out.name, "training_data": training,
-                                                  "licence": licence, "retrain_command": _retrain_command()})
-    print(json.dumps({"validation": {k: report.val_metrics.get(k) for k in ("accuracy", "weighted_f1")},
-                      "test": {k: report.test_metrics.get(k) for k in ("accuracy", "weighted_f1")}}, indent=2))
-    print(f"wrote {args.out}")
-    return 0
+    training, licence = card_texts(config.data)
+    save_hf_model(model, extractor, report, cfg, {"name": config.name or out.name, "training_data": training,
+                                                  "licence": licence, "retrain_command": config.retrain_command})
+    return report

@@ -36,7 +36,10 @@ from typing import Any, Callable
 
 import numpy as np
 
+from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS
+from diary_app.fsutil import atomic_write
+from diary_app.training.common import card_texts, fit_temperature, licence_lines, retrain_lines, seeded_subset
 from diary_app.training.datasets import Example
 
 #: noise classes that hold voices or vocal sounds: never used as "noise" under speech
@@ -116,7 +119,7 @@ def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float, rng: np.ran
     return (speech + noise * np.sqrt(ps / (pn * 10 ** (snr_db / 10)))).astype(np.float32)
 
 
-def reverberate(wave: np.ndarray, rng: np.random.Generator, sample_rate: int = 16_000) -> np.ndarray:
+def reverberate(wave: np.ndarray, rng: np.random.Generator, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """A synthetic room: exponentially decaying noise as impulse response, RT60 0.2-0.8 s, same peak."""
     rt60 = float(rng.uniform(0.2, 0.8))
     n = int(rt60 * sample_rate)
@@ -178,9 +181,7 @@ class FeatureBank:
             if transform is not None:
                 wave = transform(i, wave)
             out[i] = self.front(wave)
-            tmp = f.with_suffix(".tmp.npy")
-            np.save(tmp, out[i])
-            tmp.replace(f)
+            atomic_write(f, lambda fh: np.save(fh, out[i]), fsync=False)  # a cache entry
         return out
 
 
@@ -286,7 +287,6 @@ def train_whisper_ser(examples: list[Example], cfg: WhisperSerConfig) -> tuple[d
     from sklearn.model_selection import StratifiedGroupKFold
 
     from diary_app.analysis.feature_classifier import head_logits
-    from diary_app.training.train_features import _fit_temperature
 
     t0 = time.perf_counter()
     if len({e.label for e in examples}) < 2:
@@ -331,7 +331,7 @@ def train_whisper_ser(examples: list[Example], cfg: WhisperSerConfig) -> tuple[d
     if x_noisy is not None:
         report.cv_noisy = per_corpus_metrics(y, oof_noisy.argmax(1), sources, cfg.labels)
         report.cv_noisy["snr_db"] = cfg.robustness_snr_db
-    report.temperature = _fit_temperature(oof, y)
+    report.temperature = fit_temperature(oof, y)
     if cfg.leave_one_corpus_out and len(set(sources)) > 2:
         loco_pred = np.zeros(len(y), dtype=int)
         for s in sorted(set(sources)):
@@ -416,11 +416,11 @@ def render_whisper_card(card: Any) -> str:
         for lab, r in cv["per_class"].items():
             lines.append(f"| {lab} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | {r['support']} |")
         lines.append("")
-    lines += ["## Training data and licence", "", card.training_data, "", f"**Licence limits:** {card.licence}", "",
-              "## Limits", "", "- Acted and TV speech in six languages; everyday diary speech is calmer and less prototypical.",
+    lines += licence_lines(card)
+    lines += ["## Limits", "", "- Acted and TV speech in six languages; everyday diary speech is calmer and less prototypical.",
               "- `surprise` is learnt from RAVDESS and EMOVO only, `fear` from EmoDB, RAVDESS and EMOVO.",
-              "- The personal layer (learning from your corrections) adapts it to one voice.", "",
-              "## Retrain", "", f"```\n{card.retrain_command}\n```", ""]
+              "- The personal layer (learning from your corrections) adapts it to one voice.", ""]
+    lines += retrain_lines(card)
     return "\n".join(lines)
 
 
@@ -430,3 +430,39 @@ def report_json(report: WhisperSerReport) -> str:
         d[part] = {k: d[part].get(k) for k in ("accuracy", "weighted_f1", "macro_accuracy_over_corpora",
                                                "macro_weighted_f1_over_corpora", "per_source")} if d[part] else {}
     return json.dumps(d, indent=2)
+
+
+# --- the recipe ------------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    """``diary-app train ser-whisper`` as values: the corpora, the subset, what the card says, how to train."""
+
+    trainer: WhisperSerConfig
+    data: list[str]
+    label_map: str | None = None
+    max_clips: int | None = None  # a seeded random subset (smoke tests)
+    name: str | None = None
+    retrain_command: str = ""
+
+
+def train(config: Config) -> WhisperSerReport:
+    """Read the corpora, train (CV, noise, leave-one-corpus-out, final head) and write ``config.trainer.out``."""
+    from diary_app.training.datasets import LabelMapper, corpus_languages, parse_label_map, read_datasets
+
+    cfg = config.trainer
+    mapper = LabelMapper(parse_label_map(config.label_map), keep=set(cfg.labels))
+    examples = seeded_subset([e for r in read_datasets(config.data, mapper) for e in r.examples], config.max_clips, cfg.seed)
+    arrays, report = train_whisper_ser(examples, cfg)
+    training, licence = card_texts(config.data)
+    languages = corpus_languages([Path(d) for d in config.data])
+    save_whisper_model(arrays, report, cfg, {
+        "name": config.name or Path(cfg.out).name, "training_data": training,
+        "licence": licence + " Whisper tiny.en weights: MIT (OpenAI).", "retrain_command": config.retrain_command,
+        "description": ("Speech emotion from the pretrained Whisper tiny.en encoder (frozen; pooled hidden states) with a "
+                        f"head trained on {len(set(e.source for e in examples))} corpora in "
+                        f"{len(set(languages.values())) or 'several'} languages; the default speech-emotion model "
+                        "when no WavLM / Hugging Face emotion checkpoint is installed."),
+    })
+    return report

@@ -117,7 +117,7 @@ class ApiClient:
         *,
         timeout: float = DEFAULT_TIMEOUT_S,
         transport: httpx.BaseTransport | None = None,
-        event_hooks: dict[str, list[Callable]] | None = None,
+        event_hooks: dict[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
         if not base_url or not base_url.startswith(("http://", "https://")):
             raise ValueError(f"server address must start with http:// or https://, got {base_url!r}")
@@ -231,7 +231,7 @@ class ApiClient:
         self._json("DELETE", f"/friends/{username}")
 
     # -- entries -----------------------------------------------------------------------------
-    def put_entry(self, entry_id: str, meta: EntryMeta | dict, audio_path: Path | None = None) -> SharedEntry:
+    def put_entry(self, entry_id: str, meta: EntryMeta | dict[str, Any], audio_path: Path | None = None) -> SharedEntry:
         """Create or update a shared entry (idempotent by UUID). Audio is needed on first upload."""
         meta_json = meta.to_json() if isinstance(meta, EntryMeta) else dict(meta)
         data = {"meta": json.dumps(meta_json)}

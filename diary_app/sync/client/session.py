@@ -7,6 +7,7 @@ so it is kept and the app works offline until the server is back.
 
 from __future__ import annotations
 
+from typing import Any
 import threading
 from enum import Enum
 
@@ -32,7 +33,7 @@ class ClientSession:
         token_store: TokenStore | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
-        event_hooks: dict | None = None,
+        event_hooks: dict[str, Any] | None = None,
         timeout: float = 15.0,
     ) -> None:
         self.server_url = server_url.rstrip("/")

@@ -8,6 +8,7 @@ Tokens are kept per server address so switching servers never sends one server's
 
 from __future__ import annotations
 
+from typing import Any, Protocol
 import json
 import logging
 import os
@@ -18,6 +19,14 @@ log = logging.getLogger(__name__)
 
 SERVICE = "SoundDiary sync"
 FILE_NAME = "sync_token.json"
+
+
+class KeyringBackend(Protocol):
+    """What the store uses of a ``keyring`` backend (the OS keyring, or a test's in-memory one)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+    def get_password(self, service: str, username: str) -> str | None: ...
+    def delete_password(self, service: str, username: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class StoredToken:
 class TokenStore:
     """``save``/``load``/``delete`` one token per server; ``backend_name`` says where it went."""
 
-    def __init__(self, keyring_backend: object | None = None, file_path: Path | None = None, use_keyring: bool = True) -> None:
+    def __init__(self, keyring_backend: KeyringBackend | None = None, file_path: Path | None = None, use_keyring: bool = True) -> None:
         if file_path is None:
             from diary_app.paths import config_dir
 
@@ -79,14 +88,14 @@ class TokenStore:
         self._file_delete(server_url)
 
     # -- file fallback ------------------------------------------------------------------------
-    def _file_read_all(self) -> dict:
+    def _file_read_all(self) -> dict[str, Any]:
         try:
             data = json.loads(self.file_path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
 
-    def _file_write_all(self, data: dict) -> None:
+    def _file_write_all(self, data: dict[str, Any]) -> None:
         self.file_path.parent.mkdir(parents=True, exist_ok=True)
         if not data:
             self.file_path.unlink(missing_ok=True)
@@ -123,7 +132,7 @@ def _parse(raw: str) -> StoredToken | None:
         return None
 
 
-def _system_keyring() -> object | None:
+def _system_keyring() -> KeyringBackend | None:
     """The OS keyring, or None when keyring only has its 'fail'/'null' stand-ins (headless Linux)."""
     try:
         import keyring

@@ -5,12 +5,19 @@ entries never leave the user's machine. The same code runs on SQLite (a few frie
 PostgreSQL (larger groups). Build an app in-process with :func:`create_app`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from diary_app.sync.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["ServerSettings", "create_app"]
 
 
-def create_app(settings: ServerSettings | None = None):  # lazy: importing the package stays cheap
+def create_app(settings: ServerSettings | None = None) -> FastAPI:  # lazy: importing the package stays cheap
     from diary_app.sync.server.app import create_app as _create
 
     return _create(settings)

@@ -9,6 +9,7 @@ version and server version it is talking to.
 
 from __future__ import annotations
 
+from typing import Any
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -69,7 +70,7 @@ def create_app(settings: ServerSettings | None = None, migrate: bool = True) -> 
     install_openapi(app, API_PREFIX)
 
     @app.get("/healthz", response_model=Health, tags=["meta"])
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, Any]:
         return HEALTH
 
     @app.get("/docs", include_in_schema=False)

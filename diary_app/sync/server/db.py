@@ -32,7 +32,7 @@ def make_engine(url: str, pool_size: int = 8) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # a DB-API connection
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -68,10 +68,12 @@ def fetch_all(engine: Engine, sql: str, params: dict[str, Any]) -> list[tuple[An
     autocommit handling and dialect-neutral SQL stay SQLAlchemy's.
     """
     with engine.connect() as conn:
-        cursor = conn.connection.dbapi_connection.cursor()
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None  # a checked-out pooled connection
+        cursor = dbapi.cursor()
         try:
             cursor.execute(driver_sql(sql, engine.dialect.name), params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
         finally:
             cursor.close()
 

@@ -20,7 +20,8 @@ from diary_app.sync.server.state import ServerState
 
 
 def get_state(request: Request) -> ServerState:
-    return request.app.state.server
+    state: ServerState = request.app.state.server
+    return state
 
 
 def unauthorized(message: str) -> HTTPException:

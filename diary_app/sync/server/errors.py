@@ -24,18 +24,18 @@ from diary_app.sync.server.data import DomainError
 log = logging.getLogger("diary_app.sync.server")
 
 
-def json_error(status: int, detail: str, headers: dict[str, str] | None = None, **extra) -> Response:
+def json_error(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
     return Response(
         orjson.dumps({"detail": detail, **extra}), status_code=status, media_type="application/json", headers=headers
     )
 
 
-def _loc(loc: tuple) -> str:
+def _loc(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
 
 
-def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict]]:
+def validation_message(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
     clean = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "invalid")), "type": str(e.get("type", ""))}
              for e in errors[:20]]  # a 1000-item list of bad ids need not echo 1000 errors
     if any(e["type"] == "json_invalid" for e in clean):

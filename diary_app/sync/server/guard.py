@@ -71,7 +71,7 @@ class _GuardMixin:
     cycle: Any
     flow: Any
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         global _sweeper
         super().connection_made(transport)  # type: ignore[misc]
         peer = transport.get_extra_info("peername")

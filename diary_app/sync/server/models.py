@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Table, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -142,11 +142,17 @@ class NotificationTable(ServerModel, table=True):
     created_us: int = Field(sa_column=Column(BigInteger, nullable=False))
 
 
-USER = UserTable.__table__
-TOKEN = TokenTable.__table__
-FRIEND_REQUEST = FriendRequestTable.__table__
-FRIENDSHIP = FriendshipTable.__table__
-ENTRY = SharedEntryTable.__table__
-LIKE = EntryLikeTable.__table__
-TOMBSTONE = EntryTombstoneTable.__table__
-NOTIFICATION = NotificationTable.__table__
+def _table(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a SQLModel class (set at class creation; SQLModel's stubs do not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
+USER = _table(UserTable)
+TOKEN = _table(TokenTable)
+FRIEND_REQUEST = _table(FriendRequestTable)
+FRIENDSHIP = _table(FriendshipTable)
+ENTRY = _table(SharedEntryTable)
+LIKE = _table(EntryLikeTable)
+TOMBSTONE = _table(EntryTombstoneTable)
+NOTIFICATION = _table(NotificationTable)

@@ -24,7 +24,7 @@ def _ref(name: str) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
 
 
-def _add(responses: dict, status: str, description: str, schema: str = "ErrorOut") -> None:
+def _add(responses: dict[str, Any], status: str, description: str, schema: str = "ErrorOut") -> None:
     responses.setdefault(status, {"description": description, **_ref(schema)})
 
 

@@ -23,7 +23,8 @@ FAST_HASHING = ("--argon2-memory-kib", "1024", "--argon2-time-cost", "1")
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @contextmanager

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -129,7 +130,7 @@ class LoginRateLimiter:
         limit_pair: int = 5,
         base_delay_s: float = 1.0,
         max_delay_s: float = 300.0,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limits = {"p": limit_pair, "u": limit_account, "a": limit_address}
         self.window_s = window_s

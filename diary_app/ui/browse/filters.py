@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SEARCH_MIN_WIDTH = 200
-
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
 from diary_app.store import EntryQuery
 from diary_app.store.stats import day_start, local_tz
 from diary_app.ui.emotion_widgets import emotion_name
+
+SEARCH_MIN_WIDTH = 200
 
 
 def drawable(text: str, font, fallback: str = "?") -> str:

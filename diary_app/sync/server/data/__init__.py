@@ -9,6 +9,7 @@ same rule gives the same answer from every route.
 
 from __future__ import annotations
 
+from typing import Any
 from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -45,5 +46,5 @@ def datetime_to_us(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def user_json(user_id: int, username: str, display_name: str) -> dict:
+def user_json(user_id: int, username: str, display_name: str) -> dict[str, Any]:
     return {"id": user_id, "username": username, "display_name": display_name}

@@ -10,7 +10,7 @@ uploads and unshares of one entry never interleave.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
@@ -29,7 +29,7 @@ HIDDEN = "no such entry (or it is not shared with you)"
 NOT_OWNER = "only the owner can change this entry"
 
 
-def entry_json(row: Any, liked: bool, owners: dict | None = None) -> dict:
+def entry_json(row: Any, liked: bool, owners: dict[str, Any] | None = None) -> dict[str, Any]:
     """One ``SharedEntry`` as plain data, from any row with the ``COLUMNS`` names (also the feed's).
 
     ``owners`` lets a feed page reuse one owner dict per person; ``created_at`` stays a datetime
@@ -56,7 +56,7 @@ def entry_json(row: Any, liked: bool, owners: dict | None = None) -> dict:
     }
 
 
-def fetch(conn: Connection, entry_id: str) -> Row | None:
+def fetch(conn: Connection, entry_id: str) -> Row[Unpack[tuple[Any, ...]]] | None:
     return conn.execute(
         select(*COLUMNS, ENTRY.c.audio_mime, ENTRY.c.audio_file).join(USER, USER.c.id == ENTRY.c.owner_id).where(ENTRY.c.id == entry_id)
     ).first()
@@ -67,7 +67,7 @@ def lock(conn: Connection, entry_id: str) -> None:
     lock_rows(conn, ENTRY, ENTRY.c.id == entry_id, "like_count")
 
 
-def visible(conn: Connection, entry_id: str, me: CachedUser) -> Row:
+def visible(conn: Connection, entry_id: str, me: CachedUser) -> Row[Unpack[tuple[Any, ...]]]:
     row = fetch(conn, entry_id)
     if row is None or not (row.owner_id == me.id or friends.are_friends(conn, me.id, row.owner_id)):
         raise NotFound(HIDDEN)
@@ -78,7 +78,7 @@ def liked_by(conn: Connection, entry_id: str, user_id: int) -> bool:
     return conn.execute(select(LIKE.c.user_id).where(LIKE.c.entry_id == entry_id, LIKE.c.user_id == user_id)).first() is not None
 
 
-def as_json(conn: Connection, entry_id: str, me: CachedUser) -> dict:
+def as_json(conn: Connection, entry_id: str, me: CachedUser) -> dict[str, Any]:
     return entry_json(visible(conn, entry_id, me), liked_by(conn, entry_id, me.id))
 
 
@@ -103,11 +103,11 @@ def owner_of(conn: Connection, entry_id: str) -> int | None:
     return conn.execute(select(ENTRY.c.owner_id).where(ENTRY.c.id == entry_id)).scalar()
 
 
-def insert_new(conn: Connection, entry_id: str, owner_id: int, values: dict) -> None:
+def insert_new(conn: Connection, entry_id: str, owner_id: int, values: dict[str, Any]) -> None:
     conn.execute(insert(ENTRY).values(id=entry_id, owner_id=owner_id, uploaded_us=values["updated_us"], like_count=0, **values))
 
 
-def update_existing(conn: Connection, entry_id: str, values: dict) -> None:
+def update_existing(conn: Connection, entry_id: str, values: dict[str, Any]) -> None:
     conn.execute(update(ENTRY).where(ENTRY.c.id == entry_id).values(**values))
 
 
@@ -126,12 +126,12 @@ def unshare(conn: Connection, entry_id: str, me: CachedUser) -> None:
 # -- likes (the only interaction: no comments, no messages, by design) ----------------------------
 
 
-def like_state(conn: Connection, entry_id: str, me: CachedUser) -> dict:
+def like_state(conn: Connection, entry_id: str, me: CachedUser) -> dict[str, Any]:
     count = conn.execute(select(ENTRY.c.like_count).where(ENTRY.c.id == entry_id)).scalar_one()
     return {"like_count": count, "liked_by_me": liked_by(conn, entry_id, me.id)}
 
 
-def like(conn: Connection, entry_id: str, me: CachedUser) -> dict:
+def like(conn: Connection, entry_id: str, me: CachedUser) -> dict[str, Any]:
     """Under the lock. Idempotent; the owner hears about it once per person and entry."""
     row = visible(conn, entry_id, me)
     if not liked_by(conn, entry_id, me.id):
@@ -142,7 +142,7 @@ def like(conn: Connection, entry_id: str, me: CachedUser) -> dict:
     return like_state(conn, entry_id, me)
 
 
-def unlike(conn: Connection, entry_id: str, me: CachedUser) -> dict:
+def unlike(conn: Connection, entry_id: str, me: CachedUser) -> dict[str, Any]:
     visible(conn, entry_id, me)
     gone = conn.execute(delete(LIKE).where(LIKE.c.entry_id == entry_id, LIKE.c.user_id == me.id)).rowcount
     if gone:

@@ -2,7 +2,7 @@
 
 This is the hot path (clients poll it), so it skips the ORM and response-model validation:
 one SQL statement on the raw DB-API cursor, rows wrapped in a named tuple (no positional access
-elsewhere), orjson bytes out. ``tests/test_sync_server_api.py`` checks those bytes against the
+elsewhere), orjson bytes out. ``tests/sync/test_sync_server_api.py`` checks those bytes against the
 ``FeedResult`` contract. The cursor is the (created_us, id) of the last item, so a page costs an
 index range scan however deep the user scrolls, and entries added meanwhile do not shift pages.
 """
@@ -10,7 +10,7 @@ index range scan however deep the user scrolls, and entries added meanwhile do n
 from __future__ import annotations
 
 import base64
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Engine
@@ -111,7 +111,7 @@ def page(engine: Engine, me_id: int, limit: int, cursor: str | None, username: s
         rows = fetch_all(engine, FEED_ONE, {**params, "owner": owner_id})
     more = len(rows) > limit
     page_rows = [FeedRow._make(r) for r in rows[:limit]]
-    owners: dict = {}
+    owners: dict[str, Any] = {}
     items = [entry_json(r, r.liked, owners) for r in page_rows]
     last = page_rows[-1] if page_rows else None
     next_cursor = encode_cursor(last.created_us, last.id) if more and last else None

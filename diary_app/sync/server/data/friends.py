@@ -7,6 +7,7 @@ every change between two people.
 
 from __future__ import annotations
 
+from typing import Any, Unpack
 from sqlalchemy import Connection, Row, and_, delete, insert, or_, select, update
 
 from diary_app.sync.server.data import Conflict, NotFound, us_to_datetime, user_json
@@ -20,7 +21,7 @@ def are_friends(conn: Connection, a: int, b: int) -> bool:
     ).first() is not None
 
 
-def friends_of(conn: Connection, user_id: int) -> list[dict]:
+def friends_of(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(USER.c.id, USER.c.username, USER.c.display_name)
         .join(FRIENDSHIP, FRIENDSHIP.c.friend_id == USER.c.id)
@@ -30,16 +31,16 @@ def friends_of(conn: Connection, user_id: int) -> list[dict]:
     return [user_json(r.id, r.username, r.display_name) for r in rows]
 
 
-def get_request(conn: Connection, request_id: int) -> Row | None:
+def get_request(conn: Connection, request_id: int) -> Row[Unpack[tuple[Any, ...]]] | None:
     return conn.execute(select(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id)).first()
 
 
-def _request(conn: Connection, request_id: int) -> Row:
+def _request(conn: Connection, request_id: int) -> Row[Unpack[tuple[Any, ...]]]:
     """A request known to exist (just created, or re-read under the lock)."""
     return conn.execute(select(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id)).one()
 
 
-def request_json(conn: Connection, row: Row) -> dict:
+def request_json(conn: Connection, row: Row[Unpack[tuple[Any, ...]]]) -> dict[str, Any]:
     return {
         "id": row.id,
         "from_user": users.get(conn, row.from_user_id),
@@ -49,7 +50,7 @@ def request_json(conn: Connection, row: Row) -> dict:
     }
 
 
-def pending_requests(conn: Connection, user_id: int) -> dict:
+def pending_requests(conn: Connection, user_id: int) -> dict[str, Any]:
     rows = conn.execute(
         select(FRIEND_REQUEST)
         .where(FRIEND_REQUEST.c.status == "pending",
@@ -62,7 +63,7 @@ def pending_requests(conn: Connection, user_id: int) -> dict:
     }
 
 
-def _pending_between(conn: Connection, a: int, b: int) -> Row | None:
+def _pending_between(conn: Connection, a: int, b: int) -> Row[Unpack[tuple[Any, ...]]] | None:
     return conn.execute(
         select(FRIEND_REQUEST).where(
             FRIEND_REQUEST.c.status == "pending",
@@ -85,13 +86,13 @@ def _set_status(conn: Connection, request_id: int, status: str) -> None:
     conn.execute(update(FRIEND_REQUEST).where(FRIEND_REQUEST.c.id == request_id).values(status=status, updated_us=now_us()))
 
 
-def _accept(conn: Connection, row: Row) -> None:
+def _accept(conn: Connection, row: Row[Unpack[tuple[Any, ...]]]) -> None:
     _set_status(conn, row.id, "accepted")
     _befriend(conn, row.from_user_id, row.to_user_id)
     notifications.notify_once(conn, row.from_user_id, "friend_accepted", actor_id=row.to_user_id)
 
 
-def ask(conn: Connection, me_id: int, username: str, cooldown_s: float) -> tuple[dict, bool]:
+def ask(conn: Connection, me_id: int, username: str, cooldown_s: float) -> tuple[dict[str, Any], bool]:
     """Send a friend request; if they asked me first, asking back accepts. Returns (request, created)."""
     target = users.id_of(conn, username)
     if target == me_id:
@@ -122,7 +123,7 @@ def ask(conn: Connection, me_id: int, username: str, cooldown_s: float) -> tuple
     return request_json(conn, _request(conn, request_id)), True
 
 
-def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row:
+def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row[Unpack[tuple[Any, ...]]]:
     """The request, re-read under the pair lock; must be pending and addressed to / sent by me."""
     row = get_request(conn, request_id)
     side = "to_user_id" if incoming else "from_user_id"
@@ -135,12 +136,12 @@ def _mine(conn: Connection, request_id: int, me_id: int, incoming: bool) -> Row:
     return row
 
 
-def accept(conn: Connection, request_id: int, me_id: int) -> dict:
+def accept(conn: Connection, request_id: int, me_id: int) -> dict[str, Any]:
     _accept(conn, _mine(conn, request_id, me_id, incoming=True))
     return request_json(conn, _request(conn, request_id))
 
 
-def reject(conn: Connection, request_id: int, me_id: int) -> dict:
+def reject(conn: Connection, request_id: int, me_id: int) -> dict[str, Any]:
     _mine(conn, request_id, me_id, incoming=True)
     _set_status(conn, request_id, "rejected")
     return request_json(conn, _request(conn, request_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -86,7 +87,7 @@ def _message(kind: str, actor: str | None) -> str:
     }.get(kind, kind)
 
 
-def page(conn: Connection, user_id: int, unread_only: bool, limit: int) -> dict:
+def page(conn: Connection, user_id: int, unread_only: bool, limit: int) -> dict[str, Any]:
     actor = USER.alias("actor")
     query = (
         select(NOTIFICATION, actor.c.username.label("a_username"), actor.c.display_name.label("a_display"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any, Unpack
 from sqlalchemy import Connection, Row, func, insert, or_, select
 
 from diary_app.sync.server.data import Conflict, NotFound, user_json
@@ -9,7 +10,7 @@ from diary_app.sync.server.db import lock_rows
 from diary_app.sync.server.models import USER, now_us
 
 
-def by_username(conn: Connection, username: str) -> Row | None:
+def by_username(conn: Connection, username: str) -> Row[Unpack[tuple[Any, ...]]] | None:
     """id, username, display_name, password_hash of one account (or None)."""
     return conn.execute(
         select(USER.c.id, USER.c.username, USER.c.display_name, USER.c.password_hash).where(USER.c.username == username)
@@ -20,15 +21,15 @@ def id_of(conn: Connection, username: str) -> int:
     row = conn.execute(select(USER.c.id).where(USER.c.username == username)).first()
     if row is None:
         raise NotFound(f"no user named '{username}'")
-    return row.id
+    return int(row.id)
 
 
-def get(conn: Connection, user_id: int) -> dict:
+def get(conn: Connection, user_id: int) -> dict[str, Any]:
     row = conn.execute(select(USER.c.id, USER.c.username, USER.c.display_name).where(USER.c.id == user_id)).one()
     return user_json(row.id, row.username, row.display_name)
 
 
-def create(conn: Connection, username: str, display_name: str, password_hash: str) -> dict:
+def create(conn: Connection, username: str, display_name: str, password_hash: str) -> dict[str, Any]:
     if conn.execute(select(USER.c.id).where(USER.c.username == username)).first():
         raise Conflict(f"the username '{username}' is taken")
     user_id = conn.execute(
@@ -38,7 +39,7 @@ def create(conn: Connection, username: str, display_name: str, password_hash: st
     return user_json(user_id, username, display_name)
 
 
-def search(conn: Connection, me_id: int, text: str, limit: int) -> list[dict]:
+def search(conn: Connection, me_id: int, text: str, limit: int) -> list[dict[str, Any]]:
     query = select(USER.c.id, USER.c.username, USER.c.display_name).where(USER.c.id != me_id)
     if text:
         query = query.where(

@@ -86,7 +86,7 @@ def migrate(engine: Engine, target: int = CURRENT_VERSION) -> int:
     with engine.begin() as conn:
         revision, legacy = _state(conn)
         if (revision is not None and revision not in REVISIONS) or legacy > CURRENT_VERSION:
-            raise _too_new(revision if revision not in (None, *REVISIONS) else legacy)
+            raise _too_new(revision if revision is not None and revision not in REVISIONS else legacy)
         cfg = _config(conn)
         if revision is None and legacy > 0:  # built by the hand-written migrations before Alembic
             command.stamp(cfg, _revision(legacy))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +16,7 @@ router = APIRouter(tags=["accounts"])
 
 
 @router.post("/auth/signup", status_code=201, response_model=User, responses={409: {"model": ErrorOut}})
-def signup(body: SignupIn, state: State) -> dict:
+def signup(body: SignupIn, state: State) -> dict[str, Any]:
     password_hash = state.passwords.hash(body.password)
     try:
         with state.engine.begin() as conn:
@@ -28,7 +29,7 @@ def signup(body: SignupIn, state: State) -> dict:
     "/auth/login", response_model=Login,
     responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut, "description": "too many failed logins"}},
 )
-def login(body: LoginIn, request: Request, state: State) -> dict:
+def login(body: LoginIn, request: Request, state: State) -> dict[str, Any]:
     username = body.username.strip().lower()
     address = request.client.host if request.client else "unknown"
     wait = state.limiter.retry_after(username, address)
@@ -61,5 +62,5 @@ def logout(request: Request, _me: CurrentUser, state: State) -> Response:
 
 
 @router.get("/me", response_model=User, responses={401: {"model": ErrorOut}})
-async def me(user: CurrentUser) -> dict:
+async def me(user: CurrentUser) -> dict[str, Any]:
     return user_json(user.id, user.username, user.display_name)

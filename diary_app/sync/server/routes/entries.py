@@ -41,7 +41,7 @@ def _read_upload(audio: UploadFile, limit: int) -> bytes:
     return data
 
 
-def _columns(info: EntryMeta, audio: PreparedAudio | None, entry_id: str) -> dict:
+def _columns(info: EntryMeta, audio: PreparedAudio | None, entry_id: str) -> dict[str, Any]:
     values = dict(
         emotion=info.emotion, created_us=datetime_to_us(info.created_at), duration_s=info.duration_s,
         note=info.note, latitude=info.latitude, longitude=info.longitude, place_name=info.place_name,
@@ -64,7 +64,7 @@ def put_entry(  # the body size is capped by limits.BodySizeLimit; the file itse
     state: State,
     meta: str = Form(..., description="JSON (see EntryMeta): emotion, created_at (ISO with offset), duration_s, note, latitude?, longitude?, place_name?"),
     audio: UploadFile | None = File(None, description="FLAC, WAV or OGG; required when the entry is new"),
-) -> dict:
+) -> dict[str, Any]:
     eid = str(entry_id)
     info = _parse_meta(meta)
     prepared = None
@@ -107,7 +107,7 @@ def put_entry(  # the body size is capped by limits.BodySizeLimit; the file itse
 
 
 @router.get("/entries/{entry_id}", response_model=SharedEntry, responses=ERRORS)
-def get_entry(entry_id: uuid.UUID, me: CurrentUser, conn: ReadConnection) -> dict:
+def get_entry(entry_id: uuid.UUID, me: CurrentUser, conn: ReadConnection) -> dict[str, Any]:
     return entries.as_json(conn, str(entry_id), me)
 
 

@@ -16,25 +16,25 @@ RequestId = Path(ge=1, le=MAX_ID)
 
 
 @router.post("/friends/requests", status_code=201, response_model=FriendRequest, responses=ERRORS)
-def send_request(body: FriendRequestIn, me: CurrentUser, state: State) -> dict:
+def send_request(body: FriendRequestIn, me: CurrentUser, state: State) -> dict[str, Any]:
     with state.engine.begin() as conn:
         request, _created = friends.ask(conn, me.id, body.username.strip().lower(), state.settings.friend_request_cooldown_s)
         return request
 
 
 @router.get("/friends/requests", response_model=FriendRequests)
-def list_requests(me: CurrentUser, conn: ReadConnection) -> dict:
+def list_requests(me: CurrentUser, conn: ReadConnection) -> dict[str, Any]:
     return friends.pending_requests(conn, me.id)
 
 
 @router.post("/friends/requests/{request_id}/accept", response_model=FriendRequest, responses=ERRORS)
-def accept_request(me: CurrentUser, state: State, request_id: int = RequestId) -> dict:
+def accept_request(me: CurrentUser, state: State, request_id: int = RequestId) -> dict[str, Any]:
     with state.engine.begin() as conn:
         return friends.accept(conn, request_id, me.id)
 
 
 @router.post("/friends/requests/{request_id}/reject", response_model=FriendRequest, responses=ERRORS)
-def reject_request(me: CurrentUser, state: State, request_id: int = RequestId) -> dict:
+def reject_request(me: CurrentUser, state: State, request_id: int = RequestId) -> dict[str, Any]:
     with state.engine.begin() as conn:
         return friends.reject(conn, request_id, me.id)
 
@@ -47,7 +47,7 @@ def cancel_request(me: CurrentUser, state: State, request_id: int = RequestId) -
 
 
 @router.get("/friends", response_model=list[User])
-def list_friends(me: CurrentUser, conn: ReadConnection) -> list[dict]:
+def list_friends(me: CurrentUser, conn: ReadConnection) -> list[dict[str, Any]]:
     return friends.friends_of(conn, me.id)
 
 

@@ -7,6 +7,7 @@ finds the entry gone (404).
 
 from __future__ import annotations
 
+from typing import Any
 import uuid
 
 from fastapi import APIRouter
@@ -19,14 +20,14 @@ router = APIRouter(tags=["likes"])
 
 
 @router.put("/entries/{entry_id}/like", response_model=LikeState, responses={404: {"model": ErrorOut}})
-def like(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict:
+def like(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict[str, Any]:
     with state.engine.begin() as conn:
         entries.lock(conn, str(entry_id))
         return entries.like(conn, str(entry_id), me)
 
 
 @router.delete("/entries/{entry_id}/like", response_model=LikeState, responses={404: {"model": ErrorOut}})
-def unlike(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict:
+def unlike(entry_id: uuid.UUID, me: CurrentUser, state: State) -> dict[str, Any]:
     with state.engine.begin() as conn:
         entries.lock(conn, str(entry_id))
         return entries.unlike(conn, str(entry_id), me)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from fastapi import APIRouter, Query
 
 from diary_app.sync.contract import User
@@ -17,5 +18,5 @@ def search_users(
     conn: ReadConnection,
     q: str = Query("", max_length=64, description="part of a username or display name; case-insensitive"),
     limit: int = Query(20, ge=1, le=50),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     return users.search(conn, me.id, q.strip().lower(), limit)
