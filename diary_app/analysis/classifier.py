@@ -48,7 +48,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax over the last axis (stable: the row maximum is subtracted first)."""
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return out
 
 
 class ClassifierBase:

@@ -6,10 +6,13 @@ at the end. Heavy imports happen inside ``run`` so building the CLI parser stays
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import argparse
 import json
 import sys
+
+if TYPE_CHECKING:
+    from diary_app.analysis.result import AnalysisResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,7 +45,7 @@ def error_object(path: str, exc: BaseException, kind: str) -> dict[str, Any]:
     return {"path": str(path), "error": {"kind": kind, "type": type(exc).__name__, "message": str(exc)}}
 
 
-def summary(result) -> str:
+def summary(result: AnalysisResult) -> str:
     """A short human-readable account of one result: what decided the tag, then the numbers."""
     from diary_app.analysis.explain import explain
 
@@ -135,14 +138,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _out(progress, text: str) -> None:
+def _out(progress: Any, text: str) -> None:  # progress: a tqdm bar (tqdm is untyped) or None
     if progress is not None:
         progress.write(text, file=sys.stdout)
     else:
         print(text)
 
 
-def _error(progress, text: str) -> None:
+def _error(progress: Any, text: str) -> None:  # progress: as in _out
     if progress is not None:
         progress.write(text, file=sys.stderr)
     else:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
 from diary_app.analysis.classifier import softmax as softmax  # re-exported: the training recipes import it from here
 from diary_app.analysis.result import WindowResult
 from diary_app.audio.loading import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from diary_app.analysis.whisper_encoder import WhisperFrontEnd
 
 WEIGHTS_FILE = "model.safetensors"
 DEFAULT_FEATURES: dict[str, Any] = {"frontend": "opensmile", "feature_sets": ["eGeMAPSv02"], "level": "Functionals"}
@@ -42,7 +45,7 @@ _SMILE_LOCK = threading.Lock()  # one openSMILE instance per feature set, shared
 FRONTENDS = ("opensmile", "yamnet", "whisper")
 
 
-def FeatureFrontEnd(features: dict[str, Any] | None = None):  # noqa: N802 - a factory that reads like the class it returns
+def FeatureFrontEnd(features: dict[str, Any] | None = None) -> YamnetFrontEnd | OpenSmileFrontEnd | WhisperFrontEnd:  # noqa: N802 - a factory that reads like the class it returns
     """The front end a card's ``features`` names: ``opensmile`` (default), ``yamnet`` or ``whisper``."""
     frontend = (features or {}).get("frontend") or "opensmile"
     if frontend == "yamnet":
@@ -144,9 +147,10 @@ def utterance_windows(n_samples: int, window_s: float, sample_rate: int = SAMPLE
 
 def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
     """Standardise, then the linear or MLP head stored in ``arrays``. ``x``: (N, D) -> (N, C)."""
-    z = (np.asarray(x, dtype=np.float64) - arrays["mean"]) / arrays["scale"]
+    z: np.ndarray = (np.asarray(x, dtype=np.float64) - arrays["mean"]) / arrays["scale"]
     if "coef" in arrays:
-        return z @ arrays["coef"].T.astype(np.float64) + arrays["intercept"]
+        linear: np.ndarray = z @ arrays["coef"].T.astype(np.float64) + arrays["intercept"]
+        return linear
     i = 0
     while f"w{i}" in arrays:
         z = z @ arrays[f"w{i}"].astype(np.float64) + arrays[f"b{i}"]

@@ -14,6 +14,7 @@ import math
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,14 +80,16 @@ class HFAudioClassifier(ClassifierBase):
         self.backend = "onnxruntime" if self.onnx_session is not None else "torch"
         self.load_s = time.perf_counter() - t0
 
-    def _load_pretrained(self, weights: bool = True):
+    def _load_pretrained(self, weights: bool = True) -> tuple[Any, Any, Any]:
+        # (feature extractor, model or None, config): transformers objects, untyped here
         from transformers import AutoConfig, AutoFeatureExtractor, AutoModelForAudioClassification
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # no "Loading weights" bars in the CLI or the app log
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # transformers leaves it unannotated; no "Loading weights" bars in the CLI or the app log
 
-        def load(local_only: bool):
-            fe = AutoFeatureExtractor.from_pretrained(self.ref, local_files_only=local_only)
+        def load(local_only: bool) -> tuple[Any, Any, Any]:
+            # AutoFeatureExtractor.from_pretrained is unannotated in transformers
+            fe = AutoFeatureExtractor.from_pretrained(self.ref, local_files_only=local_only)  # type: ignore[no-untyped-call]
             if not weights:
                 return fe, None, AutoConfig.from_pretrained(self.ref, local_files_only=local_only)
             model = AutoModelForAudioClassification.from_pretrained(self.ref, local_files_only=local_only)
@@ -117,12 +120,14 @@ class HFAudioClassifier(ClassifierBase):
             if "attention_mask" in names and "attention_mask" not in feed:
                 feed["attention_mask"] = np.ones(feed["input_values"].shape, dtype=np.int64)
             feed = {k: (v.astype(np.int64) if k == "attention_mask" else v.astype(np.float32)) for k, v in feed.items()}
-            return self.onnx_session.run(["logits"], feed)[0]
+            out: np.ndarray = self.onnx_session.run(["logits"], feed)[0]
+            return out
         import torch
 
         with torch.inference_mode():
             tensors = {k: torch.as_tensor(np.asarray(v)).to(self.device) for k, v in inputs.items()}
-            return self.model(**tensors).logits.float().cpu().numpy()
+            logits: np.ndarray = self.model(**tensors).logits.float().cpu().numpy()
+            return logits
 
     def predict_windows(self, wave16k: np.ndarray) -> list[WindowResult]:
         wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)
@@ -134,7 +139,8 @@ class HFAudioClassifier(ClassifierBase):
         return self.windows_from_logits(spans, np.concatenate(logits))
 
 
-def _onnx_session(path: Path):
+def _onnx_session(path: Path) -> Any:
+    # an onnxruntime.InferenceSession (onnxruntime is optional and untyped here) or None
     try:
         import onnxruntime as ort
     except ImportError:

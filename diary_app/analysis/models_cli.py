@@ -8,6 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diary_app.settings import Settings
 
 EXIT_ERROR = 1
 EXIT_OFFLINE = 2
@@ -31,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("name")
 
 
-def _rows(settings) -> list[dict]:
+def _rows(settings: Settings) -> list[dict[str, Any]]:
     """Every model folder (usable ones with ``active`` from the catalog's one rule, broken ones with why)."""
     from diary_app.analysis import registry
 
@@ -41,7 +45,7 @@ def _rows(settings) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"])
 
 
-def _print_table(rows: list[dict]) -> None:
+def _print_table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         print("no models installed")
         return

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +26,11 @@ from diary_app.analysis.scene import SceneDecision, decide_scene
 from diary_app.audio.level import LevelCheck, check_level, finite_wave
 from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio, resample
 from diary_app.emotions import EMOTIONS
+
+if TYPE_CHECKING:
+    from diary_app.analysis.emotion_table import EmotionTable
+    from diary_app.analysis.speech_detection import SpeechDetectionConfig
+    from diary_app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,14 @@ def _nonspeech_samples(wave: np.ndarray, segments: list[tuple[float, float]], sr
     return wave[keep]
 
 
+def _scene_table(scene: ClassifierBase) -> EmotionTable:
+    """The scene model's scene->emotion table; a model without one (a speech model chosen as the scene
+    model) cannot tag a recording, so say so instead of failing inside ``decide_scene``."""
+    if scene.emotion_table is None:
+        raise ModelNotAvailable(f"{scene.name} has no scene->emotion table; it is not a scene model")
+    return scene.emotion_table
+
+
 class Analyzer:
     """One analysis engine per process.
 
@@ -52,8 +66,9 @@ class Analyzer:
     best installed model. ``force_branch`` ("speech"/"environment") skips the speech decision.
     """
 
-    def __init__(self, speech_model: Any = None, scene_model: Any = None, settings=None, device: str | None = None,
-                 threshold: float | None = None, force_branch: str | None = None, speech_detection_config=None) -> None:
+    def __init__(self, speech_model: Any = None, scene_model: Any = None, settings: Settings | None = None,
+                 device: str | None = None, threshold: float | None = None, force_branch: str | None = None,
+                 speech_detection_config: SpeechDetectionConfig | None = None) -> None:
         if settings is None:
             from diary_app.settings import Settings
 
@@ -75,7 +90,7 @@ class Analyzer:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def _resolve(self, ref: Any, default_fn) -> tuple[ClassifierBase | None, str | None]:
+    def _resolve(self, ref: Any, default_fn: Callable[[], InstalledModel | None]) -> tuple[ClassifierBase | None, str | None]:
         if isinstance(ref, ClassifierBase):
             return ref, None
         if ref is None or ref == "":
@@ -90,14 +105,16 @@ class Analyzer:
         with self._lock:
             if self._speech is _UNSET:
                 self._speech, self._speech_error = self._resolve(self._speech_ref, default_speech_model)
-            return self._speech
+            speech: ClassifierBase | None = self._speech
+            return speech
 
     @property
     def scene_classifier(self) -> ClassifierBase | None:
         with self._lock:
             if self._scene is _UNSET:
                 self._scene, self._scene_error = self._resolve(self._scene_ref, default_scene_model)
-            return self._scene
+            scene: ClassifierBase | None = self._scene
+            return scene
 
     def load(self) -> "Analyzer":
         """Load both models now (call from a worker thread); raises ``ModelNotAvailable`` only when
@@ -205,12 +222,16 @@ class Analyzer:
         common = dict(speech_ratio=float(det.speech_ratio), voiced_s=float(det.voiced_s),
                       speech_segments=[(float(a), float(b)) for a, b in det.segments], duration_s=duration)
         if branch == BRANCH_SPEECH:
+            if speech is None:  # the fallback above moved a speech recording without a model to the environment branch
+                raise RuntimeError("internal error: the speech branch was chosen without a speech model")
             result = self._speech_branch(wave, speech, det.segments, evidence, common)
             models["speech"] = speech.name
             models["speech_backend"] = speech.backend
             timings["inference"] = time.perf_counter() - t
             self._background_scene(wave, det.segments, evidence, models, timings)
         else:
+            if scene is None:  # refused above with ModelNotAvailable
+                raise RuntimeError("internal error: the environment branch was chosen without a scene model")
             result = self._environment_branch(wave, scene, evidence, common)
             models["scene"] = scene.name
             timings["inference"] = time.perf_counter() - t
@@ -221,12 +242,13 @@ class Analyzer:
         evidence["source"] = name
         return result
 
-    def _speech_branch(self, wave, speech: ClassifierBase, segments, evidence, common) -> AnalysisResult:
+    def _speech_branch(self, wave: np.ndarray, speech: ClassifierBase, segments: list[tuple[float, float]],
+                       evidence: dict[str, Any], common: dict[str, Any]) -> AnalysisResult:
         raw, features = speech.windows_and_features(wave)
         timeline: list[WindowResult] = []
         for w in raw:
             emo = speech.to_emotions(w.probabilities)
-            top = max(emo, key=emo.get)
+            top = max(emo, key=emo.__getitem__)
             timeline.append(WindowResult(start_s=round(w.start_s, 3), end_s=round(w.end_s, 3), label=top,
                                          confidence=emo[top], probabilities=emo,
                                          weight=round(_overlap(w.start_s, w.end_s, segments), 3)))
@@ -239,7 +261,7 @@ class Analyzer:
                 agg[e] += wt * w.probabilities[e]
         total = sum(agg.values()) or 1.0
         agg = {e: v / total for e, v in agg.items()}
-        emotion = max(agg, key=agg.get)
+        emotion = max(agg, key=agg.__getitem__)
         evidence["decision"] = (f"{speech.name}: {len(timeline)} window(s) of at most 4 s, weighted by voiced seconds; "
                                 f"top {emotion} {agg[emotion]:.2f}")
         evidence["window_top_labels"] = [w.label for w in raw]
@@ -247,13 +269,15 @@ class Analyzer:
                               timeline=timeline, features={"speech": {**features, "weights": weights}} if features else None,
                               **common)
 
-    def _scene_decision(self, wave, scene: ClassifierBase) -> tuple[list[WindowResult], SceneDecision]:
+    def _scene_decision(self, wave: np.ndarray, scene: ClassifierBase) -> tuple[list[WindowResult], SceneDecision]:
+        table = _scene_table(scene)
         windows = scene.predict_windows(wave)
-        return windows, decide_scene(windows, scene.labels, scene.emotion_table, self.threshold)
+        return windows, decide_scene(windows, scene.labels, table, self.threshold)
 
-    def _environment_branch(self, wave, scene: ClassifierBase, evidence, common) -> AnalysisResult:
+    def _environment_branch(self, wave: np.ndarray, scene: ClassifierBase, evidence: dict[str, Any],
+                            common: dict[str, Any]) -> AnalysisResult:
         windows, dec = self._scene_decision(wave, scene)
-        table = scene.emotion_table
+        table = _scene_table(scene)
         emo = dict.fromkeys(EMOTIONS, 0.0)
         for s, p in dec.probabilities.items():  # scene distribution pushed through the table
             emo[table.emotion_for(s)] += p
@@ -276,7 +300,8 @@ class Analyzer:
                               confidence=dec.confidence, scene=dec.scene, scene_probabilities=dec.probabilities,
                               timeline=timeline, **common)
 
-    def _background_scene(self, wave, segments, evidence, models, timings) -> None:
+    def _background_scene(self, wave: np.ndarray, segments: list[tuple[float, float]], evidence: dict[str, Any],
+                          models: dict[str, str], timings: dict[str, float]) -> None:
         """Paper limitation (2): also look at the non-speech part of a speech recording."""
         rest = _nonspeech_samples(wave, segments, SAMPLE_RATE)
         if rest.size < MIN_BACKGROUND_S * SAMPLE_RATE:

@@ -21,7 +21,8 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, not_available_message, pick_device
 from diary_app.analysis.model_card import (
@@ -189,7 +190,8 @@ def get_model(name: str) -> InstalledModel:
     catalog), or ``ModelNotFound`` naming what is installed (and why a broken folder of that name
     cannot be used)."""
     models = list_models()
-    for match in (lambda m: m.name == name, lambda m: m.card.name == name):
+    matchers: tuple[Callable[[InstalledModel], bool], ...] = (lambda m: m.name == name, lambda m: m.card.name == name)
+    for match in matchers:
         found = next((m for m in models if match(m)), None)
         if found is not None:
             return found
@@ -363,12 +365,14 @@ def remove_model(name: str, settings: Settings) -> InstalledModel | BrokenModel:
 
 
 # -- loading ------------------------------------------------------------------------------------------
-def _loader(kind: str) -> Any:
+def _loader(kind: str) -> Callable[..., ClassifierBase]:
+    """The class that loads ``kind`` (any callable taking ``(path, device=..., card=...)``)."""
     spec = LOADERS.get(kind)
     if spec is None:
         raise ModelNotAvailable(f"model kind {kind!r} is not supported (known: {', '.join(KINDS)})")
     module_name, class_name = spec.split(":")
-    return getattr(importlib.import_module(module_name), class_name)
+    # the class is looked up by name, so mypy cannot see it is a ClassifierBase subclass
+    return cast("Callable[..., ClassifierBase]", getattr(importlib.import_module(module_name), class_name))
 
 
 def load_classifier(model_dir_or_hub_id: InstalledModel | str | Path, device: str | None = None) -> ClassifierBase:
