@@ -18,13 +18,13 @@ Format (``"format": 1``): ``id``, ``created_at``/``updated_at`` (ISO 8601, UTC),
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from diary_app.emotions import EMOTIONS, UNTAGGED
+from diary_app.fsutil import atomic_write_text
 from diary_app.store.models import AnalysisState, Entry, SyncState, utcnow
 
 SIDECAR_SUFFIX = ".json"
@@ -50,18 +50,8 @@ def to_dict(entry: Entry) -> dict[str, Any]:
 
 def write(audio: Path, entry: Entry) -> None:
     """Atomically replace the sidecar of ``audio`` (raises OSError; the caller decides)."""
-    target = sidecar_path(audio)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(to_dict(entry), fh, ensure_ascii=False)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise
+    # fsync=False as before: the sidecar is rewritten on every edit, and the database holds the same tags
+    atomic_write_text(sidecar_path(audio), json.dumps(to_dict(entry), ensure_ascii=False), fsync=False)
 
 
 def read(audio: Path) -> dict[str, Any] | None:

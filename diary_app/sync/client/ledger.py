@@ -10,9 +10,10 @@ while the app was closed or from the command line.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
+
+from diary_app.fsutil import atomic_write_text
 
 FILE_NAME = "sync_shared.json"
 
@@ -61,6 +62,4 @@ class SharedLedger:
             return True
 
     def _save(self) -> None:
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"shared": sorted(self._shared), "deleted": sorted(self._deleted)}), encoding="utf-8")
-        os.replace(tmp, self.path)
+        atomic_write_text(self.path, json.dumps({"shared": sorted(self._shared), "deleted": sorted(self._deleted)}))
