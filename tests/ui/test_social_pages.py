@@ -174,9 +174,46 @@ def _friends_with_entries(qtbot, ctx, server, tmp_path, page):
     return me, bob, str(mine.id), str(bobs.id)
 
 
-def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_path):
+class FakeSpeaker:
+    """The speaker end of the Feed (hardware edge, like the fake microphone): keeps the file it is
+    handed and "plays" it at once. The real QMediaPlayer is exercised by test_ui_issue13_social; here
+    its FFmpeg thread once deadlocked a full run while the feed rebuilt its items (see FeedPage._make_player)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+        from PySide6.QtCore import QUrl
+
+        self.PlaybackState = QMediaPlayer.PlaybackState
+        self._enums = QMediaPlayer
+        self._source = QUrl()
+        self._state = QMediaPlayer.PlaybackState.StoppedState
+
+    def setSource(self, url):  # noqa: N802 - the QMediaPlayer API
+        self._source = url
+
+    def source(self):
+        return self._source
+
+    def play(self) -> None:
+        self._state = self.PlaybackState.PlayingState
+
+    def stop(self) -> None:
+        self._state = self.PlaybackState.StoppedState
+
+    def playbackState(self):  # noqa: N802
+        return self._state
+
+    def error(self):
+        return self._enums.Error.NoError
+
+    def mediaStatus(self):  # noqa: N802
+        return self._enums.MediaStatus.LoadedMedia
+
+
+def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_path, monkeypatch):
     from diary_app.ui.pages.feed import FeedPage
 
+    monkeypatch.setattr(FeedPage, "_make_player", lambda self, player_cls, output_cls: (FakeSpeaker(), None))
     page = FeedPage(ctx)
     qtbot.addWidget(page)
     page.show()

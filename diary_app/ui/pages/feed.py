@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
@@ -204,9 +205,7 @@ class FeedPage(SocialPage):
             self._failed_play(entry_id, RuntimeError(self.tr("audio playback is not available on this system")))
             return
         if self._player is None:
-            self._audio_out = QAudioOutput(self)
-            self._player = QMediaPlayer(self)
-            self._player.setAudioOutput(self._audio_out)
+            self._player, self._audio_out = self._make_player(QMediaPlayer, QAudioOutput)
             # WHY polling, not playbackStateChanged/errorOccurred: Python slots on the media player's
             # signals deadlocked a full test run (the FFmpeg backend's thread tore down a receiver while
             # the GUI thread held the GIL); a GUI-thread timer reads the same state with no such risk.
@@ -220,6 +219,18 @@ class FeedPage(SocialPage):
         self._player.play()
         self._seen_playing = False
         self._poll.start()
+
+    def _make_player(self, player_cls: Any, output_cls: Any) -> tuple[Any, Any]:
+        """The speaker end of the page (tests replace it, like the microphone, with a fake player).
+
+        WHY a seam: QtMultimedia's FFmpeg thread tears its objects down with the GIL wanted while the GUI
+        thread holds it inside a Qt call; a full test run hung there once (issue 14 note). Tests that
+        only need "this file was handed to the player" use a fake; one test keeps the real player.
+        """
+        out = output_cls(self)
+        player = player_cls(self)
+        player.setAudioOutput(out)
+        return player, out
 
     def _poll_playback(self) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
