@@ -258,7 +258,7 @@ def render_markdown_card(card: ModelCard) -> str:
         for src, r in (test.get("per_source") or {}).items():
             lines.append(f"- {src}: accuracy {r['accuracy']:.3f}, weighted F1 {r['weighted_f1']:.3f} ({r['n']} clips)")
         thr = m.get("test_threshold_0.70")
-        if thr and card.task == "scene":
+        if thr and card.is_scene:
             ka = "n/a" if thr["kept_accuracy"] is None else f"{thr['kept_accuracy']:.3f}"
             ra = "n/a" if thr["rejected_accuracy"] is None else f"{thr['rejected_accuracy']:.3f}"
             lines.append(f"- calibrated confidence < 0.70 ('unclassified') on {thr['fires_rate']:.1%} of test clips; "

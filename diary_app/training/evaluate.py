@@ -121,7 +121,7 @@ def evaluate_model(model_dir: str | Path, data: list[str], out_dir: str | Path |
     predictor = CardPredictor(model_dir)
     card = predictor.card
     # the model's own labels mapped to the evaluation label space (identity for CNN kinds)
-    if card.task == "scene":
+    if card.is_scene:
         mapper = LabelMapper(identity=True)
         to_eval = {l: l for l in predictor.labels}
     else:

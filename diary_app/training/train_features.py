@@ -246,7 +246,7 @@ TARGETS = {"speech-emotion": 0.80, "scene": 0.85}  # scene: issue 12 (0.75 in is
 
 def render_card(card) -> str:
     m = card.metrics or {}
-    scene = card.task == "scene"
+    scene = card.is_scene
     group, groups = ("recording", "recordings") if scene else ("speaker", "speakers")
     if card.features.get("frontend") == "yamnet":
         stats = card.features.get("statistics", ["mean", "max", "std"])
