@@ -289,6 +289,9 @@ class ModelManager(QGroupBox):
         except registry.CatalogError as exc:
             self.model_status.setText(str(exc))
             return
+        except OSError as exc:  # the settings file could not be written (full disk, read-only folder)
+            self.model_status.setText(self.tr("Could not save the choice: {0}").format(exc.strerror or exc))
+            return
         self.model_status.setText(self.tr("{0} is now the active model.").format(row.name))
         self.refresh_models()
         self.select_model(row.name)
@@ -305,6 +308,10 @@ class ModelManager(QGroupBox):
             registry.remove_model(row.name, self.settings)
         except registry.CatalogError as exc:
             self.model_status.setText(str(exc))
+            return
+        except OSError as exc:  # the folder could not be moved away (permissions, a file in use): it stays
+            self.model_status.setText(self.tr("Could not remove {0}: {1}").format(row.name, exc.strerror or exc))
+            self.refresh_models()
             return
         self.model_status.setText(self.tr("Removed {0}.").format(row.name))
         self.refresh_models()

@@ -167,3 +167,22 @@ def test_the_backup_hint_is_as_tall_as_its_lines(page, qtbot):
     for width in (1000, 900 - NAV_WIDTH):
         page.resize(width, 800)
         qtbot.waitUntil(lambda: abs(hint.height() - hint.heightForWidth(hint.width())) <= 1, timeout=2000)
+
+
+def test_a_failed_remove_keeps_the_model_and_says_why(page, tmp_path, monkeypatch):
+    """A disk error (here: the folder cannot be moved away) is a message on the page, not a traceback,
+    and the model stays installed and listed."""
+    import diary_app.analysis.registry as registry
+
+    info = _user_model(tmp_path)
+    manager = page.model_manager
+    manager.refresh_models()
+    assert manager.select_model(LONG_NAME)
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied", str(src))
+
+    monkeypatch.setattr(registry.os, "replace", refuse)
+    manager.remove_selected(confirm=False)
+    assert "Could not remove" in manager.model_status.text() and "Permission denied" in manager.model_status.text()
+    assert info.path.is_dir() and LONG_NAME in [m.name for m in manager.models]
