@@ -19,14 +19,6 @@ from diary_app.settings import Settings
 from helpers_models import build_tiny_cnn
 
 
-@pytest.fixture
-def shipped(tmp_path, monkeypatch):
-    folder = tmp_path / "shipped_models"
-    folder.mkdir()
-    monkeypatch.setattr(registry, "shipped_models_dir", lambda: folder)
-    return folder
-
-
 def _scene_card(folder, name="zip-scenes"):
     ModelCard(name=name, kind=KIND_SCENE_CNN, labels=["park", "bus"], task="scene", architecture="scene_cnn",
               arch_config={"n_classes": 2}, metrics={"test": {"n": 40, "accuracy": 0.75, "weighted_f1": 0.7}}).save(folder)

@@ -16,15 +16,6 @@ from diary_app.settings import Settings
 from helpers_models import TAU2022_LABELS, build_tiny_cnn, build_tiny_wavlm
 
 
-@pytest.fixture
-def shipped(tmp_path, monkeypatch):
-    """An empty shipped models folder, so tests do not depend on what models/ holds today."""
-    folder = tmp_path / "shipped_models"
-    folder.mkdir()
-    monkeypatch.setattr(registry, "shipped_models_dir", lambda: folder)
-    return folder
-
-
 def test_empty_registry_has_no_defaults(shipped):
     assert registry.list_models() == []
     assert registry.default_speech_model() is None
