@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from diary_app.analysis.model_card import KIND_HF_SER, KIND_SCENE_CNN, ModelCard
 
 #: EmoDB-like label set: 'disgust' tests the merge into fear, 'boredom' one with no place
@@ -77,4 +79,15 @@ def build_tiny_cnn(folder: str | Path, labels: list[str] | None = None, kind: st
         arch_config=net.config, emotion_table=(emotion_table or "scene_emotion_tau2022.csv") if scene else None,
         training_data="none (random weights, test fixture)", licence="MIT", description="tiny CNN for tests",
     ).save(folder)
+    return folder
+
+
+@pytest.fixture
+def shipped(tmp_path, monkeypatch):
+    """An empty shipped models folder, so catalog tests do not depend on what models/ holds today."""
+    from diary_app.analysis import registry
+
+    folder = tmp_path / "shipped_models"
+    folder.mkdir()
+    monkeypatch.setattr(registry, "shipped_models_dir", lambda: folder)
     return folder

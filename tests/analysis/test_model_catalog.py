@@ -16,7 +16,7 @@ from diary_app.analysis.model_card import (
 from diary_app.app.cli import build_parser, main
 from diary_app.paths import user_models_dir
 from diary_app.settings import Settings
-from helpers_models import build_tiny_cnn
+from helpers_models import build_tiny_cnn, shipped  # noqa: F401 - the fixture
 
 
 def _scene_card(folder, name="zip-scenes"):
