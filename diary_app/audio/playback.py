@@ -322,7 +322,7 @@ class Playback:
             try:
                 wave = load_audio(self.path, sample_rate=None, min_duration_s=0.0, info=info)
             except AudioLoadError as exc:
-                self._fail(f"the recording cannot be played: {str(exc).replace(exc.path, self.path.name, 1)}",
+                self._fail(f"the recording cannot be played: {str(exc).replace(exc.path, self.path.name)}",
                            decoding=True)
                 return False
             except MemoryError:
