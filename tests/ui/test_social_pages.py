@@ -222,7 +222,7 @@ def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_pa
     # play downloads the friend's audio off the GUI thread, then hands the file to the player, whose
     # speaker gets the decoded sound sample for sample; at the end the item is back to idle by itself
     page.item_for(bobs).play_button.click()
-    qtbot.waitUntil(lambda: page._player is not None and speakers.streams, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page._player is not None and bool(speakers.streams), timeout=WAIT_MS)
     played = page._player.path
     assert played.read_bytes() == bob.api.download_audio(bobs, tmp_path / "bob_own.flac").read_bytes()
     qtbot.waitUntil(lambda: page.playing_id is None and page.item_for(bobs).play_state == "idle", timeout=WAIT_MS)
