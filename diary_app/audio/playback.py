@@ -230,17 +230,27 @@ def open_output_stream(
         except CallbackStop:
             raise sd.CallbackStop from None
 
-    kwargs = dict(channels=channels, dtype=dtype, callback=pa_callback, device=device, blocksize=blocksize,
+    kwargs = dict(dtype=dtype, callback=pa_callback, device=device, blocksize=blocksize,
                   finished_callback=finished_callback)
     try:
-        return sd.OutputStream(samplerate=samplerate, **kwargs)
+        return sd.OutputStream(samplerate=samplerate, channels=channels, **kwargs)
     except sd.PortAudioError as first:
-        try:  # a device that only offers 44.1/48 kHz: open it at its own rate, the player resamples
-            native = sd.query_devices(device, "output")["default_samplerate"]
-            if int(native) != int(samplerate):
-                return sd.OutputStream(samplerate=native, **kwargs)
+        # a device that only offers 44.1/48 kHz or only stereo (ALSA hardware): open it as it is;
+        # the player resamples, the callback copies the mono sound to every channel
+        try:
+            info = sd.query_devices(device, "output")
+            native, most = float(info["default_samplerate"]), int(info["max_output_channels"])
         except Exception:  # noqa: BLE001 - the first error is the one to explain
-            pass
+            native, most = float(samplerate), int(channels)
+        tried = {(int(samplerate), int(channels))}
+        for rate, ch in ((native, channels), (samplerate, min(2, most)), (native, min(2, most))):
+            if (int(rate), int(ch)) in tried or ch < 1:
+                continue
+            tried.add((int(rate), int(ch)))
+            try:
+                return sd.OutputStream(samplerate=rate, channels=ch, **kwargs)
+            except sd.PortAudioError:
+                continue
         raise PlaybackUnavailable(f"the audio output could not be opened ({first})") from first
     except ValueError as exc:  # an unknown device name
         raise PlaybackUnavailable(f"the chosen audio output is not available: {exc}", "no_device") from exc

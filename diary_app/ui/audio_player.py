@@ -148,7 +148,7 @@ class AudioPlayer(QWidget):
         call.signals.failed.connect(lambda exc: self._decoded(call, exc))
         call.start()
 
-    def _decoded(self, call: BackgroundCall, exc: object = None) -> None:
+    def _decoded(self, call: BackgroundCall, exc: Exception | None = None) -> None:
         playback = self._decoding.pop(call, None)
         if playback is None or playback is not self._playback:
             return  # another file was loaded meanwhile

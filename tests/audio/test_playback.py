@@ -241,3 +241,118 @@ def test_decoding_on_another_thread_while_the_gui_polls(speech_clip):
         assert player.state == "stopped" and player.position_s == 0.0
     worker.join()
     assert player.decoded and player.duration_s > 1.0
+
+
+# -- the real sounddevice path, on a virtual speaker (an isolated PulseAudio null sink) ----------------
+
+SPEAKER_CHILD = r"""
+import sys, time
+from diary_app.audio.playback import Playback, list_output_devices
+assert list_output_devices(), "no output device seen"
+player = Playback(sys.argv[1])
+player.play()
+print("started", player.state, player.error, flush=True)
+unplug_at = float(sys.argv[2]) if len(sys.argv) > 2 else None
+t0 = time.monotonic()
+while player.state == "playing" and time.monotonic() - t0 < 20:
+    if unplug_at is not None and player.position_s >= unplug_at:
+        print("unplug", flush=True)
+        sys.stdin.readline()  # the test unloads the sink, then answers
+        unplug_at = None
+    time.sleep(0.01)
+print("done", player.state, round(player.position_s, 3), player.error, flush=True)
+player.close()
+"""
+
+
+@pytest.fixture
+def virtual_speaker(tmp_path):
+    """An isolated PulseAudio server whose default sink is a null sink (float32, 16 kHz mono).
+
+    Only processes given its ``PULSE_SERVER`` see it; its monitor source is what "came out".
+    """
+    import os
+    import shutil
+    import subprocess
+
+    if not (shutil.which("pulseaudio") and shutil.which("parec") and shutil.which("pactl")):
+        pytest.skip("pulseaudio/parec/pactl not installed (apt: pulseaudio pulseaudio-utils libasound2-plugins)")
+    run = tmp_path / "pulse"
+    run.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != FAKE_SPEAKER_ENV}
+    env.update(XDG_RUNTIME_DIR=str(run), HOME=str(run), PULSE_SERVER=f"unix:{run}/native")
+    proc = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
+         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
+         "-L", "module-null-sink sink_name=vspk rate=16000 channels=1 format=float32le"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.skip("the PulseAudio server did not start")
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _speaker_child(env, *args):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.Popen([sys.executable, "-c", SPEAKER_CHILD, *map(str, args)], env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_the_real_sounddevice_output_plays_the_clip_sample_exact(virtual_speaker, speech_clip, tmp_path):
+    import subprocess
+
+    from scipy.signal import correlate
+
+    raw = tmp_path / "heard.raw"
+    with open(raw, "wb") as fh:
+        rec = subprocess.Popen(["parec", "--device=vspk.monitor", "--format=float32le", "--rate=16000",
+                                "--channels=1", "--raw"], env=virtual_speaker, stdout=fh)
+        try:
+            time.sleep(1.0)  # the monitor records from now on
+            child = _speaker_child(virtual_speaker, speech_clip)
+            out, err = child.communicate(timeout=60)
+            time.sleep(0.5)
+        finally:
+            rec.terminate()
+            rec.wait(timeout=10)
+    assert child.returncode == 0, err
+    assert out.splitlines()[0] == "started playing None", out + err
+    wave, rate = decoded(speech_clip)
+    done = out.splitlines()[-1].split()
+    assert done[:2] == ["done", "finished"] and float(done[2]) == pytest.approx(wave.size / rate), out
+    heard = np.fromfile(raw, dtype=np.float32)
+    # where the clip starts in the recording (negative: the monitor of a sink that was idle starts
+    # recording a few ms late, so the clip's very first samples may be missing from the recording)
+    lag = int(np.argmax(correlate(heard, wave, mode="full", method="fft"))) - (wave.size - 1)
+    first, last = max(0, -lag), min(wave.size, heard.size - lag)
+    assert last - first >= 0.9 * wave.size, (lag, heard.size)
+    # float32 end to end at the file's rate: what came out of the sink is the decoded clip
+    assert np.allclose(heard[lag + first : lag + last], wave[first:last], atol=1e-4)
+
+
+@pytest.mark.slow
+def test_the_real_output_removed_while_playing_is_an_error_state(virtual_speaker, speech_clip):
+    import subprocess
+
+    child = _speaker_child(virtual_speaker, speech_clip, 0.3)
+    assert child.stdout.readline().startswith("started playing"), child.stderr.read()
+    assert child.stdout.readline().strip() == "unplug"
+    subprocess.run(["pactl", "unload-module", "module-null-sink"], env=virtual_speaker, check=True)
+    out, err = child.communicate("go\n", timeout=30)
+    assert child.returncode == 0, err
+    done = out.splitlines()[-1]
+    assert done.startswith("done error") and "stopped unexpectedly" in done, out + err
+    assert 0.3 <= float(done.split()[2]) < 1.5

@@ -218,7 +218,7 @@ class FeedPage(SocialPage):
         call.signals.failed.connect(lambda exc: self._decoded(call, entry_id, exc))
         call.start()
 
-    def _decoded(self, call: BackgroundCall, entry_id: str, exc: object = None) -> None:
+    def _decoded(self, call: BackgroundCall, entry_id: str, exc: Exception | None = None) -> None:
         player = self._decoding.pop(call, None)
         if player is None or player is not self._player or self.playing_id != entry_id:
             return  # stopped, or another entry started, while it decoded
