@@ -76,14 +76,16 @@ def _decode(path: Path) -> tuple[np.ndarray, int]:
 
 
 def load_audio(
-    path: str | Path, sample_rate: int = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S,
+    path: str | Path, sample_rate: int | None = SAMPLE_RATE, min_duration_s: float = MIN_DURATION_S,
     info: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Return the file as mono float32 at ``sample_rate``, or raise ``AudioLoadError``.
 
     Non-finite samples (NaN/inf in a damaged float WAV) become zeros *before* resampling, at any
     sample rate (librosa's resampler refuses them); ``info``, when given, receives
-    ``nonfinite_samples`` and ``samples`` (counted in the file) so the caller can judge the damage.
+    ``nonfinite_samples`` and ``samples`` (counted in the file) so the caller can judge the damage,
+    and ``file_sample_rate``. ``sample_rate=None`` keeps the file's own rate (playback: the listener
+    hears what the file holds, no resampling); ``info["file_sample_rate"]`` then says which it is.
     """
     path = Path(path)
     if not path.exists():
@@ -100,8 +102,9 @@ def load_audio(
     wave, n_bad = finite_wave(wave)
     if info is not None:
         info.update(nonfinite_samples=n_bad, samples=int(wave.size), file_sample_rate=int(sr))
-    wave = resample(wave, sr, sample_rate)
-    duration = wave.size / sample_rate
+    rate = sr if sample_rate is None else int(sample_rate)
+    wave = resample(wave, sr, rate)
+    duration = wave.size / rate
     if duration < min_duration_s:
         raise AudioLoadError(
             path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pytestqt")
@@ -174,47 +175,28 @@ def _friends_with_entries(qtbot, ctx, server, tmp_path, page):
     return me, bob, str(mine.id), str(bobs.id)
 
 
-class FakeSpeaker:
-    """The speaker end of the Feed (hardware edge, like the fake microphone): keeps the file it is
-    handed and "plays" it at once. The real QMediaPlayer is exercised by test_ui_issue13_social; here
-    its FFmpeg thread once deadlocked a full run while the feed rebuilt its items (see FeedPage._make_player)."""
+class FakeSpeakers:
+    """The speaker end of the Feed (the hardware edge, like the fake microphone): a stream factory
+    for ``FeedPage(stream_factory=...)`` that hands out ``FakeOutputStream`` s, which pull the frames
+    through the real player's callback on a plain thread as fast as possible, and keeps them."""
 
-    def __init__(self) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-        from PySide6.QtCore import QUrl
+    def __init__(self, speed: float = 0.0) -> None:
+        self.speed = speed
+        self.streams = []
 
-        self.PlaybackState = QMediaPlayer.PlaybackState
-        self._enums = QMediaPlayer
-        self._source = QUrl()
-        self._state = QMediaPlayer.PlaybackState.StoppedState
+    def __call__(self, **kw):
+        from diary_app.audio.playback import FakeOutputStream
 
-    def setSource(self, url):  # noqa: N802 - the QMediaPlayer API
-        self._source = url
-
-    def source(self):
-        return self._source
-
-    def play(self) -> None:
-        self._state = self.PlaybackState.PlayingState
-
-    def stop(self) -> None:
-        self._state = self.PlaybackState.StoppedState
-
-    def playbackState(self):  # noqa: N802
-        return self._state
-
-    def error(self):
-        return self._enums.Error.NoError
-
-    def mediaStatus(self):  # noqa: N802
-        return self._enums.MediaStatus.LoadedMedia
+        stream = FakeOutputStream(speed=self.speed, **kw)
+        self.streams.append(stream)
+        return stream
 
 
 def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_path, monkeypatch):
     from diary_app.ui.pages.feed import FeedPage
 
-    monkeypatch.setattr(FeedPage, "_make_player", lambda self, player_cls, output_cls: (FakeSpeaker(), None))
-    page = FeedPage(ctx)
+    speakers = FakeSpeakers()
+    page = FeedPage(ctx, stream_factory=speakers)
     qtbot.addWidget(page)
     page.show()
     me, bob, mine, bobs = _friends_with_entries(qtbot, ctx, server, tmp_path, page)
@@ -237,11 +219,18 @@ def test_feed_shows_friends_entries_filters_and_likes(ctx, qtbot, server, tmp_pa
     page.account.setCurrentIndex(0)
     qtbot.waitUntil(lambda: len(page.items) == 2, timeout=WAIT_MS)
 
-    # play downloads the friend's audio off the GUI thread, then hands the file to the player
+    # play downloads the friend's audio off the GUI thread, then hands the file to the player, whose
+    # speaker gets the decoded sound sample for sample; at the end the item is back to idle by itself
     page.item_for(bobs).play_button.click()
-    qtbot.waitUntil(lambda: page._player is not None and page._player.source().isLocalFile(), timeout=WAIT_MS)
-    played = page._player.source().toLocalFile()
-    assert open(played, "rb").read() == bob.api.download_audio(bobs, tmp_path / "bob_own.flac").read_bytes()
+    qtbot.waitUntil(lambda: page._player is not None and bool(speakers.streams), timeout=WAIT_MS)
+    played = page._player.path
+    assert played.read_bytes() == bob.api.download_audio(bobs, tmp_path / "bob_own.flac").read_bytes()
+    qtbot.waitUntil(lambda: page.playing_id is None and page.item_for(bobs).play_state == "idle", timeout=WAIT_MS)
+    from diary_app.audio.loading import load_audio
+
+    sound = load_audio(played, sample_rate=None, min_duration_s=0.0)
+    assert np.array_equal(speakers.streams[0].delivered()[: sound.size], sound)
+    assert page._player.state == "stopped" and page.status.text() == ""
 
     # older entries come page by page
     monkey_size = page_size_one(page)

@@ -10,7 +10,7 @@ pytest.importorskip("pytestqt")
 
 from conftest import first_clip  # noqa: E402
 from sync_client_helpers import PASSWORD, unique_name  # noqa: E402
-from test_social_pages import ctx, other_user, server  # noqa: E402,F401 - the same real-server fixtures
+from test_social_pages import FakeSpeakers, ctx, other_user, server  # noqa: E402,F401 - the same real-server fixtures
 
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary, SyncState  # noqa: E402
@@ -97,16 +97,23 @@ def test_no_reminder_at_sign_up_and_a_like_row_opens_the_entry_with_its_likes(wi
     assert window.stack.currentWidget() is window.pages["record"]
 
 
-def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path):
+def _feed_with_my_entry(ctx, qtbot, **kwargs):
     from diary_app.ui.pages.feed import FeedPage
 
-    page = FeedPage(ctx)
+    page = FeedPage(ctx, **kwargs)
     qtbot.addWidget(page)
     page.show()
     _sign_up(qtbot, page.service)
     mine = _shared_entry(qtbot, ctx, page.service, "play me")
     page.reload()
     qtbot.waitUntil(lambda: page.item_for(mine) is not None, timeout=WAIT_MS)
+    return page, mine
+
+
+def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path):
+    # a fake speaker at a quarter of real time: the 2 s clip plays for 8 s, so Stop comes first
+    speakers = FakeSpeakers(speed=0.25)
+    page, mine = _feed_with_my_entry(ctx, qtbot, stream_factory=speakers)
     item = page.item_for(mine)
     assert item.play_button.text() == "▶ Play"
     states: list[str] = []
@@ -115,22 +122,36 @@ def test_feed_play_shows_a_playing_state_and_stops(ctx, server, qtbot, tmp_path)
     page._set_item_state = lambda entry_id, state: (states.append(state), shown(entry_id, state))
     item.play_button.click()
     assert page.item_for(mine).play_state == "loading" and not page.item_for(mine).play_button.isEnabled()
-    qtbot.waitUntil(lambda: "playing" in states or page.status.text().startswith("Could not play"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "playing" in states, timeout=WAIT_MS)
     item = page.item_for(mine)
-    if "playing" not in states:  # no audio output on this machine: the reason is shown
-        assert item.play_state == "idle"
-        return
-    if item.play_state == "playing":
-        assert item.play_button.text() == "■ Stop" and page.playing_id == mine
-        item.play_button.click()  # the same button stops it
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        assert page._player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
-    else:  # the 2 s clip already played to the end (a busy machine): the button came back by itself
-        qtbot.waitUntil(lambda: page.item_for(mine).play_state == "idle", timeout=WAIT_MS)
+    assert item.play_state == "playing" and item.play_button.text() == "■ Stop" and page.playing_id == mine
+    qtbot.waitUntil(lambda: page._player.position_s > 0.05, timeout=WAIT_MS)  # sound reaches the speaker
+    item.play_button.click()  # the same button stops it
+    assert page._player.state == "stopped" and speakers.streams[0].closed
     item = page.item_for(mine)
     assert item.play_state == "idle" and item.play_button.text() == "▶ Play" and page.playing_id is None
-    assert states[:2] == ["loading", "playing"]
+    assert states[:3] == ["loading", "playing", "idle"]
+
+    # leaving the page stops the sound too
+    page.item_for(mine).play_button.click()
+    qtbot.waitUntil(lambda: page.item_for(mine).play_state == "playing", timeout=WAIT_MS)
+    page.hide()
+    assert page._player.state == "stopped" and speakers.streams[-1].closed and len(speakers.streams) == 2
+    assert page.item_for(mine).play_state == "idle" and page.playing_id is None
+
+
+def test_feed_play_without_a_sound_card_says_why(ctx, server, qtbot, tmp_path, monkeypatch):
+    from diary_app.audio.playback import FAKE_SPEAKER_ENV, list_output_devices
+
+    monkeypatch.delenv(FAKE_SPEAKER_ENV, raising=False)
+    if list_output_devices():
+        pytest.skip("this machine has an audio output device")
+    page, mine = _feed_with_my_entry(ctx, qtbot)  # the real sounddevice output
+    page.item_for(mine).play_button.click()
+    qtbot.waitUntil(lambda: page.status.text().startswith("Could not play"), timeout=WAIT_MS)
+    assert "no audio output device" in page.status.text()
+    item = page.item_for(mine)
+    assert item.play_state == "idle" and item.play_button.isEnabled() and page.playing_id is None
 
 
 def _free_port() -> int:

@@ -7,28 +7,38 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from diary_app.audio.playback import OutputStreamFactory, Playback
 from diary_app.sync.contract import FeedResult, LikeState, User
 from diary_app.ui.context import AppContext
 from diary_app.ui.social.service import get_sync_service
 from diary_app.ui.social.widgets import FeedItem, SocialPage
+from diary_app.ui.worker import BackgroundCall
 
 PAGE_SIZE = 20
 
 
 class FeedPage(SocialPage):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    """``stream_factory``: the speaker (``None``: the sound card; tests pass a fake speaker stream)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None,
+                 stream_factory: OutputStreamFactory | None = None) -> None:
         self.ctx = ctx
         super().__init__(QCoreApplication.translate("FeedPage", "the feed"), get_sync_service(ctx), parent)
         self.items: list[FeedItem] = []
         self.next_cursor: str | None = None
         self._loading = False
-        self._player = None
+        self.stream_factory = stream_factory
+        self._player: Playback | None = None  # created on the first Play (nothing costly at page build)
+        self._decoding: dict[BackgroundCall, Playback] = {}  # kept alive until their signal arrives
         self.playing_id: str | None = None  # the entry whose sound plays (or downloads) now
+        # WHY polling: the player is read from the GUI thread; no slot ever runs on an audio thread
+        self._poll = QTimer(self)
+        self._poll.setInterval(150)
+        self._poll.timeout.connect(self._poll_playback)
 
         self.account = QComboBox()
         self.account.setObjectName("account_filter")
@@ -113,8 +123,8 @@ class FeedPage(SocialPage):
             self.list_layout.insertWidget(self.list_layout.count() - 3, item)  # above empty/more/stretch
             self.items.append(item)
             if keep is not None and entry.id == keep:  # a refresh keeps what plays (or downloads) going
-                item.set_play_state("playing" if self._player is not None and self._player.playbackState()
-                                    != self._player.PlaybackState.StoppedState else "loading")
+                item.set_play_state("playing" if self._player is not None and self._player.state == "playing"
+                                    else "loading")
         self.next_cursor = page.next_cursor
         self.more_button.setVisible(bool(page.next_cursor))
         self.empty.setVisible(not self.items)
@@ -177,9 +187,8 @@ class FeedPage(SocialPage):
 
     def stop(self) -> None:
         playing, self.playing_id = self.playing_id, None
-        if self._player is not None and self._player.playbackState() != self._player.PlaybackState.StoppedState:
-            # only when it plays: stop() on a stopped FFmpeg player waits on its worker thread, which
-            # deadlocked a full test run on reload (GUI thread holding the GIL, worker wanting it)
+        self._poll.stop()
+        if self._player is not None:
             self._player.stop()
         if playing:
             self._set_item_state(playing, "idle")
@@ -199,54 +208,53 @@ class FeedPage(SocialPage):
         if self.playing_id != entry_id:
             return  # stopped (or another one started) while it downloaded
         self.status.setText("")
-        try:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-        except ImportError:
-            self._failed_play(entry_id, RuntimeError(self.tr("audio playback is not available on this system")))
-            return
-        if self._player is None:
-            self._player, self._audio_out = self._make_player(QMediaPlayer, QAudioOutput)
-            # WHY polling, not playbackStateChanged/errorOccurred: Python slots on the media player's
-            # signals deadlocked a full test run (the FFmpeg backend's thread tore down a receiver while
-            # the GUI thread held the GIL); a GUI-thread timer reads the same state with no such risk.
-            from PySide6.QtCore import QTimer
+        if self._player is not None:
+            self._player.close()
+        player = self._player = self._make_player(path)
+        # decoding a long clip must not freeze the window: on the thread pool, then play on the GUI thread
+        call = BackgroundCall(lambda _progress: player.decode())
+        self._decoding[call] = player
+        call.signals.done.connect(lambda _ok: self._decoded(call, entry_id))
+        call.signals.failed.connect(lambda exc: self._decoded(call, entry_id, exc))
+        call.start()
 
-            self._poll = QTimer(self)
-            self._poll.setInterval(150)
-            self._poll.timeout.connect(self._poll_playback)
-        self._player.setSource(QUrl.fromLocalFile(str(path)))
+    def _decoded(self, call: BackgroundCall, entry_id: str, exc: Exception | None = None) -> None:
+        player = self._decoding.pop(call, None)
+        if player is None or player is not self._player or self.playing_id != entry_id:
+            return  # stopped, or another entry started, while it decoded
+        if exc is not None:
+            self._failed_play(entry_id, exc)
+            return
+        player.play()
+        if player.state == "error":
+            self._failed_play(entry_id, RuntimeError(player.error))
+            return
         self._set_item_state(entry_id, "playing")
-        self._player.play()
-        self._seen_playing = False
         self._poll.start()
 
-    def _make_player(self, player_cls: Any, output_cls: Any) -> tuple[Any, Any]:
-        """The speaker end of the page (tests replace it, like the microphone, with a fake player).
+    def _make_player(self, path: Path) -> Playback:
+        """The speaker end of the page: a sounddevice player on ``stream_factory``.
 
-        WHY a seam: QtMultimedia's FFmpeg thread tears its objects down with the GIL wanted while the GUI
-        thread holds it inside a Qt call; a full test run hung there once (issue 14 note). Tests that
-        only need "this file was handed to the player" use a fake; one test keeps the real player.
+        WHY not QtMultimedia: its FFmpeg thread tore objects down wanting the GIL while the GUI
+        thread held it inside a Qt call, and one full test run of four hung in a Feed test. The
+        player here only copies numpy frames on the audio thread; tests pass a fake speaker stream.
         """
-        out = output_cls(self)
-        player = player_cls(self)
-        player.setAudioOutput(out)
-        return player, out
+        return Playback(path, stream_factory=self.stream_factory)
 
     def _poll_playback(self) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-
+        """GUI-thread timer: the player is read, never heard from (no signals from audio threads)."""
         player = self._player
         if player is None or not self.playing_id:
             self._poll.stop()
             return
-        if player.error() != QMediaPlayer.Error.NoError:
+        state = player.state
+        if state == "error":
             self._poll.stop()
-            self._failed_play(self.playing_id, RuntimeError(player.errorString()))
-        elif player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self._seen_playing = True
-        elif self._seen_playing or player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._failed_play(self.playing_id, RuntimeError(player.error))
+        elif state != "playing":  # "finished": played to the end
             self._poll.stop()
-            self._set_item_state(self.playing_id, "idle")  # played to the end
+            player.stop()  # back to the start, the output device let go
+            self._set_item_state(self.playing_id, "idle")
             self.playing_id = None
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt name
