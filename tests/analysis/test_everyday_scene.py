@@ -33,6 +33,29 @@ def test_layer10_statistics_extend_the_embedding_statistics():
         embedding_statistics(wave, ("mean", "skew"))
 
 
+def test_fusion_front_end_is_its_parts_side_by_side():
+    """The shipped scene model's front end: YAMNet statistics then the pooled Whisper states, in card order."""
+    _needs(US8K / "manifest.csv")
+    from diary_app.analysis.classifier import ModelNotAvailable
+    from diary_app.analysis.feature_classifier import FeatureFrontEnd
+    from diary_app.audio.loading import load_audio
+
+    yam = {"frontend": "yamnet", "statistics": ["mean", "max", "std"]}
+    whisper = {"frontend": "whisper", "encoder": None, "layers": [0, 4], "statistics": ["mean", "std"]}
+    fused = FeatureFrontEnd({"frontend": "fusion", "parts": [yam, whisper]})
+    wave = load_audio(sorted((US8K / "audio" / "dog_bark").iterdir())[0])
+    a, b = FeatureFrontEnd(yam)(wave), FeatureFrontEnd(whisper)(wave)
+    v = fused(wave)
+    assert len(fused.names) == v.size == a.size + b.size == 3072 + 2 * 2 * 384
+    np.testing.assert_allclose(v, np.concatenate([a, b]), rtol=1e-5, atol=1e-5)
+    assert fused.names[0].startswith("yamnet_") and fused.names[-1].startswith("whisper_L4_std")
+    assert fused.config["parts"][1]["layers"] == [0, 4] and fused.encoder is not None
+    for bad in ({"frontend": "fusion", "parts": [yam]}, {"frontend": "fusion", "parts": [yam, {"frontend": "fusion", "parts": []}]},
+                {"frontend": "fusion"}):
+        with pytest.raises(ModelNotAvailable):
+            FeatureFrontEnd(bad)
+
+
 @pytest.fixture(scope="module")
 def analyzer():
     from diary_app.analysis.pipeline import Analyzer

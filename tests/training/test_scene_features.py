@@ -108,6 +108,11 @@ def test_registry_prefers_the_yamnet_scene_model_and_falls_back_to_the_paper_cnn
         m.setattr(registry, "_yamnet_runs", lambda: False)  # e.g. no TFLite wheel for this platform
         fallback = registry.default_scene_model()
     assert fallback is not None and fallback.card.kind == "logmel-cnn-scene" and fallback.source == "shipped"
+    with monkeypatch.context() as m:  # the shipped model fuses in the Whisper encoder: without its weights, the CNN
+        m.setattr(registry, "_whisper_installed", lambda: False)
+        no_whisper = registry.default_scene_model()
+    assert chosen.card.features["frontend"] == "fusion"
+    assert no_whisper is not None and no_whisper.card.kind == "logmel-cnn-scene"
     # a scene model the user installed (e.g. trained on TAU with `diary-app train scene`) is the one they want
     from helpers_models import build_tiny_cnn
     from diary_app.paths import user_models_dir
