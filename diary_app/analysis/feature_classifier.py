@@ -113,10 +113,10 @@ class FusedFrontEnd:
             raise ModelNotAvailable(f"a fusion front end needs a list of at least two parts, got {parts!r}")
         if any(not isinstance(p, dict) or p.get("frontend") == "fusion" for p in parts):
             raise ModelNotAvailable("each fusion part must be a plain front end (opensmile, yamnet or whisper)")
-        self.parts = [FeatureFrontEnd(p) for p in parts]
-        self.config = {"frontend": "fusion", "parts": [p.config for p in self.parts]}
+        self.parts: list[Any] = [FeatureFrontEnd(p) for p in parts]
+        self.config: dict[str, Any] = {"frontend": "fusion", "parts": [p.config for p in self.parts]}
         #: the runtime the pipeline reports: the Whisper part's, when there is one
-        self.encoder = next((p.encoder for p in self.parts if hasattr(p, "encoder")), None)
+        self.encoder: Any = next((p.encoder for p in self.parts if hasattr(p, "encoder")), None)
 
     @property
     def names(self) -> list[str]:
