@@ -70,22 +70,33 @@
   <context>
     <name>AudioPlayer</name>
     <message>
-      <location filename="../../diary_app/ui/audio_player.py" line="33" />
-      <location filename="../../diary_app/ui/audio_player.py" line="123" />
+      <location filename="../../diary_app/ui/audio_player.py" line="51" />
+      <location filename="../../diary_app/ui/audio_player.py" line="85" />
+      <location filename="../../diary_app/ui/audio_player.py" line="188" />
       <source>▶ Play</source>
       <translation>▶ 재생</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/audio_player.py" line="123" />
+      <location filename="../../diary_app/ui/audio_player.py" line="184" />
       <source>⏸ Pause</source>
       <translation>⏸ 일시정지</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/audio_player.py" line="186" />
+      <source>Loading…</source>
+      <translation>불러오는 중…</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/audio_player.py" line="204" />
+      <source>Could not play: {0}</source>
+      <translation>재생할 수 없습니다: {0}</translation>
     </message>
   </context>
   <context>
     <name>BackupBox</name>
     <message>
       <location filename="../../diary_app/ui/pages/backup.py" line="50" />
-      <location filename="../../diary_app/ui/pages/backup.py" line="243" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="248" />
       <source>Backup</source>
       <extracomment>interval in days -&gt; label; "weekly" is the default a job finished: (kind, message) with kind in exported/imported/backed-up/failed</extracomment>
       <translation>백업</translation>
@@ -156,94 +167,94 @@
       <translation>지금 백업</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="113" />
-      <location filename="../../diary_app/ui/pages/backup.py" line="155" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="111" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="160" />
       <source>Backup folder</source>
       <translation>백업 폴더</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="114" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="117" />
       <source>Choose a folder on another disk or a synced folder: a backup on the same disk does not survive a lost disk.</source>
       <translation>다른 디스크나 동기화되는 폴더를 고르세요. 같은 디스크에 있는 백업은 디스크를 잃으면 함께 사라집니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="149" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="154" />
       <source>No backup yet.</source>
       <translation>아직 백업이 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="151" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="156" />
       <source>Last backup: {0}</source>
       <translation>마지막 백업: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="171" />
       <source>Export the diary</source>
       <translation>일기 내보내기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="166" />
-      <location filename="../../diary_app/ui/pages/backup.py" line="174" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="171" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="179" />
       <source>Zip files (*.zip)</source>
       <translation>Zip 파일 (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="173" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="178" />
       <source>Import a diary export</source>
       <translation>내보낸 일기 가져오기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="181" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="186" />
       <source>Exporting…</source>
       <translation>내보내는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="186" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="191" />
       <source>Checking and importing…</source>
       <translation>확인하고 가져오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="191" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="196" />
       <source>Backing up…</source>
       <translation>백업하는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="222" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="227" />
       <source>Import done. New entries added: {0}; already in the diary and kept as they are: {1}.</source>
       <translation>가져오기 완료. 새로 추가한 기록: {0}개, 이미 있어 그대로 둔 기록: {1}개.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="225" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="230" />
       <source>Entries in the file without a recording, not imported: {0}.</source>
       <translation>녹음이 없어 가져오지 않은 기록: {0}개.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="228" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="233" />
       <source>Saved to {2} (entries: {0}, {1:.1f} MB).</source>
       <translation>{2}에 저장했습니다 (기록 {0}개, {1:.1f} MB).</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="230" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="235" />
       <source>Entries without a recording on disk: {0}.</source>
       <translation>디스크에 녹음이 없는 기록: {0}개.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="279" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="284" />
       <source>Backup saved to {1} (entries: {0})</source>
       <translation>{1}에 백업했습니다 (기록 {0}개)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="237" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="242" />
       <source>Not imported: {0}. The diary was not changed.</source>
       <translation>가져오지 못했습니다: {0}. 일기는 바뀌지 않았습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="239" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="244" />
       <source>Failed: {0}</source>
       <translation>실패: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/backup.py" line="286" />
+      <location filename="../../diary_app/ui/pages/backup.py" line="291" />
       <source>Automatic backup to {0} failed: {1}</source>
       <translation>{0}(으)로 자동 백업하지 못했습니다: {1}</translation>
     </message>
@@ -617,77 +628,77 @@
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="136" />
       <source>Why this tag</source>
-      <translation type="unfinished" />
+      <translation>이 태그의 이유</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="174" />
       <source>No analysis yet.</source>
-      <translation type="unfinished" />
+      <translation>아직 분석하지 않았습니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="191" />
       <source>speech emotion (the voice)</source>
-      <translation type="unfinished" />
+      <translation>음성 감정 (목소리)</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="191" />
       <source>the surroundings (no speech)</source>
-      <translation type="unfinished" />
+      <translation>주변 소리 (말소리 없음)</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="193" />
       <source>Branch: {0}</source>
-      <translation type="unfinished" />
+      <translation>분석 경로: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="201" />
       <source>speech {0:.0%} of {1:.1f} s</source>
-      <translation type="unfinished" />
+      <translation>말소리 {0:.0%} ({1:.1f}초 중)</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="204" />
       <source>Speech-detection cues: {0}</source>
-      <translation type="unfinished" />
+      <translation>말소리 감지 단서: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="214" />
       <source>Scene: {0} ({1:.0%}; threshold {2:.0%})</source>
-      <translation type="unfinished" />
+      <translation>장면: {0} ({1:.0%}, 기준 {2:.0%})</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="218" />
       <source>table row {0} → {1}</source>
-      <translation type="unfinished" />
+      <translation>표의 행 {0} → {1}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="224" />
       <source>your row for {0}: {1} correction(s)</source>
-      <translation type="unfinished" />
+      <translation>{0}에 대한 내 행: 수정 {1}개</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="228" />
       <source>Background ({0:.1f} s without speech): {1}, {2:.0%}</source>
-      <translation type="unfinished" />
+      <translation>배경 (말소리 없는 {0:.1f}초): {1}, {2:.0%}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="237" />
       <source>Personal layer: off (Settings)</source>
-      <translation type="unfinished" />
+      <translation>개인 맞춤: 꺼짐 (설정)</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="241" />
       <source>Personal layer: {0} (the global model said {1} {2}, {3:.0%})</source>
-      <translation type="unfinished" />
+      <translation>개인 맞춤: {0} (기본 모델의 판단은 {1} {2}, {3:.0%})</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="246" />
       <source>Personal layer: learning from your {0} correction(s); it agrees with the global model here</source>
-      <translation type="unfinished" />
+      <translation>개인 맞춤: 내가 고친 태그 {0}개에서 배우는 중이며, 여기서는 기본 모델과 같은 판단입니다</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/evidence_view.py" line="248" />
       <source>Personal layer: no change</source>
-      <translation type="unfinished" />
+      <translation>개인 맞춤: 변경 없음</translation>
     </message>
   </context>
   <context>
@@ -727,75 +738,70 @@
   <context>
     <name>FeedPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="25" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="30" />
       <source>the feed</source>
       <translation>피드</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="34" />
-      <location filename="../../diary_app/ui/pages/feed.py" line="134" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="45" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="145" />
       <source>Everyone</source>
       <translation>모두</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="36" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="47" />
       <source>Refresh</source>
       <translation>새로고침</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="41" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="52" />
       <source>&lt;h2&gt;Feed&lt;/h2&gt;</source>
       <translation>&lt;h2&gt;피드&lt;/h2&gt;</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="43" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="54" />
       <source>Show</source>
       <translation>보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="50" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="61" />
       <source>Show older entries</source>
       <translation>이전 기록 더 보기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="54" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="65" />
       <source>Nothing shared yet. Mark an entry public on the Record or Diary page, or add friends.</source>
       <translation>아직 공유된 기록이 없습니다. 녹음 또는 다이어리 페이지에서 기록을 공개로 설정하거나 친구를 추가하세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="93" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="104" />
       <source>Loading…</source>
       <translation>불러오는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="123" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="134" />
       <source>Could not load the feed: {0}</source>
       <translation>피드를 불러올 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="136" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="147" />
       <source>Me ({0})</source>
       <translation>나 ({0})</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="160" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="171" />
       <source>Could not change the like: {0}</source>
       <translation>좋아요를 바꿀 수 없습니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="173" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="184" />
       <source>Downloading…</source>
       <translation>내려받는 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="195" />
+      <location filename="../../diary_app/ui/pages/feed.py" line="205" />
       <source>Could not play: {0}</source>
       <translation>재생할 수 없습니다: {0}</translation>
-    </message>
-    <message>
-      <location filename="../../diary_app/ui/pages/feed.py" line="204" />
-      <source>audio playback is not available on this system</source>
-      <translation>이 시스템에서는 오디오를 재생할 수 없습니다</translation>
     </message>
   </context>
   <context>
@@ -1444,79 +1450,89 @@
       <translation>에포크 {0}회</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="292" />
+      <location filename="../../diary_app/ui/model_manager.py" line="293" />
+      <source>Could not save the choice: {0}</source>
+      <translation>선택을 저장하지 못했습니다: {0}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="295" />
       <source>{0} is now the active model.</source>
       <translation>이제 {0} 모델을 사용합니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="300" />
+      <location filename="../../diary_app/ui/model_manager.py" line="303" />
       <source>Remove model</source>
       <translation>모델 삭제</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="301" />
+      <location filename="../../diary_app/ui/model_manager.py" line="304" />
       <source>Delete the model {0} from this computer?</source>
       <translation>이 컴퓨터에서 {0} 모델을 삭제할까요?</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="309" />
+      <location filename="../../diary_app/ui/model_manager.py" line="313" />
+      <source>Could not remove {0}: {1}</source>
+      <translation>{0}을(를) 삭제하지 못했습니다: {1}</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/model_manager.py" line="316" />
       <source>Removed {0}.</source>
       <translation>{0}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="313" />
+      <location filename="../../diary_app/ui/model_manager.py" line="320" />
       <source>Choose a model folder</source>
       <translation>모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="318" />
+      <location filename="../../diary_app/ui/model_manager.py" line="325" />
       <source>Choose a zipped model folder</source>
       <translation>압축된 모델 폴더 선택</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="318" />
+      <location filename="../../diary_app/ui/model_manager.py" line="325" />
       <source>Zip files (*.zip)</source>
       <translation>Zip 파일 (*.zip)</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="323" />
+      <location filename="../../diary_app/ui/model_manager.py" line="330" />
       <source>Download a model</source>
       <translation>모델 내려받기</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="324" />
+      <location filename="../../diary_app/ui/model_manager.py" line="331" />
       <source>Hugging Face model id (an audio-classification checkpoint):</source>
       <translation>Hugging Face 모델 ID (오디오 분류 체크포인트):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="336" />
+      <location filename="../../diary_app/ui/model_manager.py" line="343" />
       <source>Installing {0}…</source>
       <translation>{0} 설치 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="361" />
+      <location filename="../../diary_app/ui/model_manager.py" line="368" />
       <source>Installed {0}. Select it and press “Use this model” to analyse with it.</source>
       <translation>{0}을(를) 설치했습니다. 이 모델로 분석하려면 선택한 뒤 “이 모델 사용”을 누르세요.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="369" />
+      <location filename="../../diary_app/ui/model_manager.py" line="376" />
       <source>Map labels onto emotions</source>
       <translation>레이블을 감정에 대응</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="370" />
+      <location filename="../../diary_app/ui/model_manager.py" line="377" />
       <source>These labels are not emotions Sound Diary knows: {0}.
 Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral):</source>
       <translation>다음 레이블은 사운드 다이어리가 아는 감정이 아닙니다: {0}.
 각각을 neutral, happy, sad, angry, surprise, fear 중 하나에 대응하세요 (예: boredom=neutral):</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="381" />
+      <location filename="../../diary_app/ui/model_manager.py" line="388" />
       <source>You are offline: {0}</source>
       <translation>오프라인 상태입니다: {0}</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/model_manager.py" line="383" />
+      <location filename="../../diary_app/ui/model_manager.py" line="390" />
       <source>Could not install {0}: {1}</source>
       <translation>{0}을(를) 설치할 수 없습니다: {1}</translation>
     </message>
@@ -1772,7 +1788,7 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
     <message>
       <location filename="../../diary_app/ui/pages/record.py" line="78" />
       <source>The microphone hears almost nothing. Is it muted, or blocked in the system's privacy settings? A recording this quiet cannot be analysed.</source>
-      <translation type="unfinished" />
+      <translation>마이크에 거의 아무 소리도 들어오지 않습니다. 음소거되어 있거나 시스템의 개인정보 설정에서 차단되어 있지 않나요? 이렇게 조용한 녹음은 분석할 수 없습니다.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/pages/record.py" line="91" />
@@ -1991,22 +2007,22 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
     <message>
       <location filename="../../diary_app/ui/review_panel.py" line="216" />
       <source>Too quiet to analyse — pick the emotion yourself or record again.</source>
-      <translation type="unfinished" />
+      <translation>너무 조용해서 분석할 수 없습니다. 감정을 직접 고르거나 다시 녹음하세요.</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/review_panel.py" line="218" />
       <source>Measured: {0}</source>
-      <translation type="unfinished" />
+      <translation>측정값: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/review_panel.py" line="233" />
       <source>Decided by the rule: {0}</source>
-      <translation type="unfinished" />
+      <translation>규칙에 따라 결정: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/review_panel.py" line="235" />
       <source>No scene was clear enough. The sounds suggested: {0}</source>
-      <translation type="unfinished" />
+      <translation>충분히 뚜렷한 장면이 없었습니다. 소리로 짐작한 것: {0}</translation>
     </message>
     <message>
       <location filename="../../diary_app/ui/review_panel.py" line="239" />
@@ -2062,7 +2078,7 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../../diary_app/ui/pages/settings.py" line="67" />
+      <location filename="../../diary_app/ui/pages/settings.py" line="68" />
       <source>&lt;h2&gt;Settings&lt;/h2&gt;</source>
       <extracomment>(attribute on the page, factory) in the order shown the installed or active models changed (forwarded from the model manager)</extracomment>
       <translation>&lt;h2&gt;설정&lt;/h2&gt;</translation>
@@ -2183,7 +2199,7 @@ The entry is kept untagged; retry, or pick the emotion yourself below.</source>
       <location filename="../../diary_app/ui/evidence_view.py" line="77" />
       <source>No analysis windows</source>
       <extracomment>speech-detection cues worth a word, in the order shown (others are listed after them)</extracomment>
-      <translation type="unfinished" />
+      <translation>분석 구간 없음</translation>
     </message>
   </context>
   <context>
