@@ -175,8 +175,35 @@ def utterance_windows(n_samples: int, window_s: float, sample_rate: int = SAMPLE
     return spans
 
 
+BLEND_WEIGHTS = "blend_weights"
+
+
+def blend_arrays(members: list[dict[str, np.ndarray]], weights: list[float]) -> dict[str, np.ndarray]:
+    """Several heads over the same features as one set of arrays: ``m{k}:<key>`` per member and
+    ``blend_weights``; ``head_logits`` returns the log of their weighted mean probability. The first
+    member's standardiser is also kept at the top level (``mean``/``scale``: the personal layer and the
+    classifier's shape check read it)."""
+    w = np.asarray(weights, dtype=np.float64)
+    if len(members) < 2 or w.shape != (len(members),) or (w < 0).any() or w.sum() <= 0:
+        raise ValueError(f"a blend needs >= 2 heads and one non-negative weight each, got {len(members)} / {weights}")
+    out = {f"m{k}:{key}": v for k, m in enumerate(members) for key, v in m.items()}
+    out.update({"mean": members[0]["mean"], "scale": members[0]["scale"], BLEND_WEIGHTS: w / w.sum()})
+    return out
+
+
 def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
-    """Standardise, then the linear or MLP head stored in ``arrays``. ``x``: (N, D) -> (N, C)."""
+    """Standardise, then the linear or MLP head stored in ``arrays`` (or a blend of heads, see
+    ``blend_arrays``). ``x``: (N, D) -> (N, C)."""
+    if BLEND_WEIGHTS in arrays:
+        weights = np.asarray(arrays[BLEND_WEIGHTS], dtype=np.float64).reshape(-1)
+        mix = None
+        for k, wk in enumerate(weights):
+            member = {key.split(":", 1)[1]: v for key, v in arrays.items() if key.startswith(f"m{k}:")}
+            part = wk * softmax(head_logits(x, member))
+            mix = part if mix is None else mix + part
+        assert mix is not None
+        out: np.ndarray = np.log(np.maximum(mix, 1e-12))
+        return out
     z: np.ndarray = (np.asarray(x, dtype=np.float64) - arrays["mean"]) / arrays["scale"]
     if "coef" in arrays:
         linear: np.ndarray = z @ arrays["coef"].T.astype(np.float64) + arrays["intercept"]

@@ -124,6 +124,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     wh.add_argument("--class-masks", action=argparse.BooleanOptionalAction, default=False,
                     help="take each clip's loss over the classes its corpus has")
     wh.add_argument("--augment", action=argparse.BooleanOptionalAction, default=True, help="one noisy/reverberant copy per clip")
+    wh.add_argument("--blend-plain", type=float, default=0.5,
+                    help="weight of a second head trained on clean clips only, averaged with the augmented one (0: one head)")
     wh.add_argument("--cv-folds", type=int, default=5)
     wh.add_argument("--loco", action=argparse.BooleanOptionalAction, default=True, help="also leave one corpus out")
     wh.add_argument("--max-clips", type=int, default=None, help="use a seeded random subset of N clips (smoke tests)")
@@ -220,6 +222,7 @@ def _run_whisper(args: argparse.Namespace) -> int:
     trainer = WhisperSerConfig(out=args.out, labels=_labels(args.labels) or list(EMOTIONS), encoder=args.encoder,
                                weight_decay=args.weight_decay, epochs=args.epochs, lr=args.lr, hidden=args.hidden,
                                class_masks=args.class_masks, noise=[Path(n) for n in args.noise], augment=args.augment,
+                               blend_plain=args.blend_plain,
                                cv_folds=args.cv_folds, leave_one_corpus_out=args.loco, seed=args.seed, progress=not args.no_progress)
     report = train(Config(trainer=trainer, data=args.data, label_map=args.label_map, max_clips=args.max_clips, name=args.name,
                           retrain_command=retrain_command()))

@@ -165,6 +165,7 @@ def test_train_a_few_steps_on_real_clips_and_load_through_the_registry(tiny_hf, 
     assert card["metrics"]["grouped_cv_noisy"]["snr_db"] == 10
     assert "train ser-whisper" in card["retrain_command"]
     assert "Leave one corpus out" in (out / "MODEL_CARD.md").read_text()
+    assert card["arch_config"]["blend_plain"] == 0.5 and "blend of two" in card["architecture"]
 
     from diary_app.analysis.registry import load_classifier
 
@@ -178,6 +179,24 @@ def test_train_a_few_steps_on_real_clips_and_load_through_the_registry(tiny_hf, 
     emotions = clf.to_emotions(windows[0].probabilities)
     assert set(emotions) == {"neutral", "happy", "sad", "angry", "surprise", "fear"}
     assert abs(sum(emotions.values()) - 1.0) < 1e-6
+
+
+def test_a_blend_of_heads_is_the_log_of_their_weighted_mean_probability():
+    """The default speech head is two heads (augmented / clean-only) averaged on the probabilities."""
+    from diary_app.analysis.feature_classifier import blend_arrays, head_logits, softmax
+
+    rng = np.random.default_rng(1)
+    heads = [{"mean": rng.standard_normal(5), "scale": rng.random(5) + 0.5, "coef": rng.standard_normal((3, 5)),
+              "intercept": rng.standard_normal(3)} for _ in range(2)]
+    x = rng.standard_normal((7, 5))
+    blend = blend_arrays(heads, [3.0, 1.0])
+    want = 0.75 * softmax(head_logits(x, heads[0])) + 0.25 * softmax(head_logits(x, heads[1]))
+    np.testing.assert_allclose(softmax(head_logits(x, blend)), want, rtol=1e-9)
+    np.testing.assert_array_equal(blend["mean"], heads[0]["mean"])  # the standardiser the personal layer reads
+    with pytest.raises(ValueError):
+        blend_arrays(heads[:1], [1.0])
+    with pytest.raises(ValueError):
+        blend_arrays(heads, [1.0, -1.0])
 
 
 @pytest.mark.trains
