@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from diary_app.audio.playback import OutputStreamFactory, Playback
 from diary_app.ui.worker import BackgroundCall
@@ -64,12 +64,16 @@ class AudioPlayer(QWidget):
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._refresh)
-        layout = QHBoxLayout(self)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.time_label)
+        layout = QVBoxLayout(self)  # the reason, when there is one, on its own line: the slider keeps its width
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.play_button)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.time_label)
-        layout.addWidget(self.message, 1)
+        layout.setSpacing(2)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
 
     def load(self, path: str | Path | None, duration_s: float | None = None) -> None:
         """Show ``path`` (``None`` empties the player and lets go of the file).

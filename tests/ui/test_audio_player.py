@@ -89,12 +89,17 @@ def test_player_without_a_sound_card_shows_why(qtbot, speech_clip, monkeypatch):
         pytest.skip("this machine has an audio output device")
     player = AudioPlayer()  # the real sounddevice output
     qtbot.addWidget(player)
+    player.resize(600, player.sizeHint().height())
     player.show()
     player.load(speech_clip, 2.0)
+    slider_width = player.slider.width()
     with qtbot.waitSignal(player.error, timeout=WAIT_MS) as failed:
         qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     assert "no audio output device" in failed.args[0]
     assert player.message.isVisible() and player.message.text().startswith("Could not play: no audio output device")
+    qtbot.waitUntil(lambda: player.message.geometry().top() >= player.slider.geometry().bottom(), timeout=WAIT_MS)
+    # the reason goes on its own line, not into the slider's room (beside it, it took half the row)
+    assert player.slider.width() > 0.6 * player.width() and player.slider.width() >= slider_width - 20
     assert player.state == "error" and player.play_button.text() == "▶ Play" and player.play_button.isEnabled()
     with qtbot.waitSignal(player.error, timeout=WAIT_MS):  # a second click tries again and says so again
         player.toggle()
