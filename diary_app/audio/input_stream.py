@@ -11,8 +11,6 @@ Device problems become one typed ``MicrophoneUnavailable`` with a message a user
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from diary_app.audio.loading import SAMPLE_RATE
+from diary_app.audio.paced_stream import PacedStream, portaudio_devices
 
 INPUT_FILE_ENV = "SOUND_DIARY_INPUT_FILE"
 INPUT_SPEED_ENV = "SOUND_DIARY_INPUT_SPEED"
@@ -61,26 +60,21 @@ class InputDevice:
 
 def list_input_devices() -> list[InputDevice]:
     """Input devices PortAudio sees (empty on a machine without sound hardware)."""
-    try:
-        import sounddevice as sd
-
-        devices = sd.query_devices()
-    except Exception:  # PortAudio missing or broken: the same as "no microphone"
-        return []
     return [
-        InputDevice(i, d["name"], float(d["default_samplerate"]), int(d["max_input_channels"]))
-        for i, d in enumerate(devices)
-        if int(d.get("max_input_channels", 0)) > 0
+        InputDevice(int(d["index"]), d["name"], float(d["default_samplerate"]), int(d["max_input_channels"]))
+        for d in portaudio_devices("max_input_channels")
     ]
 
 
-class FileInputStream:
+class FileInputStream(PacedStream):
     """Plays an audio file into ``callback`` block by block from a thread, like a microphone.
 
     ``fail_after_s`` raises a device error after that much audio (tests of an unplugged mic).
     At the end of the file the stream finishes by itself (``ended`` is True, ``error`` None) and
     calls ``finished_callback`` as sounddevice does when a stream stops.
     """
+
+    thread_name = "file-input-stream"
 
     def __init__(
         self,
@@ -98,66 +92,31 @@ class FileInputStream:
     ) -> None:
         from diary_app.audio.loading import load_audio
 
-        self.path = Path(path)
-        self.samplerate = float(samplerate)
-        self.channels = int(channels)
-        self.device = device if device is not None else f"file:{self.path.name}"
-        self.blocksize = int(blocksize) or int(self.samplerate // 50)  # 20 ms like a typical device
-        self.callback = callback
-        self.finished_callback = finished_callback
         if speed is None:
             speed = float(os.environ.get(INPUT_SPEED_ENV, "1") or 1)
-        self.speed = max(0.0, float(speed))
+        self._init_stream(samplerate, int(blocksize) or int(float(samplerate) // 50), speed, finished_callback)
+        self.path = Path(path)
+        self.channels = int(channels)
+        self.device = device if device is not None else f"file:{self.path.name}"
+        self.callback = callback
         self.fail_after_s = fail_after_s
         self.wave = load_audio(self.path, sample_rate=int(self.samplerate), min_duration_s=0.0)
         self.ended = False
-        self.error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def active(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        self._pos = 0
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="file-input-stream", daemon=True)
-        self._thread.start()
+        if self._thread is None:  # a file plays once, like a microphone that was unplugged after it
+            super().start()
 
-    def _run(self) -> None:
-        t0 = time.monotonic()
-        pos = 0
-        total = self.wave.size
-        fail_at = None if self.fail_after_s is None else int(self.fail_after_s * self.samplerate)
-        try:
-            while not self._stop.is_set() and pos < total:
-                if fail_at is not None and pos >= fail_at:
-                    raise MicrophoneUnavailable("the input device was disconnected", reason="unavailable")
-                block = self.wave[pos : pos + self.blocksize]
-                pos += block.size
-                indata = np.repeat(block[:, None], self.channels, axis=1).astype(np.float32)
-                if self.callback is not None:
-                    self.callback(indata, block.size, None, None)
-                if self.speed > 0:
-                    due = t0 + pos / self.samplerate / self.speed
-                    delay = due - time.monotonic()
-                    if delay > 0:
-                        self._stop.wait(delay)
-            self.ended = pos >= total
-        except BaseException as exc:  # noqa: BLE001 - reported to the recorder, never lost
-            self.error = exc
-        finally:
-            if self.finished_callback is not None:
-                self.finished_callback()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-
-    def close(self) -> None:
-        self.stop()
+    def _block(self) -> tuple[int, bool]:
+        if self.fail_after_s is not None and self._pos >= int(self.fail_after_s * self.samplerate):
+            raise MicrophoneUnavailable("the input device was disconnected", reason="unavailable")
+        block = self.wave[self._pos : self._pos + self.blocksize]
+        self._pos += block.size
+        if block.size and self.callback is not None:
+            self.callback(np.repeat(block[:, None], self.channels, axis=1).astype(np.float32), block.size, None, None)
+        self.ended = self._pos >= self.wave.size
+        return block.size, self.ended
 
 
 def open_input_stream(

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -40,6 +39,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from diary_app.audio.loading import AudioLoadError, load_audio, resample
+from diary_app.audio.paced_stream import PacedStream, portaudio_devices
 
 FAKE_SPEAKER_ENV = "SOUND_DIARY_FAKE_SPEAKER"
 """Set to a speed (1 = real time, N = N times faster, 0 = as fast as possible): every player uses a
@@ -85,24 +85,20 @@ OutputStreamFactory = Callable[..., OutputStream]
 
 def list_output_devices() -> list[dict[str, Any]]:
     """Output devices PortAudio sees (empty on a machine without sound hardware)."""
-    try:
-        import sounddevice as sd
-
-        devices = sd.query_devices()
-    except Exception:  # noqa: BLE001 - PortAudio missing or broken: the same as "no speaker"
-        return []
-    return [dict(d) for d in devices if int(d.get("max_output_channels", 0)) > 0]
+    return portaudio_devices("max_output_channels")
 
 
-class FakeOutputStream:
+class FakeOutputStream(PacedStream):
     """A speaker that pulls frames through the callback on a plain thread and keeps them.
 
     The tests' and screenshots' stand-in for the sound card (like ``FileInputStream`` for the
-    microphone): the same callback contract as sounddevice (``outdata`` to fill, ``CallbackStop``
-    ends the stream after that block, ``finished_callback`` when it becomes inactive).
-    ``frames`` holds every block delivered, ``delivered()`` joins channel 0. ``fail_after_s``
+    microphone; both are a ``PacedStream``): the same callback contract as sounddevice (``outdata`` to
+    fill, ``CallbackStop`` ends the stream after that block, ``finished_callback`` when it becomes
+    inactive). ``frames`` holds every block delivered, ``delivered()`` joins channel 0. ``fail_after_s``
     makes the "device" vanish after that much sound (a pulled headphone plug).
     """
+
+    thread_name = "fake-speaker"
 
     def __init__(
         self,
@@ -118,83 +114,35 @@ class FakeOutputStream:
         fail_after_s: float | None = None,
         **_ignored: Any,
     ) -> None:
-        self.samplerate = float(samplerate)
+        self._init_stream(samplerate, blocksize, speed, finished_callback)
         self.channels = int(channels)
         self.device = device if device is not None else "fake-speaker"
-        self.blocksize = int(blocksize) or max(1, int(self.samplerate // 50))  # 20 ms like a typical device
         self.callback = callback
-        self.finished_callback = finished_callback
-        self.speed = max(0.0, float(speed))
         self.keep = keep
         self.fail_after_s = fail_after_s
         self.frames: list[np.ndarray] = []
-        self.error: BaseException | None = None
-        self.closed = False
-        self._sent = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._sent = 0  # over every start: the "plug" is pulled after fail_after_s of sound in all
 
-    @property
-    def active(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def start(self) -> None:
-        if self.closed:
-            raise RuntimeError("the stream is closed")
-        if self.active:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="fake-speaker", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        t0 = time.monotonic()
-        pulled = 0
-        fail_at = None if self.fail_after_s is None else int(self.fail_after_s * self.samplerate)
-        try:
-            while not self._stop.is_set():
-                if fail_at is not None and self._sent >= fail_at:
-                    raise PlaybackUnavailable("the audio output device was disconnected")
-                out = np.zeros((self.blocksize, self.channels), dtype=np.float32)
-                last = False
-                if self.callback is not None:
-                    try:
-                        self.callback(out, self.blocksize, None, None)
-                    except CallbackStop:
-                        last = True
-                if self.keep:
-                    self.frames.append(out)
-                self._sent += self.blocksize
-                pulled += self.blocksize
-                if last:
-                    break
-                if self.speed > 0:
-                    delay = t0 + pulled / self.samplerate / self.speed - time.monotonic()
-                    if delay > 0:
-                        self._stop.wait(delay)
-        except BaseException as exc:  # noqa: BLE001 - kept for the test; the player sees the stream end
-            self.error = exc
-        finally:
-            if self.finished_callback is not None:
-                self.finished_callback()
+    def _block(self) -> tuple[int, bool]:
+        if self.fail_after_s is not None and self._sent >= int(self.fail_after_s * self.samplerate):
+            raise PlaybackUnavailable("the audio output device was disconnected")
+        out = np.zeros((self.blocksize, self.channels), dtype=np.float32)
+        last = False
+        if self.callback is not None:
+            try:
+                self.callback(out, self.blocksize, None, None)
+            except CallbackStop:
+                last = True
+        if self.keep:
+            self.frames.append(out)
+        self._sent += self.blocksize
+        return self.blocksize, last
 
     def delivered(self) -> np.ndarray:
         """Every sample the speaker received (channel 0), in order."""
         if not self.frames:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate([f[:, 0] for f in self.frames])
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-
-    def abort(self) -> None:
-        self.stop()
-
-    def close(self) -> None:
-        self.stop()
-        self.closed = True
 
 
 def open_output_stream(

@@ -12,6 +12,7 @@ from functools import partial
 
 import numpy as np
 import pytest
+from pulse_helpers import isolated_pulse
 
 from diary_app.audio.loading import load_audio, resample
 from diary_app.audio.playback import (
@@ -267,37 +268,9 @@ player.close()
 
 @pytest.fixture
 def virtual_speaker(tmp_path):
-    """An isolated PulseAudio server whose default sink is a null sink (float32, 16 kHz mono).
-
-    Only processes given its ``PULSE_SERVER`` see it; its monitor source is what "came out".
-    """
-    import os
-    import shutil
-    import subprocess
-
-    if not (shutil.which("pulseaudio") and shutil.which("parec") and shutil.which("pactl")):
-        pytest.skip("pulseaudio/parec/pactl not installed (apt: pulseaudio pulseaudio-utils libasound2-plugins)")
-    run = tmp_path / "pulse"
-    run.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != FAKE_SPEAKER_ENV}
-    env.update(XDG_RUNTIME_DIR=str(run), HOME=str(run), PULSE_SERVER=f"unix:{run}/native")
-    proc = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
-         "-L", "module-null-sink sink_name=vspk rate=16000 channels=1 format=float32le"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.skip("the PulseAudio server did not start")
-        yield env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """An isolated PulseAudio server whose default sink is a null sink (float32, 16 kHz mono);
+    its monitor source is what "came out"."""
+    yield from isolated_pulse(tmp_path, "float32le", ("parec",), drop_env=(FAKE_SPEAKER_ENV,))
 
 
 def _speaker_child(env, *args):

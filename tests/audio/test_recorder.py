@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import struct
 import uuid
 from functools import partial
 
 import numpy as np
 import pytest
+from pulse_helpers import isolated_pulse
 import soundfile as sf
 
 from diary_app.audio import load_audio
@@ -249,38 +249,8 @@ print("done", r.path, r.end_reason, r.error, flush=True)
 
 @pytest.fixture
 def virtual_microphone(tmp_path):
-    """An isolated PulseAudio server with a null sink whose monitor is the default source.
-
-    Only processes given its ``PULSE_SERVER`` see it, so other tests keep seeing "no microphone".
-    """
-    import shutil
-    import subprocess
-    import time
-
-    if not (shutil.which("pulseaudio") and shutil.which("paplay") and shutil.which("pactl")):
-        pytest.skip("pulseaudio/paplay/pactl not installed (apt: pulseaudio pulseaudio-utils libasound2-plugins)")
-    run = tmp_path / "pulse"
-    run.mkdir()
-    server = f"unix:{run}/native"
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(run), "HOME": str(run), "PULSE_SERVER": server}
-    proc = subprocess.Popen(
-        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no",
-         "-L", f"module-native-protocol-unix socket={run}/native auth-anonymous=1",
-         "-L", "module-null-sink sink_name=vspk rate=16000 channels=1 format=s16le"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.skip("the PulseAudio server did not start")
-        subprocess.run(["pactl", "set-default-source", "vspk.monitor"], env=env, check=True, capture_output=True)
-        yield env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """An isolated PulseAudio server with a null sink whose monitor is the default source."""
+    yield from isolated_pulse(tmp_path, "s16le", ("paplay",), default_source="vspk.monitor")
 
 
 
