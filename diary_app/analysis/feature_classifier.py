@@ -44,6 +44,14 @@ _SMILE_LOCK = threading.Lock()  # one openSMILE instance per feature set, shared
 
 FRONTENDS = ("opensmile", "yamnet", "whisper", "fusion")
 
+
+def feature_parts(features: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The plain front ends a card's ``features`` names: its ``parts`` for a fusion, else itself."""
+    features = features or {}
+    if features.get("frontend") == "fusion":
+        return [p for p in features.get("parts") or [] if isinstance(p, dict)]
+    return [features]
+
 def FeatureFrontEnd(features: dict[str, Any] | None = None) -> YamnetFrontEnd | OpenSmileFrontEnd | WhisperFrontEnd | FusedFrontEnd:  # noqa: N802 - a factory that reads like the class it returns
     """The front end a card's ``features`` names: ``opensmile`` (default), ``yamnet``, ``whisper``, or
     ``fusion`` (the concatenation of its ``parts``, each one of the others)."""

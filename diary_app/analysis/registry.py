@@ -240,9 +240,9 @@ def usable_kinds(task: str) -> list[str]:
 def _front_ends_run(model: InstalledModel) -> bool:
     """A feature model whose card fuses in the Whisper encoder (the shipped scene model) also needs the
     Whisper weights package; without it the next model serves (the paper CNN for scenes)."""
-    features = model.card.features or {}
-    parts = features.get("parts") or [] if features.get("frontend") == "fusion" else [features]
-    return not any(isinstance(p, dict) and p.get("frontend") == "whisper" for p in parts) or _whisper_installed()
+    from diary_app.analysis.feature_classifier import feature_parts
+
+    return not any(p.get("frontend") == "whisper" for p in feature_parts(model.card.features)) or _whisper_installed()
 
 
 def _best(models: list[InstalledModel], kinds: list[str]) -> InstalledModel | None:

@@ -254,7 +254,9 @@ def render_card(card) -> str:
     m = card.metrics or {}
     scene = card.is_scene
     group, groups = ("recording", "recordings") if scene else ("speaker", "speakers")
-    parts = card.features.get("parts") if card.features.get("frontend") == "fusion" else [card.features]
+    from diary_app.analysis.feature_classifier import feature_parts
+
+    parts = feature_parts(card.features)
     yamnet = next((p for p in parts if p.get("frontend") == "yamnet"), None)
     if yamnet is not None:
         stats = yamnet.get("statistics", ["mean", "max", "std"])
