@@ -1,10 +1,12 @@
 """Benchmark of the personal layer (issue 16): simulated diary users from the labelled corpora.
 
 Speech (``--part speech``): every speaker of RAVDESS, EMOVO, EmoDB and TurEV (not URDU, whose
-speakers hold one emotion each) is one simulated user. The global model for a user is a linear
-head (the shipped recipe: ``train_whisper_ser.fit_head`` on the cached Whisper features) trained
-on every corpus *without that user* (speakers are split into folds; a user's global model never saw
-the user's fold). The user's clips arrive as a diary in a random order; the user corrects the first
+speakers hold one emotion each) is one simulated user. The global model for a user is made by the
+shipped recipe (``train_whisper_ser.fit_model``: an MLP head on the clean and noisy/reverberant
+copies blended with one on the clean clips, the shipped card's temperature) on the cached Whisper
+features of every corpus *without that user* (speakers are split into folds; a user's global model
+never saw the user's fold). ``--global-recipe linear``: the clean-only linear head that the first
+runs of this benchmark used (session 4's table). The user's clips arrive as a diary in a random order; the user corrects the first
 k clips of each emotion; the rest are scored. Reported per k: mean accuracy over users, the spread
 over users and over orders, and the change against k = 0 *on the same scored clips* per user
 (the "never worse by more than 3 points" check).
@@ -55,20 +57,37 @@ TRAIN_ONLY = ("urdu", "selvas")
 KS = (1, 2, 5, 10)
 
 
-def load_speech(data: Path):
+def recipe_config(args) -> "WhisperSerConfig":  # noqa: F821 - imported lazily
+    """The shipped speech model's recipe (``WhisperSerConfig`` defaults, the card's noise corpora),
+    or with ``--global-recipe linear`` the clean-only linear head of the first benchmark runs."""
+    from diary_app.training.train_whisper_ser import WhisperSerConfig
+
+    if args.global_recipe == "linear":
+        return WhisperSerConfig(out=Path("/tmp/unused"), hidden=0, augment=False, epochs=args.epochs or 30)
+    noise = [Path(args.data) / c / "manifest.csv" for c in ("urbansound8k", "esc10")]
+    cfg = WhisperSerConfig(out=Path("/tmp/unused"), noise=[n for n in noise if n.is_file()])
+    if args.epochs:
+        cfg.epochs = args.epochs
+    return cfg
+
+
+def load_speech(data: Path, recipe):
+    """Clean features, the augmented copies the recipe trains on (None without), labels, groups, corpora."""
     from diary_app.training.datasets import LabelMapper, read_datasets
-    from diary_app.training.train_whisper_ser import FeatureBank, WhisperSerConfig
+    from diary_app.training.train_whisper_ser import FeatureBank, augmented_features
 
     examples = []
     for c in USER_CORPORA + TRAIN_ONLY:
         if (data / c / "manifest.csv").is_file():
             examples += read_datasets([data / c], LabelMapper(), verbose=False)[0].examples
-    bank = FeatureBank(WhisperSerConfig(out=Path("/tmp/unused")))
+    recipe.progress = False
+    bank = FeatureBank(recipe)
     x = bank.features(examples, "clean", None, False)
+    x_aug = augmented_features(bank, examples, recipe)
     y = np.array([EMOTIONS.index(e.label) for e in examples])
     groups = np.array([e.group for e in examples])
     sources = np.array([e.source for e in examples])
-    return x, y, groups, sources
+    return x, x_aug, y, groups, sources
 
 
 def users_of(groups, sources, y):
@@ -81,36 +100,47 @@ def users_of(groups, sources, y):
     return out
 
 
-def train_globals(x, y, groups, sources, users, n_folds, epochs, seed, cache: Path | None = None):
-    """One global head per fold of users; returns user -> GlobalHead (cached: tuning the personal
-    layer re-uses the same global heads)."""
+def shipped_temperature() -> float:
+    """The shipped model's calibration temperature (fitted on its grouped out-of-fold predictions)."""
+    card = ROOT / "models" / "default-ser-whisper" / "model_card.json"
+    try:
+        return float(json.loads(card.read_text(encoding="utf-8")).get("temperature") or 1.0)
+    except (OSError, ValueError):
+        return 1.0
+
+
+def train_globals(x, x_aug, y, groups, sources, users, n_folds, recipe, seed, cache: Path | None = None):
+    """One global model per fold of users, by ``recipe`` (``train_whisper_ser.fit_model``, the shipped
+    recipe) on every clip of the other folds; returns user -> GlobalHead (cached: tuning the personal
+    layer re-uses the same global models)."""
     import hashlib
 
     from diary_app.personal.global_head import GlobalHead
-    from diary_app.training.train_whisper_ser import WhisperSerConfig, fit_head
+    from diary_app.training.train_whisper_ser import fit_model
 
     rng = np.random.default_rng(seed)
     order = list(users)
     rng.shuffle(order)
     folds = [order[i::n_folds] for i in range(n_folds)]
-    cfg = WhisperSerConfig(out=Path("/tmp/unused"), epochs=epochs)
-    key = hashlib.sha1(f"{order}|{n_folds}|{epochs}|{seed}|{len(x)}".encode()).hexdigest()[:12]
+    recipe_key = (recipe.hidden, recipe.epochs, recipe.lr, recipe.weight_decay, recipe.blend_plain, x_aug is not None, recipe.seed)
+    key = hashlib.sha1(f"{order}|{n_folds}|{recipe_key}|{seed}|{len(x)}".encode()).hexdigest()[:12]
+    temperature = shipped_temperature() if x_aug is not None else 1.0
     heads = {}
     for i, fold in enumerate(folds):
         t = time.perf_counter()
-        keep = ~np.isin(groups, fold)
+        keep = np.where(~np.isin(groups, fold))[0]
         f = cache / f"bench_personal_head_{key}_{i}.npz" if cache else None
         if f is not None and f.is_file():
             arrays = dict(np.load(f))
         else:
-            arrays = fit_head(x[keep], y[keep], sources[keep], cfg, len(EMOTIONS))
+            arrays = fit_model(x, x_aug, y, sources, keep, recipe, len(EMOTIONS))
             if f is not None:
                 f.parent.mkdir(parents=True, exist_ok=True)
                 np.savez(f, **arrays)
-        head = GlobalHead(arrays=arrays, labels=list(EMOTIONS))
+        head = GlobalHead(arrays=arrays, labels=list(EMOTIONS), temperature=temperature)
         for u in fold:
             heads[u] = head
-        print(f"  global head {i + 1}/{n_folds}: {keep.sum()} clips, {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        print(f"  global model {i + 1}/{n_folds}: {len(keep)} clips, {time.perf_counter() - t:.1f} s", file=sys.stderr)
     return heads
 
 
@@ -152,10 +182,11 @@ def bench_speech(args) -> dict:
     from diary_app.personal.speech_layer import SpeechLayerConfig
 
     t0 = time.perf_counter()
-    x, y, groups, sources = load_speech(Path(args.data))
+    recipe = recipe_config(args)
+    x, x_aug, y, groups, sources = load_speech(Path(args.data), recipe)
     users = users_of(groups, sources, y)
     print(f"{len(x)} clips, {len(users)} simulated users ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
-    heads = train_globals(x, y, groups, sources, users, args.folds, args.epochs, args.seed, Path(args.cache))
+    heads = train_globals(x, x_aug, y, groups, sources, users, args.folds, recipe, args.seed, Path(args.cache))
     layer_cfg = SpeechLayerConfig(prior_n=args.prior_n, variance=args.variance, self_train=args.self_train,
                                   head=HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n),
                                   subspace=args.subspace, gate_folds=args.gate_folds, gate_preference=args.gate_preference,
@@ -188,7 +219,9 @@ def bench_speech(args) -> dict:
     return {"part": "speech", "users": len(users), "orders": args.orders, "folds": args.folds, "config": {
         "prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
         "subspace": args.subspace, "gate_folds": args.gate_folds, "gate_preference": args.gate_preference,
-        "gate_preference_unseen": args.gate_preference_unseen, "epochs": args.epochs}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
+        "gate_preference_unseen": args.gate_preference_unseen, "global_recipe": args.global_recipe,
+        "epochs": recipe.epochs, "hidden": recipe.hidden, "augment": x_aug is not None, "blend_plain": recipe.blend_plain,
+        "temperature": heads[users[0]].temperature}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
 
 
 # -- scene table ---------------------------------------------------------------------------------------
@@ -302,7 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default="/tmp/sound_diary_cache")
     p.add_argument("--orders", type=int, default=5)
     p.add_argument("--folds", type=int, default=6)
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--global-recipe", choices=["shipped", "linear"], default="shipped",
+                   help="the per-user global models: the shipped recipe (two blended MLP heads, noise augmentation, "
+                        "the shipped temperature) or the clean-only linear head of the first runs")
+    p.add_argument("--epochs", type=int, default=None, help="default: the recipe's (30 for linear)")
     p.add_argument("--seed", type=int, default=0)
     from diary_app.personal.speech_layer import SpeechLayerConfig
 

@@ -32,11 +32,13 @@ class GlobalHead:
     def scale(self) -> np.ndarray:
         return np.asarray(self.arrays["scale"], dtype=np.float64)
 
-    def emotion_probabilities(self, x: np.ndarray) -> np.ndarray:
-        """(N, D) features -> (N, 6) probabilities over ``EMOTIONS`` (unmapped labels dropped)."""
+    def emotion_probabilities(self, x: np.ndarray, temperature: float | None = None) -> np.ndarray:
+        """(N, D) features -> (N, 6) probabilities over ``EMOTIONS`` (unmapped labels dropped), at the
+        card's temperature unless ``temperature`` says otherwise (1.0: the head's raw log-probabilities)."""
         from diary_app.analysis.feature_classifier import head_logits, softmax
 
-        p = softmax(head_logits(np.atleast_2d(x), self.arrays) / float(self.temperature or 1.0))
+        t = float(temperature if temperature is not None else (self.temperature or 1.0))
+        p = softmax(head_logits(np.atleast_2d(x), self.arrays) / t)
         out = np.zeros((len(p), len(EMOTIONS)))
         for j, lab in enumerate(self.labels):
             emo = self.label_map.get(lab, lab)

@@ -139,7 +139,9 @@ class PersonalLayer:
             st.head = PersonalSpeechModel(centre=arrays["model_centre"], basis=arrays.get("model_basis"), heads=heads,
                                           alpha=float(arrays["model_alpha"]), n=int(arrays["model_n"]),
                                           adapt=bool(arrays.get("model_adapt", True)),
-                                          gate=meta.get("gate", {}))
+                                          gate=meta.get("gate", {}), full=bool(arrays.get("model_full", True)),
+                                          hidden=({"centre": arrays["model_hidden_centre"], "scale": arrays["model_hidden_scale"]}
+                                                  if "model_hidden_centre" in arrays else None))
         st.scene_counts = {k[len("scene:"):]: v for k, v in arrays.items() if k.startswith("scene:")}
         return st
 
@@ -154,6 +156,9 @@ class PersonalLayer:
                           model_heads=np.array(len(m.heads)))
             if m.basis is not None:
                 arrays["model_basis"] = m.basis.astype(np.float32)
+            arrays["model_full"] = np.array(m.full)
+            if m.hidden is not None:  # the user's centre/scale only: the layer itself is the global head's (bound at use)
+                arrays.update(model_hidden_centre=m.hidden["centre"], model_hidden_scale=np.asarray(m.hidden["scale"]))
             for i, h in enumerate(m.heads):
                 arrays.update({f"head{i}_V": h.V.astype(np.float32), f"head{i}_b": h.b, f"head{i}_seen": h.seen,
                                f"head{i}_n": np.array(h.n)})

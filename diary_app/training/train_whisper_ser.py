@@ -286,11 +286,36 @@ def _train_rows(x, x_aug, idx):
     return x[idx] if x_aug is None else np.concatenate([x[idx], x_aug[idx]])
 
 
+def fit_model(x: np.ndarray, x_aug: np.ndarray | None, y: np.ndarray, sources: np.ndarray, idx: np.ndarray,
+              cfg: WhisperSerConfig, n_classes: int, masks: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The shipped recipe on the rows ``idx``: one head on the clean and augmented copies, blended
+    with one on the clean clips only (``blend_plain``); one head when there is no augmentation.
+    The personal-layer benchmark trains its per-user global models with this too."""
+    from diary_app.analysis.feature_classifier import blend_arrays
+
+    yy = y[idx] if x_aug is None else np.concatenate([y[idx], y[idx]])
+    ss = sources[idx] if x_aug is None else np.concatenate([sources[idx], sources[idx]])
+    arrays = fit_head(_train_rows(x, x_aug, idx), yy, ss, cfg, n_classes, masks)
+    if x_aug is None or cfg.blend_plain <= 0:
+        return arrays
+    plain = fit_head(x[idx], y[idx], sources[idx], cfg, n_classes, masks)
+    return blend_arrays([arrays, plain], [1.0 - cfg.blend_plain, cfg.blend_plain])
+
+
+def augmented_features(bank: FeatureBank, examples: list[Example], cfg: WhisperSerConfig) -> np.ndarray | None:
+    """The noisy/reverberant training copies (cached per clip), or None without augmentation."""
+    noise_train = split_noise(read_noise(cfg.noise), cfg.seed)[0] if cfg.noise else []
+    if not (cfg.augment and (noise_train or cfg.reverb_prob > 0)):
+        return None
+    return bank.features(examples, f"aug{cfg.seed}", variant_transform(bank, noise_train, cfg.seed, cfg.snr_db, cfg.reverb_prob),
+                         cfg.progress)
+
+
 def train_whisper_ser(examples: list[Example], cfg: WhisperSerConfig) -> tuple[dict[str, np.ndarray], WhisperSerReport]:
     """Grouped CV (clean + noisy), leave-one-corpus-out, then the final head on every clip."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    from diary_app.analysis.feature_classifier import blend_arrays, head_logits
+    from diary_app.analysis.feature_classifier import head_logits
 
     t0 = time.perf_counter()
     if len({e.label for e in examples}) < 2:
@@ -304,26 +329,17 @@ def train_whisper_ser(examples: list[Example], cfg: WhisperSerConfig) -> tuple[d
 
     bank = FeatureBank(cfg)
     x = bank.features(examples, "clean", None, cfg.progress)
-    noise_train, noise_eval = split_noise(read_noise(cfg.noise), cfg.seed) if cfg.noise else ([], [])
+    _, noise_eval = split_noise(read_noise(cfg.noise), cfg.seed) if cfg.noise else ([], [])
     street = [e for e in noise_eval if e.source == "urbansound8k"]
     noise_eval = street or noise_eval  # the robustness figure is "street noise" when UrbanSound8K is given
-    x_aug = None
-    if cfg.augment and (noise_train or cfg.reverb_prob > 0):
-        x_aug = bank.features(examples, f"aug{cfg.seed}", variant_transform(bank, noise_train, cfg.seed, cfg.snr_db, cfg.reverb_prob),
-                              cfg.progress)
+    x_aug = augmented_features(bank, examples, cfg)
     x_noisy = None
     if noise_eval:
         x_noisy = bank.features(examples, f"eval{cfg.robustness_snr_db:g}dB",
                                 variant_transform(bank, noise_eval, cfg.seed + 1, float(cfg.robustness_snr_db), 0.0), cfg.progress)
 
     def fit(idx):
-        yy = y[idx] if x_aug is None else np.concatenate([y[idx], y[idx]])
-        ss = sources[idx] if x_aug is None else np.concatenate([sources[idx], sources[idx]])
-        arrays = fit_head(_train_rows(x, x_aug, idx), yy, ss, cfg, n_classes, masks)
-        if x_aug is None or cfg.blend_plain <= 0:
-            return arrays
-        plain = fit_head(x[idx], y[idx], sources[idx], cfg, n_classes, masks)
-        return blend_arrays([arrays, plain], [1.0 - cfg.blend_plain, cfg.blend_plain])
+        return fit_model(x, x_aug, y, sources, idx, cfg, n_classes, masks)
 
     report = WhisperSerReport(temperature=1.0, n_train=len(examples))
     n_splits = max(2, min(cfg.cv_folds, len(set(groups))))

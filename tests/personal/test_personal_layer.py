@@ -40,8 +40,10 @@ def _speech_result(vec: np.ndarray, emotion: str = "neutral", model_path: str = 
                                                "weights": [1.0], "model": "tiny", "model_path": model_path}})
 
 
-def _tiny_model(folder: Path) -> Path:
-    """A feature-kind model folder whose head always says neutral (coef 0, neutral bias)."""
+def _tiny_model(folder: Path, mlp: bool = False) -> Path:
+    """A feature-kind model folder whose head always says neutral (coef 0, neutral bias); ``mlp``: a
+    one-hidden-layer head like the shipped one (random first layer, zero output weights) at the
+    shipped model's kind of temperature."""
     from safetensors.numpy import save_file
 
     from diary_app.analysis.model_card import KIND_FEATURE_SER, ModelCard
@@ -49,10 +51,15 @@ def _tiny_model(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     intercept = np.zeros(len(EMOTIONS))
     intercept[0] = 2.0
-    save_file({"mean": np.zeros(D, np.float32), "scale": np.ones(D, np.float32),
-               "coef": np.zeros((len(EMOTIONS), D), np.float32), "intercept": intercept.astype(np.float32)},
-              str(folder / "model.safetensors"))
-    ModelCard(name="tiny", kind=KIND_FEATURE_SER, labels=list(EMOTIONS)).save(folder)
+    arrays = {"mean": np.zeros(D, np.float32), "scale": np.ones(D, np.float32)}
+    if mlp:
+        rng = np.random.default_rng(7)
+        arrays.update(w0=(rng.standard_normal((D, 16)) / np.sqrt(D)).astype(np.float32), b0=np.zeros(16, np.float32),
+                      w1=np.zeros((16, len(EMOTIONS)), np.float32), b1=(intercept * 2.4).astype(np.float32))
+    else:
+        arrays.update(coef=np.zeros((len(EMOTIONS), D), np.float32), intercept=intercept.astype(np.float32))
+    save_file(arrays, str(folder / "model.safetensors"))
+    ModelCard(name="tiny", kind=KIND_FEATURE_SER, labels=list(EMOTIONS), temperature=2.4 if mlp else 1.0).save(folder)
     return folder
 
 
@@ -166,6 +173,28 @@ def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted
     assert np.mean(p.argmax(1) == y) == 1.0
 
 
+def test_layer_works_on_the_heads_raw_log_probabilities_and_shows_calibrated_ones():
+    """The shipped head is calibrated at temperature 2.4: the residual heads work on its raw
+    log-probabilities (flat calibrated ones let a few corrections overturn right tags), and what the
+    layer returns is put back at the card's temperature, so the shown confidence stays calibrated."""
+    from diary_app.personal.global_head import GlobalHead
+    from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
+
+    head = GlobalHead(arrays=_linear_head().arrays, labels=list(EMOTIONS), temperature=3.0)
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 4, 40)
+    x = np.eye(D)[y] * 3 + rng.standard_normal((40, D)) * 0.5
+    stats, _ = train_speech_layer(head, [Recording(x[i:i + 1], np.ones(1)) for i in range(40)])
+    p, p_global, adapter = speech_probabilities(head, stats, None, x)
+    assert np.allclose(p_global, head.emotion_probabilities(adapter(x)))  # the card's temperature
+    raw = head.emotion_probabilities(adapter(x), temperature=1.0)
+    assert np.array_equal(p.argmax(1), raw.argmax(1)) and np.all(p.max(1) < raw.max(1))
+    stats, model = train_speech_layer(head, [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i < 16 else None) for i in range(40)])
+    p, p_global, adapter = speech_probabilities(head, stats, model, x[16:])
+    assert np.allclose(p.sum(1), 1.0) and np.mean(p.argmax(1) == y[16:]) == 1.0
+    assert np.allclose(p_global, head.emotion_probabilities(adapter(x[16:])))
+
+
 def test_without_corrections_only_the_adaptation_applies():
     from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
 
@@ -270,10 +299,11 @@ def test_honest_agreement_counts_only_tags_computed_before_the_correction(tmp_pa
 
 
 # -- training and applying -----------------------------------------------------------------------------
-def test_layer_learns_from_three_corrections_and_says_why(tmp_path):
+@pytest.mark.parametrize("mlp", [False, True], ids=["linear-head", "mlp-head"])
+def test_layer_learns_from_three_corrections_and_says_why(tmp_path, mlp):
     from diary_app.personal.layer import PersonalLayer
 
-    model = _tiny_model(tmp_path / "tiny")
+    model = _tiny_model(tmp_path / "tiny", mlp=mlp)
     diary = Diary(tmp_path / "d")
     rng = np.random.default_rng(3)
     sad_centre, other = rng.standard_normal(D) * 2, rng.standard_normal(D) * 2
@@ -299,6 +329,8 @@ def test_layer_learns_from_three_corrections_and_says_why(tmp_path):
     # saved next to the diary, reloaded by a new instance (a restart)
     again = PersonalLayer(tmp_path / "d" / "personal")
     assert again.apply(_speech_result(sad_centre, model_path=str(model))).emotion == "sad"
+    before = layer.apply(_speech_result(sad_centre, model_path=str(model))).emotion_probabilities
+    assert again.apply(_speech_result(sad_centre, model_path=str(model))).emotion_probabilities == pytest.approx(before, abs=1e-6)
     # reset forgets; a model kind without features keeps its global tag
     again.reset()
     assert again.apply(_speech_result(sad_centre, model_path=str(model))).emotion == "neutral"
