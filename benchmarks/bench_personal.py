@@ -187,10 +187,12 @@ def bench_speech(args) -> dict:
     users = users_of(groups, sources, y)
     print(f"{len(x)} clips, {len(users)} simulated users ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
     heads = train_globals(x, x_aug, y, groups, sources, users, args.folds, recipe, args.seed, Path(args.cache))
+    args.base_temperature = args.base_temperature or None  # 0 on the command line: the card's temperature
     layer_cfg = SpeechLayerConfig(prior_n=args.prior_n, variance=args.variance, self_train=args.self_train,
                                   head=HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n),
                                   subspace=args.subspace, gate_folds=args.gate_folds, gate_preference=args.gate_preference,
-                                  gate_preference_unseen=args.gate_preference_unseen)
+                                  gate_preference_unseen=args.gate_preference_unseen, hidden_head=args.hidden_head,
+                                  base_temperature=args.base_temperature, adapt_check=args.adapt_check)
     per_user = {}
     for u in users:
         k = groups == u
@@ -219,7 +221,8 @@ def bench_speech(args) -> dict:
     return {"part": "speech", "users": len(users), "orders": args.orders, "folds": args.folds, "config": {
         "prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
         "subspace": args.subspace, "gate_folds": args.gate_folds, "gate_preference": args.gate_preference,
-        "gate_preference_unseen": args.gate_preference_unseen, "global_recipe": args.global_recipe,
+        "gate_preference_unseen": args.gate_preference_unseen, "hidden_head": args.hidden_head,
+        "base_temperature": args.base_temperature, "adapt_check": args.adapt_check, "global_recipe": args.global_recipe,
         "epochs": recipe.epochs, "hidden": recipe.hidden, "augment": x_aug is not None, "blend_plain": recipe.blend_plain,
         "temperature": heads[users[0]].temperature}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
 
@@ -353,6 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gate-folds", type=int, default=d.gate_folds, help="cross-fitting folds of the safety gate (0: off)")
     p.add_argument("--gate-preference", type=float, default=d.gate_preference)
     p.add_argument("--gate-preference-unseen", type=float, default=d.gate_preference_unseen)
+    p.add_argument("--hidden-head", default=d.hidden_head, choices=["", "add", "replace"],
+                   help="a residual head on the global MLP's hidden units ('' off)")
+    p.add_argument("--base-temperature", type=float, default=d.base_temperature,
+                   help="temperature of the global probabilities the layer works on (0: the card's)")
+    p.add_argument("--adapt-check", default=d.adapt_check, choices=["", "nll", "accuracy"])
     p.add_argument("--scene-users", type=int, default=20)
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)

@@ -5,8 +5,8 @@ Training (``train``, on a worker thread, about a second for 60 corrections among
 
 1. the running mean/variance of every stored speech window of the current front end (adaptation);
 2. the gated personal speech model (``speech_layer.train_speech_layer``, the same code the
-   benchmark runs): two few-shot residual heads on the corrected speech entries (full feature space
-   and the user's own principal subspace), each with a round of self-training on the uncorrected
+   benchmark runs): few-shot residual heads on the corrected speech entries (full feature space,
+   the user's own principal subspace and, for an MLP head, its hidden units), each with a round of self-training on the uncorrected
    ones it is sure of, blended with the global model by a safety gate that cross-fits on the
    corrections and falls back towards the global model when that agrees with the user better;
 3. the soft counts of the corrected environment entries (``scene_table``).

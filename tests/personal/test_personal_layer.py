@@ -115,10 +115,11 @@ def test_safety_gate_falls_back_towards_global_when_corrections_contradict_the_p
     rng = np.random.default_rng(0)
     truth = rng.integers(0, len(EMOTIONS), 80)
     x = np.eye(D)[truth] * 3 + rng.standard_normal((80, D)) * 0.5
-    # a third of the user's corrections say something the voice does not carry (label noise):
-    # a head that learns them does worse on held-out corrections than the global model
+    # half of the user's corrections say something the voice does not carry (label noise):
+    # a head that learns them does worse on held-out corrections than the global model (the gate
+    # prefers the personal side by 0.2 accuracy per unit of alpha, so a third is not enough to move it)
     said = truth.copy()
-    noisy = np.arange(80) % 3 == 0
+    noisy = np.arange(80) % 2 == 0
     said[noisy] = (truth[noisy] + 1 + rng.integers(0, len(EMOTIONS) - 1, int(noisy.sum()))) % len(EMOTIONS)
     diary = [Recording(x[i:i + 1], np.ones(1), int(said[i]) if i < 40 else None) for i in range(80)]
     stats, model = train_speech_layer(head, diary)
@@ -204,7 +205,7 @@ def test_without_corrections_only_the_adaptation_applies():
     assert model is None and stats.n == pytest.approx(10.0)
     p, p_global, adapter = speech_probabilities(head, stats, None, x)
     assert np.array_equal(p, p_global)
-    assert adapter.weight == pytest.approx(10 / 70)  # the prior is 60 recordings
+    assert adapter.weight == pytest.approx(10 / 130)  # the prior is 120 recordings
 
 
 def test_scene_table_counts_override_the_shipped_row_only_with_evidence():
