@@ -123,16 +123,19 @@ class ClassifierBase:
             return {e: 1.0 / len(EMOTIONS) for e in EMOTIONS}
         return {e: v / total for e, v in out.items()}
 
-    def calibrated_probabilities(self, logits: np.ndarray) -> np.ndarray:
-        """(N, labels) logits -> probabilities with the card's softmax temperature (1.0 = uncalibrated)."""
-        return softmax(np.asarray(logits, dtype=np.float64) / float(self.card.temperature or 1.0))
+    def calibrated_probabilities(self, logits: np.ndarray, temperature: float | None = None) -> np.ndarray:
+        """(N, labels) logits -> probabilities with the card's softmax temperature (1.0 = uncalibrated),
+        or ``temperature`` (a second head calibrated on its own, e.g. the background head)."""
+        t = float(temperature if temperature is not None else (self.card.temperature or 1.0))
+        return softmax(np.asarray(logits, dtype=np.float64) / t)
 
-    def windows_from_logits(self, spans: Sequence[tuple[int, int]], logits: np.ndarray) -> list[WindowResult]:
+    def windows_from_logits(self, spans: Sequence[tuple[int, int]], logits: np.ndarray,
+                            temperature: float | None = None) -> list[WindowResult]:
         """One ``WindowResult`` per ``(start, end)`` sample span from the network's raw logits: the
         temperature, the softmax and the top label, written once for every kind."""
         from diary_app.analysis.result import WindowResult
 
-        probs = self.calibrated_probabilities(logits)
+        probs = self.calibrated_probabilities(logits, temperature)
         if len(probs) != len(spans):
             raise ValueError(f"{self.name}: {len(probs)} rows of logits for {len(spans)} windows")
         out = []
@@ -146,6 +149,12 @@ class ClassifierBase:
 
     def predict_windows(self, wave16k: Any) -> list[WindowResult]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def background_windows(self, wave16k: Any) -> list[WindowResult]:
+        """Scene windows for the pauses of a speech recording (the background look, paper limitation 2).
+        The same as ``predict_windows`` unless the model carries a cheaper head for it (a fused scene
+        model's YAMNet-only head: the pauses do not pay for a second Whisper pass)."""
+        return self.predict_windows(wave16k)
 
     def windows_and_features(self, wave16k: Any) -> tuple[list[WindowResult], dict[str, Any] | None]:
         """``(predict_windows(wave), features)``; ``features`` is ``None`` for kinds whose front end

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -225,6 +226,23 @@ def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
     return z
 
 
+#: the arrays of a model's background head in ``model.safetensors`` (card: ``"background": {"parts": [...], "temperature": t}``)
+BACKGROUND_PREFIX = "bg:"
+
+
+@dataclass
+class BackgroundHead:
+    """A linear head on some parts of a fused front end, for the pauses of speech recordings.
+
+    WHY (issue 11's speed): the fused scene model runs the Whisper encoder; on a speech recording
+    the Whisper pass over the pauses cost 0.03 s of the 0.02x budget, for a background scene that
+    is shown as a hint. YAMNet alone hears the surroundings nearly as well (held-out 0.79 vs 0.81)."""
+
+    parts: list[Any]
+    arrays: dict[str, np.ndarray]
+    temperature: float
+
+
 class FeatureClassifier(ClassifierBase):
     def __init__(self, model_dir: str | Path, device: str | None = None, card: ModelCard | None = None) -> None:
         from safetensors.numpy import load_file
@@ -253,12 +271,40 @@ class FeatureClassifier(ClassifierBase):
         n_out = head_logits(np.zeros((1, n_in)), self.arrays).shape[1] if n_in else 0
         if n_out != len(self.labels):
             raise ModelNotAvailable(f"{self.path}: the head has {n_out} outputs but the card lists {len(self.labels)} labels")
+        self.background = self._background_head()
         self.emotion_table = None
         if self.card.is_scene:
             self.emotion_table = self.load_scene_table()
         else:
             self.check_label_map()
         self.load_s = time.perf_counter() - t0
+
+    def _background_head(self) -> BackgroundHead | None:
+        """The card's ``background`` head (a fused model's head on some of its parts), checked now."""
+        spec = self.card.extra.get("background")
+        if not spec:
+            return None
+        arrays = {k[len(BACKGROUND_PREFIX):]: v for k, v in self.arrays.items() if k.startswith(BACKGROUND_PREFIX)}
+        parts = spec.get("parts") if isinstance(spec, dict) else None
+        if (not isinstance(self.frontend, FusedFrontEnd) or not isinstance(parts, list) or not parts
+                or any(not isinstance(i, int) or not 0 <= i < len(self.frontend.parts) for i in parts)
+                or "mean" not in arrays):
+            raise ModelNotAvailable(f"{self.path}: the card's background head {spec!r} does not fit its fused front end "
+                                    f"or {WEIGHTS_FILE} lacks its {BACKGROUND_PREFIX}* arrays")
+        front = [self.frontend.parts[i] for i in parts]
+        n_feat = sum(len(p.names) for p in front)
+        if arrays["mean"].shape[0] != n_feat or head_logits(np.zeros((1, n_feat)), arrays).shape[1] != len(self.labels):
+            raise ModelNotAvailable(f"{self.path}: the background head does not match its parts or labels")
+        return BackgroundHead(parts=front, arrays=arrays, temperature=float(spec.get("temperature") or 1.0))
+
+    def background_windows(self, wave16k: np.ndarray) -> list[WindowResult]:
+        if self.background is None:
+            return self.predict_windows(wave16k)
+        wave = np.asarray(wave16k, dtype=np.float32).reshape(-1)
+        spans = utterance_windows(wave.size, float(self.card.window_s), self.sample_rate)
+        feats = np.stack([np.concatenate([np.asarray(p(wave[s:e]), dtype=np.float32).reshape(-1) for p in self.background.parts])
+                          for s, e in spans])
+        return self.windows_from_logits(spans, head_logits(feats, self.background.arrays), self.background.temperature)
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
         """(N, D) feature vectors -> (N, labels) probabilities (temperature from the card)."""

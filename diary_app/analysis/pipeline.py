@@ -269,9 +269,9 @@ class Analyzer:
                               timeline=timeline, features={"speech": {**features, "weights": weights}} if features else None,
                               **common)
 
-    def _scene_decision(self, wave: np.ndarray, scene: ClassifierBase) -> tuple[list[WindowResult], SceneDecision]:
+    def _scene_decision(self, wave: np.ndarray, scene: ClassifierBase, background: bool = False) -> tuple[list[WindowResult], SceneDecision]:
         table = _scene_table(scene)
-        windows = scene.predict_windows(wave)
+        windows = scene.background_windows(wave) if background else scene.predict_windows(wave)
         return windows, decide_scene(windows, scene.labels, table, self.threshold)
 
     def _environment_branch(self, wave: np.ndarray, scene: ClassifierBase, evidence: dict[str, Any],
@@ -314,8 +314,9 @@ class Analyzer:
             return
         if scene is None:
             return
-        _, dec = self._scene_decision(rest, scene)
+        _, dec = self._scene_decision(rest, scene, background=True)
         evidence["environment"] = {"seconds": round(rest.size / SAMPLE_RATE, 2), "scene": dec.scene, "top_scene": dec.top_scene,
-                                   "confidence": round(dec.confidence, 4), "emotion": dec.emotion}
+                                   "confidence": round(dec.confidence, 4), "emotion": dec.emotion,
+                                   "head": "background" if getattr(scene, "background", None) is not None else "scene"}
         models["scene"] = scene.name
         timings["background_scene"] = time.perf_counter() - t

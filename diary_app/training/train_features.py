@@ -80,6 +80,7 @@ class FeatureTrainReport:
     test_threshold: dict = field(default_factory=dict)  # how often the 0.70 "unclassified" threshold fires
     cv_all_metrics: dict = field(default_factory=dict)  # grouped CV over every speaker (robustness)
     cv_threshold: dict = field(default_factory=dict)  # the 0.70 rule on the training groups' out-of-fold predictions
+    background: dict = field(default_factory=dict)  # a fused model's YAMNet-only head for speech pauses (card "background")
     n_train: int = 0
     train_seconds: float = 0.0
 
@@ -170,8 +171,39 @@ def _metrics(y, pred, labels, sources) -> dict:
     return rep
 
 
+def _background_width(features: dict) -> int:
+    """How many leading columns of a fused (YAMNet + Whisper) vector are YAMNet's: the background
+    head reads those (0: not a fused model, no background head)."""
+    from diary_app.analysis.feature_classifier import FeatureFrontEnd
+
+    parts = features.get("parts") if features.get("frontend") == "fusion" else None
+    if not parts or parts[0].get("frontend") != "yamnet":
+        return 0
+    return len(FeatureFrontEnd(parts[0]).names)
+
+
+def _background_head(x: np.ndarray, y: np.ndarray, groups: np.ndarray, n_classes: int,
+                     cfg: FeatureTrainConfig) -> tuple[dict[str, np.ndarray], dict]:
+    """The YAMNet-only head of a fused scene model, chosen and calibrated like the main head (C by
+    grouped CV, the precision temperature): what the pipeline runs on the pauses of speech recordings."""
+    from diary_app.analysis.feature_classifier import softmax
+
+    grid = C_GRIDS["yamnet"]
+    oofs = {c: _grouped_oof(x, y, groups, c, n_classes, cfg.cv_folds, cfg.seed) for c in grid}
+    scores = {str(c): float(np.mean(oofs[c].argmax(1) == y)) for c in grid}
+    c = max(grid, key=lambda c: (scores[str(c)], -c))
+    t = fit_temperature(oofs[c], y)
+    if cfg.temperature_objective == "precision":
+        t = _precision_temperature(oofs[c], y, t)
+    info = {"parts": [0], "C": c, "cv_accuracy_by_C": scores, "temperature": t,
+            "threshold_0.70_out_of_fold": threshold_stats(softmax(oofs[c] / t), y)}
+    return _fit(x, y, c, n_classes), info
+
+
 def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.ndarray], FeatureTrainReport]:
     """Fit the head; returns the arrays for ``model.safetensors`` and the report (test metrics included)."""
+    from diary_app.analysis.feature_classifier import BACKGROUND_PREFIX
+
     t0 = time.perf_counter()
     features = cfg.features
     index = {lab: i for i, lab in enumerate(cfg.labels)}
@@ -193,6 +225,10 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
         temperature = _precision_temperature(oofs[best_c], y_tr, temperature)
     arrays = _fit(x_tr, y_tr, best_c, n_classes)
     report = FeatureTrainReport(c=best_c, cv_scores=cv_scores, temperature=temperature, n_train=len(train))
+    n_bg = _background_width(features)
+    if n_bg:
+        bg_arrays, report.background = _background_head(x_tr[:, :n_bg], y_tr, g_tr, n_classes, cfg)
+        arrays.update({f"{BACKGROUND_PREFIX}{k}": v for k, v in bg_arrays.items()})
     from diary_app.analysis.feature_classifier import head_logits, softmax
 
     report.cv_threshold = {**threshold_stats(softmax(oofs[best_c] / temperature), y_tr),
@@ -203,6 +239,11 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
         y_te = np.array([index[e.label] for e in split.test])
         logits_te = head_logits(x_te, arrays)
         report.test_metrics = _metrics(y_te, logits_te.argmax(1), cfg.labels, [e.source for e in split.test])
+        if n_bg:
+            bg = {k[len(BACKGROUND_PREFIX):]: v for k, v in arrays.items() if k.startswith(BACKGROUND_PREFIX)}
+            bg_te = head_logits(x_te[:, :n_bg], bg)
+            report.background["test"] = _metrics(y_te, bg_te.argmax(1), cfg.labels, [e.source for e in split.test])
+            report.background["test_threshold_0.70"] = threshold_stats(softmax(bg_te / report.background["temperature"]), y_te)
         report.test_threshold = threshold_stats(softmax(logits_te / temperature), y_te)
         # robustness: 5-fold CV over every speaker of every part, same C
         x_all, y_all = np.concatenate([x_tr, x_te]), np.concatenate([y_tr, y_te])
@@ -241,6 +282,8 @@ def save_feature_model(arrays: dict[str, np.ndarray], report: FeatureTrainReport
     )
     if card_fields.get("split"):
         card.extra["split"] = card_fields["split"]
+    if report.background:
+        card.extra["background"] = report.background
     card.save(out)
     (out / "MODEL_CARD.md").write_text(render_card(card), encoding="utf-8")
     return out
@@ -298,6 +341,17 @@ def render_card(card) -> str:
         lines += ["## Confidence", "", f"With the calibrated temperature, {th['fires_rate']:.0%} of held-out clips fall under the 0.70 "
                   f"threshold (shown as unclassified / low confidence); the calls kept are {th['kept_accuracy'] or 0:.0%} right, "
                   f"the rejected ones {th['rejected_accuracy'] or 0:.0%}.", ""]
+    bg = card.extra.get("background") or {}
+    if bg:
+        bt = bg.get("test") or {}
+        bth = bg.get("test_threshold_0.70") or {}
+        lines += ["## Background head (the pauses of speech recordings)", "",
+                  f"A second head on the YAMNet statistics alone (C = {bg.get('C')}, temperature {bg.get('temperature', 1):.3f}, "
+                  "chosen the same way) tells the surroundings of a speech recording from its pauses without a second "
+                  "Whisper pass"
+                  + (f": held-out accuracy {bt['accuracy']:.3f} ({bt['n']} clips)" if bt else "")
+                  + (f"; calls >= 0.70 {bth['kept_accuracy'] or 0:.0%} right at {1 - bth['fires_rate']:.0%} coverage" if bth else "")
+                  + ".", ""]
     if card.extra.get("split"):
         lines += ["## Split", "", card.extra["split"], ""]
     target = TARGETS.get(card.task, 0.8)

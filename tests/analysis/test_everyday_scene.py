@@ -161,3 +161,42 @@ def test_review_panel_shows_the_rule_and_the_too_quiet_state(qtbot, analyzer, tm
         assert panel.picker.emotion() is None and not panel.retry_button.isVisible()
     finally:
         diary.close()
+
+
+def test_the_pauses_of_a_speech_recording_use_the_background_head_without_a_whisper_pass(monkeypatch):
+    """Issue 11's speed: the shipped scene model carries a YAMNet-only head for the background look at a
+    speech recording's pauses; it knows the sound (a held-out rain clip) and never runs the Whisper part."""
+    from diary_app.analysis.pipeline import Analyzer
+    from diary_app.analysis.registry import default_scene_model, default_speech_model, load_classifier
+    from diary_app.audio.loading import load_audio
+    from diary_app.settings import Settings
+
+    chosen = default_scene_model()
+    if chosen is None or chosen.name != "default-scene-everyday":
+        pytest.skip("the everyday model is not the default here (no YAMNet runtime?)")
+    clf = load_classifier(chosen)
+    assert clf.background is not None and clf.card.extra["background"]["parts"] == [0]
+    rain = next(p for p, lab in held_out_clips("default-scene-everyday", 3) if lab == "rain")
+    wave = load_audio(rain)
+    whisper_part = clf.frontend.parts[1]
+
+    def no_whisper(self, wave16k):
+        raise AssertionError("the background head ran the Whisper encoder")
+
+    with monkeypatch.context() as m:
+        m.setattr(type(whisper_part), "__call__", no_whisper)
+        windows = clf.background_windows(wave)
+        with pytest.raises(AssertionError, match="Whisper"):
+            clf.predict_windows(wave)  # the full head does need it
+    assert windows and set(windows[0].probabilities) == set(clf.labels)
+    assert max(windows[0].probabilities, key=windows[0].probabilities.get) == "rain"
+    # end to end: speech, then that rain on its own: the background look is the background head's
+    speech_model = default_speech_model()
+    if speech_model is None:
+        pytest.skip("no default speech model")
+    speech = load_audio(sorted((SHARED_DATA / "emodb" / "audio").glob("*.flac"))[0])
+    result = Analyzer(speech_model=speech_model, scene_model=chosen, settings=Settings()).analyze_waveform(
+        np.concatenate([speech, wave]))
+    assert result.branch == "speech"
+    env = result.evidence["environment"]
+    assert env["head"] == "background" and env["top_scene"] == "rain"
