@@ -356,8 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gate-folds", type=int, default=d.gate_folds, help="cross-fitting folds of the safety gate (0: off)")
     p.add_argument("--gate-preference", type=float, default=d.gate_preference)
     p.add_argument("--gate-preference-unseen", type=float, default=d.gate_preference_unseen)
-    p.add_argument("--hidden-head", default=d.hidden_head, choices=["", "add", "replace"],
-                   help="a residual head on the global MLP's hidden units ('' off)")
+    p.add_argument("--hidden-head", action=argparse.BooleanOptionalAction, default=d.hidden_head,
+                   help="a residual head on the global MLP's hidden units")
     p.add_argument("--base-temperature", type=float, default=d.base_temperature,
                    help="temperature of the global probabilities the layer works on (0: the card's)")
     p.add_argument("--adapt-check", default=d.adapt_check, choices=["", "nll", "accuracy"])

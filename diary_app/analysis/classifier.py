@@ -150,6 +150,9 @@ class ClassifierBase:
     def predict_windows(self, wave16k: Any) -> list[WindowResult]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    #: a cheaper head for the pauses of speech recordings, where the kind has one (see ``background_windows``)
+    background: Any = None
+
     def background_windows(self, wave16k: Any) -> list[WindowResult]:
         """Scene windows for the pauses of a speech recording (the background look, paper limitation 2).
         The same as ``predict_windows`` unless the model carries a cheaper head for it (a fused scene

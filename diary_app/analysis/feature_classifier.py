@@ -200,6 +200,12 @@ def blend_arrays(members: list[dict[str, np.ndarray]], weights: list[float]) -> 
     return out
 
 
+def sub_arrays(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    """The arrays stored under ``prefix`` (a blend member's ``m{k}:``, the background head's ``bg:``),
+    with the prefix taken off: a head of its own for ``head_logits``."""
+    return {key[len(prefix):]: v for key, v in arrays.items() if key.startswith(prefix)}
+
+
 def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
     """Standardise, then the linear or MLP head stored in ``arrays`` (or a blend of heads, see
     ``blend_arrays``). ``x``: (N, D) -> (N, C)."""
@@ -207,8 +213,7 @@ def head_logits(x: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray:
         weights = np.asarray(arrays[BLEND_WEIGHTS], dtype=np.float64).reshape(-1)
         mix = None
         for k, wk in enumerate(weights):
-            member = {key.split(":", 1)[1]: v for key, v in arrays.items() if key.startswith(f"m{k}:")}
-            part = wk * softmax(head_logits(x, member))
+            part = wk * softmax(head_logits(x, sub_arrays(arrays, f"m{k}:")))
             mix = part if mix is None else mix + part
         assert mix is not None
         out: np.ndarray = np.log(np.maximum(mix, 1e-12))
@@ -284,7 +289,7 @@ class FeatureClassifier(ClassifierBase):
         spec = self.card.extra.get("background")
         if not spec:
             return None
-        arrays = {k[len(BACKGROUND_PREFIX):]: v for k, v in self.arrays.items() if k.startswith(BACKGROUND_PREFIX)}
+        arrays = sub_arrays(self.arrays, BACKGROUND_PREFIX)
         parts = spec.get("parts") if isinstance(spec, dict) else None
         if (not isinstance(self.frontend, FusedFrontEnd) or not isinstance(parts, list) or not parts
                 or any(not isinstance(i, int) or not 0 <= i < len(self.frontend.parts) for i in parts)

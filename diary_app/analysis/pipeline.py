@@ -317,6 +317,6 @@ class Analyzer:
         _, dec = self._scene_decision(rest, scene, background=True)
         evidence["environment"] = {"seconds": round(rest.size / SAMPLE_RATE, 2), "scene": dec.scene, "top_scene": dec.top_scene,
                                    "confidence": round(dec.confidence, 4), "emotion": dec.emotion,
-                                   "head": "background" if getattr(scene, "background", None) is not None else "scene"}
+                                   "head": "background" if scene.background is not None else "scene"}
         models["scene"] = scene.name
         timings["background_scene"] = time.perf_counter() - t

@@ -139,7 +139,7 @@ class PersonalLayer:
             st.head = PersonalSpeechModel(centre=arrays["model_centre"], basis=arrays.get("model_basis"), heads=heads,
                                           alpha=float(arrays["model_alpha"]), n=int(arrays["model_n"]),
                                           adapt=bool(arrays.get("model_adapt", True)),
-                                          gate=meta.get("gate", {}), full=bool(arrays.get("model_full", True)),
+                                          gate=meta.get("gate", {}),
                                           hidden=({"centre": arrays["model_hidden_centre"], "scale": arrays["model_hidden_scale"]}
                                                   if "model_hidden_centre" in arrays else None))
         st.scene_counts = {k[len("scene:"):]: v for k, v in arrays.items() if k.startswith("scene:")}
@@ -156,7 +156,6 @@ class PersonalLayer:
                           model_heads=np.array(len(m.heads)))
             if m.basis is not None:
                 arrays["model_basis"] = m.basis.astype(np.float32)
-            arrays["model_full"] = np.array(m.full)
             if m.hidden is not None:  # the user's centre/scale only: the layer itself is the global head's (bound at use)
                 arrays.update(model_hidden_centre=m.hidden["centre"], model_hidden_scale=np.asarray(m.hidden["scale"]))
             for i, h in enumerate(m.heads):

@@ -57,10 +57,10 @@ class SpeechLayerConfig:
     gate_folds: int = 5  # cross-fitting folds for the safety gate (0: off, alpha = 1)
     gate_preference: float = 0.2  # accuracy a unit of alpha is worth (ties go to the personal side)
     gate_preference_unseen: float = 0.2
-    #: "add": a third residual head on the global MLP's hidden units (the representation the global head
-    #: learnt for emotion: corrections go further there; +0.9 points at k = 5), "replace": it instead of the
-    #: full-space head (worse), "": off. Linear global heads have no hidden units: two heads then.
-    hidden_head: str = "add"
+    #: a third residual head on the global MLP's hidden units (the representation the global head learnt
+    #: for emotion: corrections go further there; +0.9 points at k = 5). Linear global heads have no hidden
+    #: units: two heads then.
+    hidden_head: bool = True
     #: the temperature of the global probabilities the layer works on: 1.0 = the head's raw log-probabilities
     #: (None: the card's calibrated one). WHY: the residual heads add to the global log-probabilities; on the
     #: shipped model (temperature 2.4) the calibrated ones are so flat that a few corrections overturn right
@@ -68,7 +68,6 @@ class SpeechLayerConfig:
     #: returns is put back at the card's temperature (same ranking), so shown confidences stay calibrated.
     base_temperature: float | None = 1.0
     adapt_check: str = ""  # "": always adapt; "nll"/"accuracy": keep the mean shift only when the corrections agree with it at least as well
-    gate_metric: str = "accuracy"  # how held-out corrections score a blend: "accuracy" or "nll" (mean log-loss)
     gate_adaptation: bool = False  # also drop the adaptation when the unadapted model agrees better (-0.4 points at k = 2 and 5)
 
 
@@ -78,14 +77,13 @@ class PersonalSpeechModel:
 
     centre: np.ndarray  # (D,) the user's mean in z-space
     basis: np.ndarray | None  # (D, m): z - centre -> the subspace coordinates (None: no subspace head)
-    heads: list[PersonalSpeechHead]  # [full-space head, subspace head]
+    heads: list[PersonalSpeechHead]  # [full-space head, subspace head, hidden-unit head], as present
     alpha: float  # the gate's blend weight of the personal prediction
     n: int  # corrected recordings
     adapt: bool = True  # False: the corrections say the unadapted global model is best
     gate: dict = field(default_factory=dict)  # what the gate measured (shown in the evidence)
     #: the user's centre/scale of the global MLP's hidden units (+ the layer itself, "w0"/"b0", bound from the head)
     hidden: dict[str, np.ndarray] | None = None
-    full: bool = True  # the first head reads the full standardised features
 
     @property
     def blend(self) -> float:
@@ -93,7 +91,7 @@ class PersonalSpeechModel:
 
     def _inputs(self, z: np.ndarray) -> list[np.ndarray]:
         zc = np.atleast_2d(z) - self.centre
-        out = [zc] if self.full else []
+        out = [zc]
         if self.basis is not None:
             out.append(zc @ self.basis)
         if self.hidden is not None:
@@ -305,7 +303,7 @@ def _train(head, recordings: list[Recording], config: SpeechLayerConfig | None,
     zc = z - centre
     gram = zc @ zc.T  # once: every fit below (and the subspace) works on subsets of these rows
     basis = _subspace(zc, gram, cfg.subspace, cfg.subspace_power) if cfg.subspace else None
-    inputs, grams = ([zc], [gram]) if cfg.hidden_head != "replace" else ([], [])
+    inputs, grams = [zc], [gram]
     if basis is not None:
         inputs.append(zc @ basis)
         grams.append(inputs[-1] @ inputs[-1].T)
@@ -322,7 +320,7 @@ def _train(head, recordings: list[Recording], config: SpeechLayerConfig | None,
     unl_all = np.where(y_a < 0)[0]
     heads = _fit_heads(inputs, grams, p, rows_all, y_a[rows_all], w_a[rows_all], unl_all, len(labelled), cfg)
     model = PersonalSpeechModel(centre=centre, basis=basis, heads=heads, alpha=1.0, n=len(labelled), hidden=hidden,
-                                full=cfg.hidden_head != "replace", adapt=adapt)
+                                adapt=adapt)
     if cfg.gate_folds and len(labelled) >= 2:
         p_raw = _global(head, x, cfg)
         model.alpha, gate_adapt, model.gate = _gate(inputs, grams, p, p_raw, entry_a, w_a, y_a, unl_all, labelled,
@@ -367,9 +365,9 @@ def _gate(inputs, grams, p, p_raw, entry_a, w_a, y_a, unl_all, labelled, recordi
         use, pref = eligible, cfg.gate_preference
     else:
         use, pref = np.ones(len(lab), bool), cfg.gate_preference_unseen
-    scores = {a: _agreement((1 - a) * glob[use] + a * oof[use], y_lab[use], cfg.gate_metric) for a in ALPHAS}
+    scores = {a: _agreement((1 - a) * glob[use] + a * oof[use], y_lab[use]) for a in ALPHAS}
     alpha = max(ALPHAS, key=lambda a: (scores[a] + pref * a, a))
-    raw_score = _agreement(raw[use], y_lab[use], cfg.gate_metric)
+    raw_score = _agreement(raw[use], y_lab[use])
     adapt = raw_score <= scores[alpha] or not cfg.gate_adaptation
     if not adapt:
         alpha = 0.0
@@ -377,8 +375,9 @@ def _gate(inputs, grams, p, p_raw, entry_a, w_a, y_a, unl_all, labelled, recordi
                    "personal_agreement": round(scores[1.0], 3)}
 
 
-def _agreement(q: np.ndarray, y: np.ndarray, metric: str) -> float:
-    """How well blended probabilities ``q`` agree with the user's labels ``y`` (higher is better)."""
+def _agreement(q: np.ndarray, y: np.ndarray, metric: str = "accuracy") -> float:
+    """How well probabilities ``q`` agree with the user's labels ``y`` (higher is better): the share of
+    top emotions that match, or with ``"nll"`` the mean log-probability of the user's emotion."""
     if metric == "nll":
         return float(np.mean(np.log(np.clip(q[np.arange(len(y)), y], 1e-6, 1.0))))
     return float(np.mean(q.argmax(1) == y))

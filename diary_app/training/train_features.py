@@ -182,27 +182,44 @@ def _background_width(features: dict) -> int:
     return len(FeatureFrontEnd(parts[0]).names)
 
 
+@dataclass
+class HeadChoice:
+    """C chosen by grouped CV, and the temperature fitted on that C's out-of-fold logits."""
+
+    c: float
+    cv_scores: dict[str, float]  # C -> mean out-of-fold accuracy
+    oof: np.ndarray  # the chosen C's out-of-fold logits
+    temperature: float
+    nll_temperature: float
+
+
+def _choose_head(x: np.ndarray, y: np.ndarray, groups: np.ndarray, grid: tuple[float, ...], n_classes: int,
+                 cfg: FeatureTrainConfig) -> HeadChoice:
+    """One selection for every head: grouped CV per C (ties: the stronger regulariser), then the NLL
+    temperature, or the precision one when the config asks for it."""
+    oofs = {c: _grouped_oof(x, y, groups, c, n_classes, cfg.cv_folds, cfg.seed) for c in grid}
+    scores = {str(c): float(np.mean(oofs[c].argmax(1) == y)) for c in grid}
+    best = max(grid, key=lambda c: (scores[str(c)], -c))
+    nll_t = fit_temperature(oofs[best], y)
+    t = _precision_temperature(oofs[best], y, nll_t) if cfg.temperature_objective == "precision" else nll_t
+    return HeadChoice(c=best, cv_scores=scores, oof=oofs[best], temperature=t, nll_temperature=nll_t)
+
+
 def _background_head(x: np.ndarray, y: np.ndarray, groups: np.ndarray, n_classes: int,
                      cfg: FeatureTrainConfig) -> tuple[dict[str, np.ndarray], dict]:
     """The YAMNet-only head of a fused scene model, chosen and calibrated like the main head (C by
     grouped CV, the precision temperature): what the pipeline runs on the pauses of speech recordings."""
     from diary_app.analysis.feature_classifier import softmax
 
-    grid = C_GRIDS["yamnet"]
-    oofs = {c: _grouped_oof(x, y, groups, c, n_classes, cfg.cv_folds, cfg.seed) for c in grid}
-    scores = {str(c): float(np.mean(oofs[c].argmax(1) == y)) for c in grid}
-    c = max(grid, key=lambda c: (scores[str(c)], -c))
-    t = fit_temperature(oofs[c], y)
-    if cfg.temperature_objective == "precision":
-        t = _precision_temperature(oofs[c], y, t)
-    info = {"parts": [0], "C": c, "cv_accuracy_by_C": scores, "temperature": t,
-            "threshold_0.70_out_of_fold": threshold_stats(softmax(oofs[c] / t), y)}
-    return _fit(x, y, c, n_classes), info
+    ch = _choose_head(x, y, groups, C_GRIDS["yamnet"], n_classes, cfg)
+    info = {"parts": [0], "C": ch.c, "cv_accuracy_by_C": ch.cv_scores, "temperature": ch.temperature,
+            "threshold_0.70_out_of_fold": threshold_stats(softmax(ch.oof / ch.temperature), y)}
+    return _fit(x, y, ch.c, n_classes), info
 
 
 def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.ndarray], FeatureTrainReport]:
     """Fit the head; returns the arrays for ``model.safetensors`` and the report (test metrics included)."""
-    from diary_app.analysis.feature_classifier import BACKGROUND_PREFIX
+    from diary_app.analysis.feature_classifier import BACKGROUND_PREFIX, sub_arrays
 
     t0 = time.perf_counter()
     features = cfg.features
@@ -214,25 +231,18 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
     y_tr = np.array([index[e.label] for e in train])
     g_tr = np.array([e.group for e in train])
     n_classes = len(cfg.labels)
-    cv_scores, oofs = {}, {}
-    for c in cfg.grid:
-        oofs[c] = _grouped_oof(x_tr, y_tr, g_tr, c, n_classes, cfg.cv_folds, cfg.seed)
-        cv_scores[str(c)] = float(np.mean(oofs[c].argmax(1) == y_tr))
-    best_c = max(cfg.grid, key=lambda c: (cv_scores[str(c)], -c))  # ties: the stronger regulariser
-    temperature = fit_temperature(oofs[best_c], y_tr)
-    nll_temperature = temperature
-    if cfg.temperature_objective == "precision":
-        temperature = _precision_temperature(oofs[best_c], y_tr, temperature)
+    choice = _choose_head(x_tr, y_tr, g_tr, cfg.grid, n_classes, cfg)
+    best_c, temperature = choice.c, choice.temperature
     arrays = _fit(x_tr, y_tr, best_c, n_classes)
-    report = FeatureTrainReport(c=best_c, cv_scores=cv_scores, temperature=temperature, n_train=len(train))
+    report = FeatureTrainReport(c=best_c, cv_scores=choice.cv_scores, temperature=temperature, n_train=len(train))
     n_bg = _background_width(features)
     if n_bg:
         bg_arrays, report.background = _background_head(x_tr[:, :n_bg], y_tr, g_tr, n_classes, cfg)
         arrays.update({f"{BACKGROUND_PREFIX}{k}": v for k, v in bg_arrays.items()})
     from diary_app.analysis.feature_classifier import head_logits, softmax
 
-    report.cv_threshold = {**threshold_stats(softmax(oofs[best_c] / temperature), y_tr),
-                           "objective": cfg.temperature_objective, "nll_temperature": nll_temperature}
+    report.cv_threshold = {**threshold_stats(softmax(choice.oof / temperature), y_tr),
+                           "objective": cfg.temperature_objective, "nll_temperature": choice.nll_temperature}
     report.cv_all_metrics = {}
     if split.test:
         x_te = extract_features(split.test, features, cfg.progress)
@@ -240,8 +250,7 @@ def train_features(split: Split, cfg: FeatureTrainConfig) -> tuple[dict[str, np.
         logits_te = head_logits(x_te, arrays)
         report.test_metrics = _metrics(y_te, logits_te.argmax(1), cfg.labels, [e.source for e in split.test])
         if n_bg:
-            bg = {k[len(BACKGROUND_PREFIX):]: v for k, v in arrays.items() if k.startswith(BACKGROUND_PREFIX)}
-            bg_te = head_logits(x_te[:, :n_bg], bg)
+            bg_te = head_logits(x_te[:, :n_bg], sub_arrays(arrays, BACKGROUND_PREFIX))
             report.background["test"] = _metrics(y_te, bg_te.argmax(1), cfg.labels, [e.source for e in split.test])
             report.background["test_threshold_0.70"] = threshold_stats(softmax(bg_te / report.background["temperature"]), y_te)
         report.test_threshold = threshold_stats(softmax(logits_te / temperature), y_te)

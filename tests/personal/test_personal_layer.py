@@ -150,18 +150,25 @@ def test_safety_gate_keeps_the_personal_head_when_it_agrees_with_the_user_on_hel
     assert np.mean(p_global.argmax(1) == y[12:]) < 0.7
 
 
-def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted_model_is_right():
+def _one_mood_diary():
+    """A head with a mild lean towards a third emotion, and a diary of mostly one emotion: removing
+    the diary's mean (the adaptation) pushes those recordings across to the lean."""
     from diary_app.personal.global_head import GlobalHead
-    from diary_app.personal.speech_layer import Recording, SpeechLayerConfig, speech_probabilities, train_speech_layer
+    from diary_app.personal.speech_layer import Recording
 
-    lin = _linear_head()
     intercept = np.zeros(len(EMOTIONS))
-    intercept[2] = 1.5  # a mild lean towards a third emotion
-    head = GlobalHead(arrays={**lin.arrays, "intercept": intercept}, labels=list(EMOTIONS))
-    # a diary of mostly one emotion: removing its mean pushes those recordings across to the lean
+    intercept[2] = 1.5
+    head = GlobalHead(arrays={**_linear_head().arrays, "intercept": intercept}, labels=list(EMOTIONS))
     y = np.array([0] * 36 + [1] * 4)
     x = np.eye(D)[y] * 3 + np.random.default_rng(3).standard_normal((40, D)) * 0.2
     diary = [Recording(x[i:i + 1], np.ones(1), int(y[i]) if i % 4 == 0 else None) for i in range(40)]
+    return head, x, y, diary
+
+
+def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted_model_is_right():
+    from diary_app.personal.speech_layer import SpeechLayerConfig, speech_probabilities, train_speech_layer
+
+    head, x, y, diary = _one_mood_diary()
     # heads regularised so hard that they cannot undo the shift: only the gate can
     cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4), gate_adaptation=True)
     stats, model = train_speech_layer(head, diary, cfg)
@@ -172,6 +179,24 @@ def test_safety_gate_drops_the_adaptation_when_the_corrections_say_the_unadapted
     p, p_global, adapter = speech_probabilities(head, stats, model, x, cfg)
     assert adapter is None and np.array_equal(p, head.emotion_probabilities(x))
     assert np.mean(p.argmax(1) == y) == 1.0
+
+
+@pytest.mark.parametrize("metric", ["accuracy", "nll"])
+def test_adaptation_check_trains_the_heads_on_unadapted_features_when_the_corrections_disagree(metric):
+    """``adapt_check``: the mean shift is kept only when the corrections agree with it; here they do not,
+    so the personal heads are fitted on the unadapted features (and the layer is still used, alpha > 0)."""
+    from diary_app.personal.speech_layer import SpeechLayerConfig, speech_probabilities, train_speech_layer
+
+    head, x, y, diary = _one_mood_diary()
+    cfg = SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4), adapt_check=metric)
+    stats, model = train_speech_layer(head, diary, cfg)
+    assert not model.adapt and model.alpha > 0.0
+    p, p_global, adapter = speech_probabilities(head, stats, model, x, cfg)
+    assert adapter is None and np.allclose(p_global, head.emotion_probabilities(x))
+    assert np.mean(p.argmax(1) == y) == 1.0
+    # without the check the same corrections leave the (wrong) shift in place
+    _, kept = train_speech_layer(head, diary, SpeechLayerConfig(prior_n=0.0, self_train=0.0, head=HeadConfig(l2=1e4, l2_bias=1e4)))
+    assert kept.adapt
 
 
 def test_layer_works_on_the_heads_raw_log_probabilities_and_shows_calibrated_ones():

