@@ -226,6 +226,11 @@ MODEL_SPECS = {
     "with_yamnet": (CUE_NAMES + YAMNET_CUE_NAMES, 1),
     "cues_only": (CUE_NAMES, 2),
 }
+#: the cascade's first model: no YAMNet, no hand cues (silero + webrtcvad cost ~35 ms per 10 s; YAMNet ~40-60 ms)
+FAST_SPEC = (("vad_ratio",) + SILERO_CUE_NAMES, (1, 2))
+CASCADE_BELOW = (0.0, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2)
+CASCADE_ABOVE = (1.0, 0.999, 0.997, 0.99, 0.98, 0.95, 0.9, 0.8)
+CASCADE_TOLERANCE = 0.0003  # no target rate may drop more than this against the full model (FIT-CV)
 C_GRID = {1: (0.03, 0.1, 0.3, 1.0, 3.0, 10.0), 2: (0.01, 0.03, 0.1, 0.3, 1.0)}
 ALL_NAMES = CUE_NAMES + YAMNET_CUE_NAMES + SILERO_CUE_NAMES
 
@@ -314,6 +319,39 @@ def per_class(rows, mask, pred) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
+def choose_cascade(F, mode, fit, y, bucket, cat, snr, full: str, C_full: float, thr_full: float) -> dict:
+    """The cascade (``speech_detection.Cascade``) in front of model ``full``, chosen inside the FIT part:
+    the first model's degree and C and the bounds (below, above) that let it decide the largest
+    share of gate-open windows while no target rate (clean, noise rejected, 5-15 dB mixtures) drops
+    more than ``CASCADE_TOLERANCE`` against ``full`` alone, on out-of-fold probabilities of both."""
+    names_full, deg_full = MODEL_SPECS[full]
+    gate = gate_voiced(F, mode, names_full)[fit] >= MIN_VOICED_S
+    oof_full = oof_probabilities(matrix(F, mode, names_full)[fit], y[fit], bucket[fit], C_full, deg_full)
+    base = rates((oof_full >= thr_full) & gate, cat[fit], snr[fit])
+    X_fast = matrix(F, mode, FAST_SPEC[0])[fit]
+    best: dict | None = None
+    for degree in FAST_SPEC[1]:
+        for C in C_GRID[degree]:
+            oof_fast = oof_probabilities(X_fast, y[fit], bucket[fit], C, degree)
+            for below in CASCADE_BELOW:
+                for above in CASCADE_ABOVE:
+                    if not below < thr_full <= above:
+                        continue
+                    sure = gate & ((oof_fast <= below) | (oof_fast >= above))
+                    pred = np.where(sure, oof_fast >= above, oof_full >= thr_full) & gate
+                    r = rates(pred, cat[fit], snr[fit])
+                    if any(r[k] < base[k] - CASCADE_TOLERANCE for k in TARGETS):
+                        continue
+                    key = (round(float(sure[gate].mean()), 3), round(margin(r), 4), -C)
+                    if best is None or key > best["key"]:
+                        best = {"key": key, "degree": degree, "C": C, "below": below, "above": above,
+                                "fit_cv": r, "fit_cv_full": base, "fit_cv_decided_first": float(sure[gate].mean())}
+    if best is None:
+        raise SystemExit("no cascade keeps the targets; ship without one")
+    best.pop("key")
+    return best
+
+
 # -- end to end and timing ---------------------------------------------------------------------------
 
 def time_detector(rows: list[dict], n: int = 20) -> dict[str, float]:
@@ -324,7 +362,8 @@ def time_detector(rows: list[dict], n: int = 20) -> dict[str, float]:
     for name, sel in (("speech", speech), ("noise", noise)):
         wave = np.concatenate([load_clip(r["abspath"]) for r in sel])
         wave = np.resize(wave, 10 * SAMPLE_RATE)
-        for label, cfg in (("", SpeechDetectionConfig()), ("_no_yamnet", SpeechDetectionConfig(use_yamnet=False)),
+        for label, cfg in (("", SpeechDetectionConfig()), ("_no_cascade", SpeechDetectionConfig(cascade=False)),
+                           ("_no_yamnet", SpeechDetectionConfig(use_yamnet=False)),
                            ("_no_silero", SpeechDetectionConfig(use_silero=False))):
             detect_speech(wave, config=cfg)  # warm-up (imports, rule load, sessions)
             t0, c0 = time.perf_counter(), time.process_time()
@@ -476,11 +515,33 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = m
         fitted[name] = (model, X, thr)
 
+    # the cascade in front of the first model (YAMNet only where silero alone is unsure)
+    full = next(iter(MODEL_SPECS))
+    cascade = choose_cascade(F, mode, fit, y, bucket, cat, snr, full, choice[(mode, full)][1], choice[(mode, full)][2])
+    X_fast = matrix(F, mode, FAST_SPEC[0])
+    fast = make_model(cascade["C"], cascade["degree"]).fit(X_fast[fit], y[fit])
+    p_fast = fast.predict_proba(X_fast)[:, 1]
+    full_model, X_full, thr_full = fitted[full]
+    gate = gate_voiced(F, mode, MODEL_SPECS[full][0]) >= MIN_VOICED_S
+    sure = gate & ((p_fast <= cascade["below"]) | (p_fast >= cascade["above"]))
+    pred = np.where(sure, p_fast >= cascade["above"], full_model.predict_proba(X_full)[:, 1] >= thr_full) & gate
+    cascade["heldout"] = rates(pred[held_eval], cat[held_eval], snr[held_eval])
+    cascade["heldout_decided_first"] = {c_: float(sure[held_eval & gate & (cat == c_)].mean()) for c_ in ("speech", "noise", "mix")}
+    print(f"\n=== cascade silero_fast -> {full}: degree {cascade['degree']}, C={cascade['C']}, decided by silero alone "
+          f"below {cascade['below']} / above {cascade['above']}; FIT-CV {({k: round(v, 4) for k, v in cascade['fit_cv'].items()})} "
+          f"(share {cascade['fit_cv_decided_first']:.3f}); HELD-OUT {({k: round(v, 4) for k, v in cascade['heldout'].items()})}, "
+          f"share {({k: round(v, 3) for k, v in cascade['heldout_decided_first'].items()})}", flush=True)
+    models_json["silero_fast"] = model_json(fast, FAST_SPEC[0], cascade["above"])
+    models_json["silero_fast"]["gate"] = "webrtcvad_or_silero"
+    fitted["silero_fast"] = (fast, X_fast, cascade["above"])
+    results["cascade"] = cascade
+
     fit_groups = sorted({r["group"] for r, f in zip(rows, in_fit & (part == "real")) if f})
     held_groups = sorted({r["group"] for r, f in zip(rows, ~in_fit & (part == "real")) if f})
     rule = {"models": models_json, "aggressiveness": int(mode), "smoothing_frames": SMOOTHING, "min_voiced_s": MIN_VOICED_S,
             "fitted_by": "benchmarks/calibrate_speech_detection.py", "targets": TARGETS,
-            "fit_groups": fit_groups, "heldout_groups": held_groups, "metrics": results}
+            "fit_groups": fit_groups, "heldout_groups": held_groups, "metrics": results,
+            "cascade": {"first": "silero_fast", "then": full, "below": cascade["below"], "above": cascade["above"]}}
     if not args.no_write:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(rule, indent=1) + "\n", encoding="utf-8")

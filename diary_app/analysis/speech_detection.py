@@ -54,7 +54,8 @@ class SpeechDetectionConfig:
     use_second_cue: bool = True  # False = webrtcvad-only baseline (for comparison / fallback)
     use_yamnet: bool = True  # False = no YAMNet cue (also the automatic fallback without the TFLite runtime)
     use_silero: bool = True  # False = no silero-vad cue (also the automatic fallback without onnxruntime / the wheel)
-    threshold: float | None = None  # speech probability threshold; None = the fitted one
+    threshold: float | None = None  # speech probability threshold; None = the fitted one (and the cascade off)
+    cascade: bool = True  # False = YAMNet on every open window even where silero alone is decisive
     window_s: float = 4.0  # long recordings are judged in windows of this length (like training)
     rule_path: Path | None = None  # None = the shipped rule
 
@@ -158,14 +159,52 @@ class SpeechModel:
 
 
 @dataclass(frozen=True)
+class Cascade:
+    """A cheap first model that decides the windows it is sure about, so the costly one runs only
+    on the rest.
+
+    WHY: YAMNet is most of the detector's cost (35-57 ms of ~80 ms per 10 s), and on nearly every
+    window silero-vad alone already knows: clear speech, or noise with no voice in it. ``first``
+    (webrtcvad ratio + silero cues, no YAMNet) calls a window speech at probability >= ``above``
+    and not speech at <= ``below``; between the two, ``then`` (silero + YAMNet) decides. Both
+    bounds are chosen by grouped CV in ``benchmarks/calibrate_speech_detection.py`` so that no
+    target rate drops against ``then`` alone.
+    """
+
+    first: str
+    then: str
+    below: float
+    above: float
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], models: dict[str, SpeechModel]) -> "Cascade":
+        first, then = str(d["first"]), str(d["then"])
+        if first not in models or then not in models:
+            raise SpeechRuleError(f"cascade names a model the rule lacks: {first!r} / {then!r}")
+        if models[first].needs_yamnet:
+            raise SpeechRuleError(f"the cascade's first model {first!r} must not need YAMNet")
+        below, above = float(d["below"]), float(d["above"])
+        if not 0.0 <= below < above <= 1.0:
+            raise SpeechRuleError(f"cascade bounds must satisfy 0 <= below < above <= 1, not {below}, {above}")
+        if not below < models[then].threshold <= above:
+            raise SpeechRuleError(f"cascade bounds {below}..{above} must enclose {then}'s threshold {models[then].threshold}")
+        return cls(first, then, below, above)
+
+    def decides(self, p_first: float) -> bool:
+        """Is the first model sure enough to skip ``then``?"""
+        return p_first <= self.below or p_first >= self.above
+
+
+@dataclass(frozen=True)
 class SpeechRule:
     """The shipped rule: fitted models by name (``MODEL_ORDER``), best first; ``cues_only`` must exist
-    because it needs nothing beyond numpy."""
+    because it needs nothing beyond numpy. ``cascade``: optional shortcut in front of one model."""
 
     models: dict[str, SpeechModel]
     aggressiveness: int
     smoothing_frames: int
     meta: dict[str, Any]
+    cascade: Cascade | None = None
 
     @property
     def cues_only(self) -> SpeechModel:
@@ -189,8 +228,9 @@ class SpeechRule:
             models = {name: SpeechModel.from_dict(m) for name, m in d["models"].items()}
             if "cues_only" not in models:
                 raise KeyError("models.cues_only")
+            cascade = Cascade.from_dict(d["cascade"], models) if d.get("cascade") else None
             return cls(models, int(d["aggressiveness"]), int(d["smoothing_frames"]),
-                       {k: v for k, v in d.items() if k != "models"})
+                       {k: v for k, v in d.items() if k not in ("models", "cascade")}, cascade)
         except KeyError as e:
             raise SpeechRuleError(f"rule file lacks {e}") from None
 
@@ -321,9 +361,12 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
         except (SileroUnavailable, RuntimeError, ValueError):  # onnxruntime failed at run time: next model
             silero_probs = None
     model_name, model = rule.choose(want_yamnet, silero_probs is not None)
+    cascade = rule.cascade if (cfg.cascade and cfg.threshold is None and rule.cascade is not None
+                               and rule.cascade.then == model_name and silero_probs is not None) else None
+    first = rule.models[cascade.first] if cascade is not None else None
     window_frames = max(1, int(round(cfg.window_s * 1000 / FRAME_MS)))
     flags = np.zeros_like(raw_flags)
-    best_p, best_cues, n_speech_windows, n_gated = 0.0, None, 0, 0
+    best_p, best_cues, n_speech_windows, n_gated, n_first = 0.0, None, 0, 0, 0
     bounds = window_bounds(raw_flags.size, window_frames) if raw_flags.size else []
     silero_grid = (smooth(flags_on_grid(silero_probs, raw_flags.size, FRAME_MS), smoothing)
                    if silero_probs is not None else None)
@@ -337,23 +380,31 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
         gate_s = float(w_flags.sum() * FRAME_MS / 1000)
         if model.gate == "webrtcvad_or_silero" and "silero_voiced_s" in cues:
             gate_s = max(gate_s, cues["silero_voiced_s"])
-        if gate_s < cfg.min_voiced_s:
-            p = 0.0  # gate closed: too little voice-like sound to be speech; skip the costly model
+        threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
+        gate_open = gate_s >= cfg.min_voiced_s
+        p_first = first.probability(cues) if gate_open and first is not None else None
+        if not gate_open:
+            p, is_speech = 0.0, False  # gate closed: too little voice-like sound to be speech; skip the costly model
             n_gated += 1
+        elif cascade is not None and p_first is not None and cascade.decides(p_first):
+            p, is_speech = p_first, p_first >= cascade.above  # silero alone is sure: no YAMNet for this window
+            n_first += 1
         else:
             if model.needs_yamnet:
                 y = yamnet_cues(w_wave)
                 if y is None:  # the runtime failed after all: the best model without YAMNet for the rest of this call
                     model_name, model = rule.choose(False, silero_probs is not None)
+                    cascade = first = None
+                    threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
                     if model.needs_hand_cues and len(cues) <= 1 + len(SILERO_CUE_NAMES):
                         cues.update(window_cues(w_wave, w_flags))
                 else:
                     cues.update(y)
             p = model.probability(cues)
+            is_speech = p >= threshold and p > 0.0
         if best_cues is None or p > best_p:
             best_p, best_cues = p, cues
-        threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
-        if p >= threshold and p > 0.0:
+        if is_speech:
             # speech frames: silero's (they hold up in noise, where webrtcvad flags the whole street), else webrtcvad's
             w_speech = silero_grid[a:b] if silero_grid is not None and silero_grid[a:b].any() else w_flags
             flags[a:b] = w_speech
@@ -363,15 +414,17 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
     contains = n_speech_windows > 0
     cues = dict(best_cues or dict.fromkeys(CUE_NAMES, 0.0))
     cues.update({"speech_probability": best_p, "threshold": threshold, "windows": float(len(bounds)),
-                 "speech_windows": float(n_speech_windows), "vad_ratio_all": vad_ratio, "rule": 1.0})
+                 "speech_windows": float(n_speech_windows), "vad_ratio_all": vad_ratio, "rule": 1.0,
+                 "windows_decided_by_silero": float(n_first)})
+    by = f"{model_name}; {n_first} of {len(bounds)} window(s) decided by silero alone" if cascade is not None else model_name
     if contains:
         reason = (f"speech in {n_speech_windows}/{len(bounds)} window(s): probability {best_p:.2f} >= {threshold:.2f}, "
-                  f"{voiced:.1f} s voiced ({model_name})")
+                  f"{voiced:.1f} s voiced ({by})")
     elif n_gated == len(bounds):
         reason = (f"no speech: webrtcvad found less than {cfg.min_voiced_s} s of voice-like sound per window "
                   f"({vad_ratio:.0%} of frames)")
     else:
-        reason = (f"no speech: probability {best_p:.2f} < {threshold:.2f} ({model_name}; "
+        reason = (f"no speech: probability {best_p:.2f} < {threshold:.2f} ({by}; "
                   f"webrtcvad alone said {vad_ratio:.0%} of frames)")
     return SpeechDetection(
         contains_speech=contains, speech_ratio=float(flags.mean()) if flags.size else 0.0, voiced_s=voiced,

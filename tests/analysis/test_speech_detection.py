@@ -312,6 +312,56 @@ def test_without_silero_the_yamnet_model_decides_and_says_so(heldout):
     det = _detect(row, SpeechDetectionConfig(use_silero=False))
     assert det.model == ("with_yamnet" if yamnet_available() else "cues_only") and det.contains_speech
     assert "silero_mean_logit" not in det.cues
-    full = _detect(row)
+    full = _detect(row, SpeechDetectionConfig(cascade=False))
     if silero_available():
         assert "silero_mean_logit" in full.cues and "yamnet_speech_mean" in full.cues
+
+
+# -- the cascade: YAMNet only where silero alone is unsure --------------------------------------------
+
+def test_the_cascade_skips_yamnet_where_silero_is_sure_and_decides_like_the_full_model(heldout, monkeypatch):
+    """Clear speech and clear noise are decided by the cheap first model without running YAMNet;
+    on held-out clips (clean, noise, 5 dB mixtures) the decisions match the full model's."""
+    import diary_app.analysis.speech_detection as sd
+
+    if not (silero_available() and yamnet_available()) or load_rule().cascade is None:
+        pytest.skip("needs the shipped model (silero-vad + YAMNet) and its cascade")
+    calls = []
+    real = sd.yamnet_cues
+    monkeypatch.setattr(sd, "yamnet_cues", lambda w: calls.append(w.size) or real(w))
+    speech = _spread(_heldout_rows("ravdess", heldout), 4) + _spread(_heldout_rows("selvas", heldout), 4)
+    noise = [r for lab in ("engine_idling", "drilling", "siren", "jackhammer")
+             for r in _spread(_heldout_rows("urbansound8k", heldout, lab), 1)]
+    waves = ([(load_audio(r["abspath"]), True) for r in speech] + [(load_audio(r["abspath"]), False) for r in noise]
+             + [(_mix(load_audio(s["abspath"]), load_audio(n["abspath"]), 5.0), True) for s, n in zip(speech, noise)])
+    disagree, wrong, decided_first, windows = 0, 0, 0, 0
+    for wave, truth in waves:
+        calls.clear()
+        fast = detect_speech(wave, SR)
+        fast_calls = len(calls)
+        full = detect_speech(wave, SR, SpeechDetectionConfig(cascade=False))
+        decided_first += int(fast.cues["windows_decided_by_silero"])
+        windows += int(fast.cues["windows"])
+        assert fast_calls <= fast.cues["windows"] - fast.cues["windows_decided_by_silero"]  # YAMNet only on the unsure
+        assert "decided by silero alone" in fast.reason
+        disagree += fast.contains_speech != full.contains_speech
+        wrong += fast.contains_speech != truth
+    assert decided_first >= 0.75 * windows, (decided_first, windows)
+    assert disagree <= 1 and wrong <= 1, (disagree, wrong)
+
+
+def test_a_cascade_whose_bounds_miss_the_threshold_is_refused(tmp_path):
+    import json
+
+    rule = json.loads(RULE_PATH.read_text())
+    if not rule.get("cascade"):
+        pytest.skip("the shipped rule has no cascade")
+    rule["cascade"]["above"] = rule["models"][rule["cascade"]["then"]]["threshold"] / 2  # would call weak windows speech
+    bad = tmp_path / "rule.json"
+    bad.write_text(json.dumps(rule))
+    det = detect_speech(np.zeros(SR, dtype=np.float32), SR, SpeechDetectionConfig(rule_path=bad))
+    assert det.model == "webrtcvad" and "cascade" in det.reason
+    del rule["cascade"]  # a rule without a cascade (older files) still works: every window goes to the full model
+    bad.write_text(json.dumps(rule))
+    load_rule.cache_clear()
+    assert load_rule(bad).cascade is None
