@@ -101,6 +101,25 @@ def held_out_clips(split_name: str, limit_per_label: int) -> list[tuple[Path, st
 
 
 @pytest.fixture(autouse=True)
+def _garbage_on_the_gui_thread(request):
+    """GUI tests run as the app does: cycles collected on the GUI thread only (``ui.worker``), so a
+    worker thread never frees a widget; after the test one collection on this (the GUI) thread,
+    and automatic collection back on for the tests without Qt."""
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
+        yield
+        return
+    import gc
+
+    request.getfixturevalue("qapp")
+    from diary_app.ui.worker import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
+    yield
+    gc.collect()
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
 def _platform_theme_after_each_test():
     """A test that picks Theme = Dark must not leave the whole QApplication dark for the next ones."""
     yield

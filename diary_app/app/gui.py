@@ -20,6 +20,9 @@ def run_gui(argv: list[str] | None = None) -> int:
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("Sound Diary")
+    from diary_app.ui.worker import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()  # cycles are freed on the GUI thread only, never on a worker
     from diary_app.paths import data_dir
     from diary_app.ui.single_instance import SingleInstance
 

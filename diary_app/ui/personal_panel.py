@@ -13,7 +13,7 @@ import logging
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGroupBox,
@@ -25,21 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from diary_app.ui.worker import BackgroundCall, run_in_background
+
 log = logging.getLogger(__name__)
 
 #: wait this long after a change before retraining (a Save writes several fields in a row)
 DEBOUNCE_MS = 300
 #: new analysed recordings after which the adaptation statistics are refreshed without a correction
 ADAPT_EVERY = 5
-
-
-class _Job(QRunnable):
-    def __init__(self, fn) -> None:
-        super().__init__()
-        self.fn = fn
-
-    def run(self) -> None:
-        self.fn()
 
 
 class PersonalService(QObject):
@@ -94,23 +87,27 @@ class PersonalService(QObject):
             self._again = True
             return
         self._busy = True
-        self.pool.start(_Job(self._train_job))
+        run_in_background(self._train_job, self._trained, self._train_failed, pool=self.pool)
 
-    def _train_job(self) -> None:  # worker thread
+    def _train_job(self):  # pool thread
         from diary_app.personal.agreement import honest_agreement
         from diary_app.store.personal import correction_events
 
         try:
             seen = len(correction_events(self.ctx.diary))
             report = self.layer.train(self.ctx.diary)
-            agreement = honest_agreement(self.ctx.diary)
-            self._seen = seen
-        except Exception as exc:
+            return seen, report, honest_agreement(self.ctx.diary)
+        except Exception:
             log.exception("personal layer retrain failed")
-            self._busy = False
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
+            raise
+
+    def _trained(self, answer) -> None:
+        self._seen, report, agreement = answer
         self.retrained.emit(report, agreement)
+
+    def _train_failed(self, exc: Exception) -> None:
+        self._busy = False
+        self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _finished(self, report, agreement) -> None:
         self.last_report, self.last_agreement = report, agreement
@@ -146,15 +143,15 @@ class PersonalService(QObject):
         self._cancel.clear()
         extract = self._extractor()
 
-        def job() -> None:
-            try:
-                report = run_backfill(self.ctx.diary, extract, self.backfill_progress.emit, self._cancel)
-            except Exception as exc:  # noqa: BLE001
-                self.failed.emit(f"{type(exc).__name__}: {exc}")
-                return
-            self.backfill_done.emit(report)
+        diary, cancel = self.ctx.diary, self._cancel
+        call = BackgroundCall(lambda progress: run_backfill(diary, extract, progress, cancel))
+        call.signals.progress.connect(self.backfill_progress)
+        call.signals.done.connect(self.backfill_done)
+        call.signals.failed.connect(self._backfill_failed)
+        call.start(self.backfill_pool)
 
-        self.backfill_pool.start(_Job(job))
+    def _backfill_failed(self, exc: Exception) -> None:
+        self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def cancel_backfill(self) -> None:
         self._cancel.set()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,6 +38,7 @@ from diary_app.ui.location_picker import LocationPicker, Place
 from diary_app.ui.i18n import locale_datetime, scene_name
 from diary_app.ui.plurals import singular
 from diary_app.ui.theme import error_css, style_plot
+from diary_app.ui.worker import run_in_background
 
 #: the answers of the unsaved-changes question
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
@@ -62,22 +63,12 @@ def waveform_envelope(path: str, points: int = ENVELOPE_POINTS) -> tuple[np.ndar
     return np.repeat(t, 2), np.column_stack([lo, hi]).ravel(), duration
 
 
-class _WaveSignals(QObject):
-    done = Signal(str, object)  # entry id, (t, y, duration) or an error string
-
-
-class _WaveJob(QRunnable):
-    def __init__(self, entry_id: str, path: str) -> None:
-        super().__init__()
-        self.entry_id, self.path = entry_id, path
-        self.signals = _WaveSignals()
-
-    def run(self) -> None:
-        try:
-            result: object = waveform_envelope(self.path)
-        except Exception as exc:  # unreadable audio: show why, keep the rest of the page usable
-            result = f"{type(exc).__name__}: {exc}"
-        self.signals.done.emit(self.entry_id, result)
+def _waveform_or_error(entry_id: str, path: str) -> tuple[str, object]:
+    """Pool thread: (t, y, duration), or why the audio cannot be read (the rest of the page stays usable)."""
+    try:
+        return entry_id, waveform_envelope(path)
+    except Exception as exc:  # noqa: BLE001
+        return entry_id, f"{type(exc).__name__}: {exc}"
 
 
 class EntryDetail(QWidget):
@@ -94,7 +85,6 @@ class EntryDetail(QWidget):
         self.diary = diary
         self.tz = tz or local_tz()
         self.entry: Entry | None = None
-        self._jobs: list[_WaveJob] = []
 
         self.back_button = QPushButton(self.tr("◀ Back"))
         self.back_button.clicked.connect(self.close_detail)
@@ -351,14 +341,11 @@ class EntryDetail(QWidget):
             return
         self.wave_note.setText(self.tr("Loading the waveform…"))
         self.player.load(path, e.duration_s)
-        job = _WaveJob(str(e.id), str(path))
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._wave_done)
-        self._jobs.append(job)
-        QThreadPool.globalInstance().start(job)
+        entry_id, audio = str(e.id), str(path)
+        run_in_background(lambda: _waveform_or_error(entry_id, audio), self._wave_done)
 
-    def _wave_done(self, entry_id: str, result: object) -> None:
-        self._jobs = [j for j in self._jobs if j.entry_id != entry_id]
+    def _wave_done(self, answer: tuple[str, object]) -> None:
+        entry_id, result = answer
         if self.entry is None or str(self.entry.id) != entry_id:
             return  # the user moved on to another entry
         if isinstance(result, str):

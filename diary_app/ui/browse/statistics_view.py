@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.i18n import weekday_name
 from diary_app.ui.plurals import singular
 from diary_app.ui.theme import style_plot
+from diary_app.ui.worker import run_in_background
 
 ORDER = (*EMOTIONS, UNTAGGED)
 #: "on Mondays" in a sentence (a plural the locale's day names lack), marked for lupdate
@@ -53,22 +54,12 @@ def compute(diary: Diary, period: str, tz: tzinfo) -> StatsResult:
     )
 
 
-class _Signals(QObject):
-    done = Signal(int, object)
-
-
-class _StatsJob(QRunnable):
-    def __init__(self, serial: int, diary: Diary, period: str, tz: tzinfo) -> None:
-        super().__init__()
-        self.serial, self.diary, self.period, self.tz = serial, diary, period, tz
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result: object = compute(self.diary, self.period, self.tz)
-        except Exception as exc:  # a locked or damaged diary: say so on the page
-            result = exc
-        self.signals.done.emit(self.serial, result)
+def _stats_or_error(serial: int, diary: Diary, period: str, tz: tzinfo) -> tuple[int, object]:
+    """Pool thread: the statistics, or the exception (a locked or damaged diary: said on the page)."""
+    try:
+        return serial, compute(diary, period, tz)
+    except Exception as exc:  # noqa: BLE001
+        return serial, exc.with_traceback(None)
 
 
 def _stacked_bars(plot, xs: np.ndarray, series: dict[str, np.ndarray], width: float) -> None:
@@ -99,7 +90,6 @@ class StatisticsView(QWidget):
         self.tz = tz or local_tz()
         self.result: StatsResult | None = None
         self._serial = 0
-        self._jobs: dict[int, _StatsJob] = {}
         self._dirty = True
         self.period = QComboBox()
         self.period.addItem(self.tr("per month"), "month")
@@ -203,14 +193,11 @@ class StatisticsView(QWidget):
     def reload(self) -> None:
         self._dirty = False
         self._serial += 1
-        job = _StatsJob(self._serial, self.diary, self.period.currentData(), self.tz)
-        job.setAutoDelete(False)
-        job.signals.done.connect(self._done)
-        self._jobs[self._serial] = job
-        QThreadPool.globalInstance().start(job)
+        serial, diary, period, tz = self._serial, self.diary, self.period.currentData(), self.tz
+        run_in_background(lambda: _stats_or_error(serial, diary, period, tz), self._done)
 
-    def _done(self, serial: int, result: object) -> None:
-        self._jobs.pop(serial, None)
+    def _done(self, answer: tuple[int, object]) -> None:
+        serial, result = answer
         if serial != self._serial:
             return  # a newer request is on its way
         if isinstance(result, Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -25,6 +25,7 @@ from diary_app.ui.browse.list_view import EntryListView
 from diary_app.ui.browse.statistics_view import StatisticsView
 from diary_app.ui.browse.year_view import YearView
 from diary_app.ui.context import AppContext
+from diary_app.ui.worker import run_in_background
 
 TABS = ("list", "calendar", "year", "map", "statistics")
 UNDO_SECONDS = 8
@@ -50,20 +51,14 @@ class UndoBar(QFrame):
         self.hide()
 
 
-class _PlannerStats(QRunnable):
-    """Refresh SQLite's planner statistics off the GUI thread when the diary outgrew them."""
+def _refresh_planner_stats(diary) -> None:
+    """Pool thread: refresh SQLite's planner statistics when the diary outgrew them."""
+    from diary_app.store.stats import refresh_planner_stats
 
-    def __init__(self, diary) -> None:
-        super().__init__()
-        self.diary = diary
-
-    def run(self) -> None:
-        from diary_app.store.stats import refresh_planner_stats
-
-        try:
-            refresh_planner_stats(self.diary)
-        except Exception:  # a busy or read-only diary: the queries still work, only slower
-            pass
+    try:
+        refresh_planner_stats(diary)
+    except Exception:  # noqa: BLE001 - a busy or read-only diary: the queries still work, only slower
+        pass
 
 
 class DiaryPage(QWidget):
@@ -129,7 +124,7 @@ class DiaryPage(QWidget):
         ctx.events.entry_changed.connect(self._entry_changed)
         ctx.events.likes_changed.connect(self.set_likes)
         self._tab_changed(0)
-        QThreadPool.globalInstance().start(_PlannerStats(diary))
+        run_in_background(lambda: _refresh_planner_stats(diary))
 
     @staticmethod
     def _with_filter_slot(view: QWidget) -> QWidget:

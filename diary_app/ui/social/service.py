@@ -7,20 +7,20 @@ background sync timer (public entries up, unshared ones down) and polls the unre
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 from collections.abc import Callable
 from typing import Any
 
 import httpx
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from diary_app.sync.client.api import AuthError, SyncError
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import SyncEngine, SyncReport
 from diary_app.sync.client.token_store import TokenStore
 from diary_app.ui.context import AppContext
+from diary_app.ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -32,30 +32,16 @@ SYNC_INTERVAL_MS = 15_000
 UNREAD_POLL_MS = 60_000
 
 
-class _Relay(QObject):
-    """The one object workers emit on: ``finished(task_id, ok, result_or_exception)``.
-
-    WHY one long-lived relay and not a QObject per call: a per-call signals object that the
-    runnable held was released (and garbage-collected) on a pool thread while the GUI thread
-    deleted it with ``deleteLater``; under pytest-qt that raced into a segfault (CI exit 139).
-    Now workers touch no Qt object but this one, which lives as long as the service, and every
-    callback lives in a plain dict on the GUI thread.
-    """
-
-    finished = Signal(int, bool, object)
-
-
-def _work(fn: Callable[[], Any], task_id: int, emit: Callable[[int, bool, object], None]) -> None:
-    """Runs on a pool thread; the result or the exception goes back through ``emit``."""
-    try:
-        result = fn()
-    except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI as a message
-        if not isinstance(exc, SyncError):
-            log.exception("sync task failed")
-        exc.__traceback__ = None  # the frames stay on this thread; the GUI needs only the message
-        emit(task_id, False, exc)
-    else:
-        emit(task_id, True, result)
+def _logged(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` with unexpected failures logged on the pool thread (a SyncError is the server's message)."""
+    def call() -> Any:
+        try:
+            return fn()
+        except Exception as exc:
+            if not isinstance(exc, SyncError):
+                log.exception("sync task failed")
+            raise
+    return call
 
 
 class SyncService(QObject):
@@ -82,10 +68,6 @@ class SyncService(QObject):
         self.transport = transport  # tests wrap the real transport to watch what is sent, and from where
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
-        self._relay = _Relay(self)
-        self._relay.finished.connect(self._task_finished, Qt.ConnectionType.QueuedConnection)
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None]]] = {}
-        self._task_ids = itertools.count(1)
         self.session: ClientSession | None = None
         self.engine: SyncEngine | None = None
         self.unread_count = 0
@@ -189,11 +171,14 @@ class SyncService(QObject):
 
     # -- running calls off the GUI thread ------------------------------------------------------
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None, on_error: Callable[[Exception], None] | None = None) -> None:
+        """``fn()`` on this service's pool (``ui.worker``: no Qt object ever freed on a pool thread)."""
         def done(result: object) -> None:
+            self._set_busy(-1)
             if on_done:
                 on_done(result)
 
         def failed(exc: Exception) -> None:
+            self._set_busy(-1)
             if isinstance(exc, AuthError) and self.signed_in and self.session is not None:
                 self.session.handle_auth_error()  # 401 on a signed-in call: the token died
                 self._signed_in_now(False)
@@ -202,24 +187,8 @@ class SyncService(QObject):
             else:
                 self.error.emit(str(exc))
 
-        task_id = next(self._task_ids)
-        self._callbacks[task_id] = (done, failed)
         self._set_busy(+1)
-        emit = self._relay.finished.emit
-        self.pool.start(lambda: _work(fn, task_id, emit))
-
-    @Slot(int, bool, object)
-    def _task_finished(self, task_id: int, ok: bool, payload: object) -> None:
-        """GUI thread: hand a finished call's result to its callbacks."""
-        callbacks = self._callbacks.pop(task_id, None)
-        if callbacks is None:
-            return
-        self._set_busy(-1)
-        done, failed = callbacks
-        if ok:
-            done(payload)
-        else:
-            failed(payload)  # type: ignore[arg-type]
+        run_in_background(_logged(fn), done, failed, pool=self.pool)
 
     def call(self, method: str, *args: Any, on_done=None, on_error=None) -> None:
         """``call("feed", limit=20)`` style shortcut: runs ``session.api.<method>(*args)``."""
