@@ -318,6 +318,10 @@ def _as_16k(wave: np.ndarray, sample_rate: int) -> np.ndarray:
     return clipped
 
 
+def _threshold(model: SpeechModel, cfg: SpeechDetectionConfig) -> float:
+    return model.threshold if cfg.threshold is None else float(cfg.threshold)
+
+
 def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: SpeechDetectionConfig | None = None) -> SpeechDetection:
     """Find speech in a mono waveform (any sample rate; judged at 16 kHz). See the module doc."""
     cfg = config or SpeechDetectionConfig()
@@ -363,7 +367,6 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
     model_name, model = rule.choose(want_yamnet, silero_probs is not None)
     cascade = rule.cascade if (cfg.cascade and cfg.threshold is None and rule.cascade is not None
                                and rule.cascade.then == model_name and silero_probs is not None) else None
-    first = rule.models[cascade.first] if cascade is not None else None
     window_frames = max(1, int(round(cfg.window_s * 1000 / FRAME_MS)))
     flags = np.zeros_like(raw_flags)
     best_p, best_cues, n_speech_windows, n_gated, n_first = 0.0, None, 0, 0, 0
@@ -380,10 +383,8 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
         gate_s = float(w_flags.sum() * FRAME_MS / 1000)
         if model.gate == "webrtcvad_or_silero" and "silero_voiced_s" in cues:
             gate_s = max(gate_s, cues["silero_voiced_s"])
-        threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
-        gate_open = gate_s >= cfg.min_voiced_s
-        p_first = first.probability(cues) if gate_open and first is not None else None
-        if not gate_open:
+        p_first = rule.models[cascade.first].probability(cues) if cascade is not None else None
+        if gate_s < cfg.min_voiced_s:
             p, is_speech = 0.0, False  # gate closed: too little voice-like sound to be speech; skip the costly model
             n_gated += 1
         elif cascade is not None and p_first is not None and cascade.decides(p_first):
@@ -394,14 +395,13 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
                 y = yamnet_cues(w_wave)
                 if y is None:  # the runtime failed after all: the best model without YAMNet for the rest of this call
                     model_name, model = rule.choose(False, silero_probs is not None)
-                    cascade = first = None
-                    threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
+                    cascade = None
                     if model.needs_hand_cues and len(cues) <= 1 + len(SILERO_CUE_NAMES):
                         cues.update(window_cues(w_wave, w_flags))
                 else:
                     cues.update(y)
             p = model.probability(cues)
-            is_speech = p >= threshold and p > 0.0
+            is_speech = p >= _threshold(model, cfg) and p > 0.0
         if best_cues is None or p > best_p:
             best_p, best_cues = p, cues
         if is_speech:
@@ -409,7 +409,7 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
             w_speech = silero_grid[a:b] if silero_grid is not None and silero_grid[a:b].any() else w_flags
             flags[a:b] = w_speech
             n_speech_windows += 1
-    threshold = model.threshold if cfg.threshold is None else float(cfg.threshold)
+    threshold = _threshold(model, cfg)
     voiced = float(flags.sum() * FRAME_MS / 1000)
     contains = n_speech_windows > 0
     cues = dict(best_cues or dict.fromkeys(CUE_NAMES, 0.0))

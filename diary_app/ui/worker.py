@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 
 Progress = Callable[[int, int], None]
 
@@ -41,8 +41,7 @@ class _Relay(QObject):
         if call is None:
             return
         if kind == _PROGRESS:
-            assert isinstance(payload, tuple)
-            call.signals.progress.emit(int(payload[0]), int(payload[1]))
+            call.signals.progress.emit(*cast(tuple[int, int], payload))
             return
         del _LIVE[call_id]
         (call.signals.done if kind == _DONE else call.signals.failed).emit(payload)
@@ -57,6 +56,9 @@ def _the_relay() -> _Relay:
     global _relay
     if _relay is None:
         _relay = _Relay()
+        app = QCoreApplication.instance()
+        if app is not None:  # deliveries need the GUI thread's event loop, whichever thread started first
+            _relay.moveToThread(app.thread())
         _relay.answer.connect(_relay.deliver)  # emitted on pool threads, delivered queued on the GUI thread
     return _relay
 

@@ -84,7 +84,18 @@ def test_a_private_pool_is_used_when_given(qtbot):
     assert not call.running
 
 
-def test_gui_tests_collect_garbage_on_the_gui_thread_only(qtbot):
-    """The app switches automatic collection to a GUI-thread timer (``collect_garbage_on_gui_thread``);
-    the GUI tests run the same way (tests/conftest.py)."""
+def test_cycles_are_collected_by_the_gui_thread_timer_not_by_allocation(qtbot):
+    """``collect_garbage_on_gui_thread`` (the app calls it at start; the GUI tests run under it): a cycle
+    that becomes garbage is not freed by whichever thread allocates next, but by the GUI-thread timer."""
+    from diary_app.ui.worker import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
     assert not gc.isenabled()
+    died: list[str] = []
+    cycle: list[object] = [_Sentinel(died)]
+    cycle.append(cycle)
+    del cycle
+    junk = [[i] for i in range(5000)]  # far past the generation-0 threshold: would trigger an automatic collection
+    assert died == []  # nothing collected on allocation
+    qtbot.waitUntil(lambda: bool(died), timeout=5000)  # the 1 s timer on the GUI thread
+    assert died == [threading.current_thread().name] and len(junk) == 5000
