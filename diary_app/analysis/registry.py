@@ -38,7 +38,7 @@ __all__ = [
     "ClassifierBase", "ModelNotAvailable", "not_available_message", "pick_device",  # the interface, for callers
     "InstalledModel", "BrokenModel", "ActiveModels", "CatalogError", "ModelNotFound",
     "list_models", "list_broken", "find_model", "get_model", "default_model", "default_speech_model",
-    "default_scene_model", "active_models", "use_model", "remove_model", "load_classifier",
+    "default_scene_model", "active_models", "use_model", "remove_model", "purge_removed", "load_classifier",
 ]
 
 log = logging.getLogger(__name__)
@@ -349,9 +349,13 @@ def use_model(name: str, settings: Settings) -> InstalledModel:
     return model
 
 
-def remove_model(name: str, settings: Settings) -> InstalledModel | BrokenModel:
+def remove_model(name: str, settings: Settings, delete_now: bool = True) -> InstalledModel | BrokenModel:
     """Delete a user model; shipped models are part of the app and cannot be removed. A setting that
-    named it is cleared, so the task falls back to the default."""
+    named it is cleared, so the task falls back to the default.
+
+    The folder is first renamed to a hidden trash folder (gone from the catalog at once, and the scan
+    skips hidden folders), then deleted. ``delete_now=False`` leaves the delete to the caller
+    (``purge_removed``): a model folder can hold gigabytes, and the GUI deletes it on a worker thread."""
     user, user_broken = _scan(user_models_dir(), SOURCE_USER)
     target: InstalledModel | BrokenModel | None = user.get(name) or user_broken.get(name)
     if target is None:
@@ -359,10 +363,11 @@ def remove_model(name: str, settings: Settings) -> InstalledModel | BrokenModel:
         if name in shipped or name in shipped_broken:
             raise CatalogError(f"{name} is shipped with the app and cannot be removed (choose another with 'use')")
         raise ModelNotFound(f"no user model named {name!r}")
-    trash = target.path.with_name(f".trash-{name}")
+    trash = _trash_of(target.path)
     shutil.rmtree(trash, ignore_errors=True)
     os.replace(target.path, trash)  # gone from the catalog at once, even if the delete below is slow
-    shutil.rmtree(trash, ignore_errors=True)
+    if delete_now:
+        purge_removed(target)
     changed = False
     if settings.speech_model == name:
         settings.speech_model, changed = None, True
@@ -371,6 +376,15 @@ def remove_model(name: str, settings: Settings) -> InstalledModel | BrokenModel:
     if changed:
         settings.save()
     return target
+
+
+def _trash_of(path: Path) -> Path:
+    return path.with_name(f".trash-{path.name}")
+
+
+def purge_removed(model: InstalledModel | BrokenModel) -> None:
+    """Delete what ``remove_model`` moved aside (slow for a large model: not on the GUI thread)."""
+    shutil.rmtree(_trash_of(model.path), ignore_errors=True)
 
 
 # -- loading ------------------------------------------------------------------------------------------

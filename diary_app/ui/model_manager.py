@@ -32,7 +32,7 @@ from diary_app.analysis import model_install, registry
 from diary_app.analysis.model_card import TASK_SCENE, TASK_SPEECH
 from diary_app.analysis.registry import BrokenModel, InstalledModel
 from diary_app.settings import Settings
-from diary_app.ui.worker import BackgroundCall
+from diary_app.ui.worker import BackgroundCall, run_in_background
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -122,6 +122,7 @@ class ModelManager(QGroupBox):
         self.setTitle(self.tr("Analysis models"))
         self.settings = settings
         self._calls: list[BackgroundCall] = []
+        self.purge_call: BackgroundCall | None = None  # the last removed model's files being deleted
         col = QVBoxLayout(self)
         self.active_label = QLabel()
         self.active_label.setObjectName("active_models")
@@ -305,7 +306,7 @@ class ModelManager(QGroupBox):
                 != QMessageBox.StandardButton.Yes:
             return
         try:
-            registry.remove_model(row.name, self.settings)
+            removed = registry.remove_model(row.name, self.settings, delete_now=False)
         except registry.CatalogError as exc:
             self.model_status.setText(str(exc))
             return
@@ -315,6 +316,8 @@ class ModelManager(QGroupBox):
             return
         self.model_status.setText(self.tr("Removed {0}.").format(row.name))
         self.refresh_models()
+        # the files themselves go on a worker thread: a model folder can hold gigabytes
+        self.purge_call = run_in_background(lambda: registry.purge_removed(removed))
 
     def _ask_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a model folder"))

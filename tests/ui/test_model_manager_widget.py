@@ -186,3 +186,31 @@ def test_a_failed_remove_keeps_the_model_and_says_why(page, tmp_path, monkeypatc
     manager.remove_selected(confirm=False)
     assert "Could not remove" in manager.model_status.text() and "Permission denied" in manager.model_status.text()
     assert info.path.is_dir() and LONG_NAME in [m.name for m in manager.models]
+
+
+def test_a_removed_models_files_are_deleted_on_a_worker_thread(page, qtbot, tmp_path, monkeypatch):
+    """The row goes at once (the folder is renamed away on the GUI thread: cheap); the files, which
+    can be gigabytes, are deleted on a pool thread, never the GUI thread."""
+    import threading
+
+    import diary_app.analysis.registry as registry
+
+    info = _user_model(tmp_path)
+    manager = page.model_manager
+    manager.refresh_models()
+    assert manager.select_model(LONG_NAME)
+    threads: list[threading.Thread] = []
+    real_rmtree = registry.shutil.rmtree
+
+    def rmtree(path, *a, **k):
+        if str(path).endswith(f".trash-{LONG_NAME}") and path.exists():
+            threads.append(threading.current_thread())
+        return real_rmtree(path, *a, **k)
+
+    monkeypatch.setattr(registry.shutil, "rmtree", rmtree)
+    manager.remove_selected(confirm=False)
+    assert LONG_NAME not in [m.name for m in manager.models] and not info.path.exists()
+    qtbot.waitUntil(lambda: manager.purge_call is not None and not manager.purge_call.running, timeout=5000)
+    trash = info.path.with_name(f".trash-{LONG_NAME}")
+    assert not trash.exists()
+    assert threads and all(t is not threading.main_thread() for t in threads)
