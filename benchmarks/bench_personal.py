@@ -57,7 +57,7 @@ TRAIN_ONLY = ("urdu", "selvas")
 KS = (1, 2, 5, 10)
 
 
-def recipe_config(args) -> "WhisperSerConfig":  # noqa: F821 - imported lazily
+def recipe_config(args) -> WhisperSerConfig:  # noqa: F821 - imported lazily
     """The shipped speech model's recipe (``WhisperSerConfig`` defaults, the card's noise corpora),
     or with ``--global-recipe linear`` the clean-only linear head of the first benchmark runs."""
     from diary_app.training.train_whisper_ser import WhisperSerConfig

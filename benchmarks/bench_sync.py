@@ -172,7 +172,7 @@ def tree_cpu_s(root: int) -> float:
     return total
 
 
-def postmaster_pid(pg: "ThrowawayPostgres | None") -> int | None:
+def postmaster_pid(pg: ThrowawayPostgres | None) -> int | None:
     if pg is None:
         return None
     try:

@@ -45,8 +45,16 @@ sys.path.insert(0, str(ROOT))
 
 from diary_app.analysis.speech_cues import CUE_NAMES, FRAME_MS, cue_vector  # noqa: E402
 from diary_app.analysis.speech_detection import (  # noqa: E402
-    RULE_PATH, SAMPLE_RATE, YAMNET_CUE_NAMES, SpeechDetectionConfig, detect_speech, load_rule, smooth, vad_flags,
-    window_cues, yamnet_cues,
+    RULE_PATH,
+    SAMPLE_RATE,
+    YAMNET_CUE_NAMES,
+    SpeechDetectionConfig,
+    detect_speech,
+    load_rule,
+    smooth,
+    vad_flags,
+    window_cues,
+    yamnet_cues,
 )
 from diary_app.analysis.speech_silero import SILERO_CUE_NAMES, frame_probabilities, silero_cues  # noqa: E402
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 import diary_app.analysis.speech_detection as sd  # noqa: E402
 from diary_app.audio.loading import SAMPLE_RATE, load_audio  # noqa: E402
 
+
 def old_as_16k(wave, sample_rate):
     wave = np.asarray(wave, dtype=np.float32)
     if wave.ndim == 2:

@@ -11,9 +11,11 @@ from PySide6 import QtWebEngineWidgets  # noqa
 from PySide6.QtWidgets import QApplication  # noqa: E402 - after sys.path / QApplication
 app = QApplication([])
 from browse_helpers import seeded_diary  # noqa: E402 - after sys.path / QApplication
+
 from diary_app.settings import Settings  # noqa: E402 - after sys.path / QApplication
 from diary_app.ui.context import AppContext  # noqa: E402 - after sys.path / QApplication
 from diary_app.ui.main_window import MainWindow  # noqa: E402 - after sys.path / QApplication
+
 d = seeded_diary(pathlib.Path(tempfile.mkdtemp()), count=30, located=10)
 w = MainWindow(AppContext(diary=d, settings=Settings()))
 w.show()

@@ -15,7 +15,7 @@ import csv
 import os
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def _shoot(url: str, work: Path, out: Path) -> int:
         request = sessions[a].api.send_friend_request(b)
         sessions[b].api.accept_friend_request(request.id)
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     plan = [  # who, label, hours ago, note, place
         ("carol", "happy", 2, "Street musicians by the Han river, everyone was dancing", ("Yeouido Park", 37.5284, 126.9326)),
         ("bob", "angry", 5, "Forty minutes stuck behind a broken bus", None),

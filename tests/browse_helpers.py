@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -35,5 +35,5 @@ def add_known(diary: Diary, folder: Path, created: datetime, emotion: str, note:
 
 def seeded_diary(root: Path, count: int = 240, located: int = 80) -> Diary:
     diary = Diary(root / "diary")
-    fill_demo_diary(diary, count, located, with_audio=1, seed=3, now=datetime.now(timezone.utc))
+    fill_demo_diary(diary, count, located, with_audio=1, seed=3, now=datetime.now(UTC))
     return diary

@@ -6,7 +6,7 @@ import contextlib
 import os
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ def user_fields(e: Entry) -> tuple:
 def fill_with_edits(diary: Diary, count: int, src: Path) -> dict:
     """``count`` entries made as the app makes them (audio, analysis, then the user's Save)."""
     clip = short_flac(src)
-    start = datetime(2026, 1, 1, 8, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, 8, tzinfo=UTC)
     first = diary.create_entry(clip, created_at=start, move=False)  # the app's own path, once
     rows = [first]
     for i in range(1, count):  # the rest in one batch (hard links to the same clip), for speed

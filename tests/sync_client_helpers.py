@@ -35,7 +35,7 @@ class ServerProcess:
     proc: subprocess.Popen | None = None
     log_path: Path = field(default=None)  # type: ignore[assignment]
 
-    def start(self, timeout_s: float = 60.0) -> "ServerProcess":
+    def start(self, timeout_s: float = 60.0) -> ServerProcess:
         server_cli = ROOT / "diary_app" / "sync" / "server" / "cli.py"
         if not server_cli.is_file():
             pytest.skip("the sync server (diary_app/sync/server/cli.py) is not in this tree yet")

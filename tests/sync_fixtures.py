@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -268,7 +268,7 @@ def befriend(a: Account, b: Account) -> None:
 def meta(emotion: str = "happy", created_at: datetime | None = None, **extra) -> str:
     import json
 
-    when = created_at or datetime.now(timezone.utc)
+    when = created_at or datetime.now(UTC)
     return json.dumps({"emotion": emotion, "created_at": when.isoformat(), "duration_s": 1.5, "note": "test", **extra})
 
 

@@ -6,10 +6,10 @@ at the end. Heavy imports happen inside ``run`` so building the CLI parser stays
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from diary_app.analysis.result import AnalysisResult

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable
 from diary_app.analysis.classifier import softmax as softmax  # re-exported: the training recipes import it from here
+from diary_app.analysis.model_card import ModelCard
 from diary_app.analysis.result import WindowResult
 from diary_app.audio.loading import SAMPLE_RATE
 

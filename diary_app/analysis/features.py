@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class LogMelConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "LogMelConfig":
+    def from_dict(cls, d: dict[str, Any] | None) -> LogMelConfig:
         d = d or {}
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 

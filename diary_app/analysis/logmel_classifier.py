@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, pick_device
 from diary_app.analysis.features import LogMelConfig, fixed_windows, log_mel
 from diary_app.analysis.model_card import ModelCard
-from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, pick_device
 from diary_app.analysis.result import WindowResult
 
 WEIGHTS_FILE = "model.safetensors"

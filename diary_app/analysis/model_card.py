@@ -59,7 +59,7 @@ class HeldOutMetrics:
     macro_f1: float | None = None
 
     @classmethod
-    def from_dict(cls, split: str, raw: Any) -> "HeldOutMetrics | None":
+    def from_dict(cls, split: str, raw: Any) -> HeldOutMetrics | None:
         if not isinstance(raw, dict) or "accuracy" not in raw:
             return None
         def opt(key: str) -> float | None:
@@ -125,7 +125,7 @@ class ModelCard:
         return path
 
     @classmethod
-    def load(cls, folder: str | Path) -> "ModelCard":
+    def load(cls, folder: str | Path) -> ModelCard:
         path = Path(folder) / CARD_FILE
         if not path.is_file():
             raise FileNotFoundError(f"{folder} has no {CARD_FILE}; it is not a Sound Diary model folder")

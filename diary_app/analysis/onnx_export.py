@@ -72,8 +72,7 @@ def export_onnx(model_dir: str | Path, output: str | Path | None = None, quantiz
 
 def _quantize_convs_static(src: Path, dst: Path, audio: list[str | Path], seconds: float = 3.0) -> None:
     import numpy as np
-    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType,
-                                          quantize_static)
+    from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
 
     from diary_app.audio.loading import load_audio
 

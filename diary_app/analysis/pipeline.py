@@ -15,13 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from diary_app.analysis.emotion_table import UNCLASSIFIED
 from diary_app.analysis.registry import (
-    ClassifierBase, InstalledModel, ModelNotAvailable, default_scene_model, default_speech_model, load_classifier,
+    ClassifierBase,
+    InstalledModel,
+    ModelNotAvailable,
+    default_scene_model,
+    default_speech_model,
+    load_classifier,
 )
 from diary_app.analysis.result import (
-    BRANCH_ENVIRONMENT, BRANCH_NONE, BRANCH_SPEECH, OUTCOME_TOO_QUIET, TOO_QUIET_MESSAGE, AnalysisResult, WindowResult,
+    BRANCH_ENVIRONMENT,
+    BRANCH_NONE,
+    BRANCH_SPEECH,
+    OUTCOME_TOO_QUIET,
+    TOO_QUIET_MESSAGE,
+    AnalysisResult,
+    WindowResult,
 )
-from diary_app.analysis.emotion_table import UNCLASSIFIED
 from diary_app.analysis.scene import SceneDecision, decide_scene
 from diary_app.audio.level import LevelCheck, check_level, finite_wave
 from diary_app.audio.loading import SAMPLE_RATE, check_waveform, load_audio, resample
@@ -116,7 +127,7 @@ class Analyzer:
             scene: ClassifierBase | None = self._scene
             return scene
 
-    def load(self) -> "Analyzer":
+    def load(self) -> Analyzer:
         """Load both models now (call from a worker thread); raises ``ModelNotAvailable`` only when
         neither branch could run."""
         speech, scene = self.speech_classifier, self.scene_classifier

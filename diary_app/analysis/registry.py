@@ -19,15 +19,24 @@ import importlib.util
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from diary_app.analysis.classifier import ClassifierBase, ModelNotAvailable, not_available_message, pick_device
 from diary_app.analysis.model_card import (
-    CARD_FILE, KIND_FEATURE_SCENE, KIND_FEATURE_SER, KIND_HF_SER, KIND_LOGMEL_SER, KIND_SCENE_CNN, KIND_WHISPER_SER, KINDS,
-    TASK_SCENE, TASK_SPEECH, ModelCard,
+    CARD_FILE,
+    KIND_FEATURE_SCENE,
+    KIND_FEATURE_SER,
+    KIND_HF_SER,
+    KIND_LOGMEL_SER,
+    KIND_SCENE_CNN,
+    KIND_WHISPER_SER,
+    KINDS,
+    TASK_SCENE,
+    TASK_SPEECH,
+    ModelCard,
 )
 from diary_app.paths import shipped_models_dir, user_models_dir
 

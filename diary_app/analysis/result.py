@@ -75,7 +75,7 @@ class AnalysisResult:
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "AnalysisResult":
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
         data = dict(data)
         data["timeline"] = [WindowResult(**w) for w in data.get("timeline", [])]
         data["speech_segments"] = [tuple(s) for s in data.get("speech_segments", [])]

@@ -28,12 +28,12 @@ usable rule file, webrtcvad alone decides (``model == "webrtcvad"``) and ``reaso
 
 from __future__ import annotations
 
-from typing import Any
 import json
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -136,7 +136,7 @@ class SpeechModel:
         return 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SpeechModel":
+    def from_dict(cls, d: dict[str, Any]) -> SpeechModel:
         names = tuple(d["cue_names"])
         unknown = set(names) - set(CUE_NAMES) - set(YAMNET_CUE_NAMES) - set(SILERO_CUE_NAMES)
         if unknown:
@@ -177,7 +177,7 @@ class Cascade:
     above: float
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], models: dict[str, SpeechModel]) -> "Cascade":
+    def from_dict(cls, d: dict[str, Any], models: dict[str, SpeechModel]) -> Cascade:
         first, then = str(d["first"]), str(d["then"])
         if first not in models or then not in models:
             raise SpeechRuleError(f"cascade names a model the rule lacks: {first!r} / {then!r}")
@@ -223,7 +223,7 @@ class SpeechRule:
         return "cues_only", self.cues_only
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "SpeechRule":
+    def from_dict(cls, d: dict[str, Any]) -> SpeechRule:
         try:
             models = {name: SpeechModel.from_dict(m) for name, m in d["models"].items()}
             if "cues_only" not in models:
@@ -353,7 +353,12 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
         )
 
     from diary_app.analysis.speech_silero import (
-        SileroUnavailable, flags_on_grid, frame_probabilities, silero_available, silero_cues, silero_window,
+        SileroUnavailable,
+        flags_on_grid,
+        frame_probabilities,
+        silero_available,
+        silero_cues,
+        silero_window,
     )
     from diary_app.analysis.speech_yamnet import yamnet_available
 

@@ -302,7 +302,7 @@ class WhisperEncoder:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_module(cls, module: Any, source: WhisperSource, session: Any = None) -> "WhisperEncoder":
+    def from_module(cls, module: Any, source: WhisperSource, session: Any = None) -> WhisperEncoder:
         cfg = module.config
         shape = EncoderShape(int(cfg.encoder_layers) + 1, int(cfg.d_model), int(cfg.num_mel_bins))
         return cls(source, shape, mel_filters(shape.num_mel_bins), module=module, session=session)

@@ -32,10 +32,9 @@ def run_gui(argv: list[str] | None = None) -> int:
     from diary_app.settings import Settings
     from diary_app.ui.context import AppContext
     from diary_app.ui.first_run import maybe_show_first_run
+    from diary_app.ui.fonts import load_app_fonts
     from diary_app.ui.i18n import apply_theme, install_translator
     from diary_app.ui.main_window import MainWindow
-
-    from diary_app.ui.fonts import load_app_fonts
 
     load_app_fonts()  # the shipped Hangul font, before any widget: Korean must never be boxes
     settings = Settings.load()

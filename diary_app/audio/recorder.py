@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,7 @@ class Recorder:
             raise MicrophoneUnavailable(f"the microphone could not be opened ({exc})") from exc
         self._in_rate = int(round(float(getattr(self._stream, "samplerate", SAMPLE_RATE))))
         self._max_in_frames = int(self.max_seconds * self._in_rate)
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = datetime.now(UTC)
         device_name = str(getattr(self._stream, "device", self.device) if self.device is None else self.device)
         try:
             self._write_sidecar({"state": "recording", "device": device_name})

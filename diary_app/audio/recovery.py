@@ -14,7 +14,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +82,7 @@ def find_unfinished_recordings(root: str | Path | None = None) -> list[Unfinishe
         try:
             started = datetime.fromisoformat(meta["started_at"])
         except (KeyError, TypeError, ValueError):
-            started = datetime.fromtimestamp(wav.stat().st_mtime, timezone.utc)
+            started = datetime.fromtimestamp(wav.stat().st_mtime, UTC)
         found.append(UnfinishedRecording(rec_id, wav, sidecar, started, meta.get("device"),
                                          str(meta.get("state") or "recording"), frames / rate))
     for sidecar in folder.glob("*.json"):

@@ -47,11 +47,7 @@ def host_extractor(host, settings) -> Extractor:
 
 def run_backfill(diary, extract: Extractor, progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None, limit: int | None = None) -> BackfillReport:
-    from diary_app.store.personal import (
-        add_rows,
-        entries_without_features,
-        features_rows_from_result,
-    )
+    from diary_app.store.personal import add_rows, entries_without_features, features_rows_from_result
 
     t0 = time.perf_counter()
     todo = entries_without_features(diary, limit)

@@ -201,12 +201,7 @@ class PersonalLayer:
 
     def train(self, diary, model_path: str | None = None) -> TrainReport:
         """Retrain from the diary's stored features and current corrections (call off the GUI thread)."""
-        from diary_app.store.personal import (
-            ROLE_SCENE,
-            ROLE_SPEECH,
-            current_corrections,
-            load_features,
-        )
+        from diary_app.store.personal import ROLE_SCENE, ROLE_SPEECH, current_corrections, load_features
 
         t0 = time.perf_counter()
         with self._train_lock:

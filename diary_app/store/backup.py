@@ -43,7 +43,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -127,7 +127,7 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         if isinstance(value, uuid.UUID):
             value = str(value)
         elif isinstance(value, datetime):
-            value = value.astimezone(timezone.utc).isoformat()
+            value = value.astimezone(UTC).isoformat()
         elif isinstance(value, Enum):
             value = value.value
         out[name] = value
@@ -160,7 +160,7 @@ def entry_from_dict(data: dict[str, Any], where: str = "entry") -> Entry:
             raise bad(name, "is not an ISO 8601 time") from None
         if t.tzinfo is None:
             raise bad(name, "has no time zone")
-        times[name] = t.astimezone(timezone.utc)
+        times[name] = t.astimezone(UTC)
     values: dict[str, Any] = {"id": entry_id, **times}
     for name in _FLOAT_OR_NONE:
         v = data.get(name)
@@ -247,7 +247,7 @@ def export_diary(diary: Diary, target: str | Path, progress: Progress | None = N
                     progress(n, max(total, n))
             optional = _write_personal_sections(zf, diary)
             doc = {"format": FORMAT, "version": FORMAT_VERSION, "app_version": __version__,
-                   "exported_at": datetime.now(timezone.utc).isoformat(), "entry_count": n, "entries": entries_json,
+                   "exported_at": datetime.now(UTC).isoformat(), "entry_count": n, "entries": entries_json,
                    "optional": optional}
             zf.writestr(ENTRIES_JSON, json.dumps(doc, ensure_ascii=False, indent=1))
             zf.writestr(ENTRIES_CSV, "\ufeff" + csv_buf.getvalue())
@@ -491,7 +491,7 @@ def backups_in(folder: str | Path) -> list[tuple[datetime, Path]]:
     for path in folder.glob(f"{BACKUP_PREFIX}*.zip"):
         stamp = path.name[len(BACKUP_PREFIX):-len(".zip")]
         try:
-            when = datetime.strptime(stamp, BACKUP_TIME_FORMAT).replace(tzinfo=timezone.utc)
+            when = datetime.strptime(stamp, BACKUP_TIME_FORMAT).replace(tzinfo=UTC)
         except ValueError:
             continue
         out.append((when, path))
@@ -504,7 +504,7 @@ def last_backup(folder: str | Path) -> datetime | None:
 
 
 def backup_due(folder: str | Path, interval_days: float, now: datetime | None = None) -> bool:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     last = last_backup(folder)
     return last is None or now - last >= timedelta(days=interval_days) or last > now + timedelta(days=1)
 
@@ -517,9 +517,9 @@ def make_backup(diary: Diary, folder: str | Path, keep: int, progress: Progress 
     """
     if keep < 1:
         raise ValueError(f"keep at least one backup (got {keep})")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     folder = Path(folder)
-    target = folder / f"{BACKUP_PREFIX}{now.astimezone(timezone.utc).strftime(BACKUP_TIME_FORMAT)}.zip"
+    target = folder / f"{BACKUP_PREFIX}{now.astimezone(UTC).strftime(BACKUP_TIME_FORMAT)}.zip"
     report = export_diary(diary, target, progress)
     for _when, old in backups_in(folder)[:-keep]:
         old.unlink(missing_ok=True)

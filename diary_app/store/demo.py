@@ -13,7 +13,6 @@ them (a copy where the file system has no hard links). Deleting an entry removes
 
 from __future__ import annotations
 
-from typing import Any
 import math
 import os
 import random
@@ -22,8 +21,9 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
@@ -114,7 +114,7 @@ def generate_entries(
     if located > count:
         raise ValueError(f"cannot locate {located} of {count} entries")
     rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     tz = tz or datetime.now().astimezone().tzinfo
     span_days = max(1, int(years * 365))
     located_idx = set(rng.sample(range(count), located)) if located else set()
@@ -125,7 +125,7 @@ def generate_entries(
         local_day = (now.astimezone(tz) - timedelta(days=day)).date()
         local = datetime(local_day.year, local_day.month, local_day.day, hour, rng.randrange(60), rng.randrange(60),
                          rng.randrange(1_000_000), tzinfo=tz)
-        created = local.astimezone(timezone.utc)
+        created = local.astimezone(UTC)
         if created > now:
             created = now - timedelta(seconds=rng.randrange(1, 3600 * 24))
         entry_id = uuid.UUID(int=rng.getrandbits(128), version=4)

@@ -22,7 +22,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,8 @@ from diary_app.audio.loading import SAMPLE_RATE
 from diary_app.emotions import EMOTIONS, UNTAGGED
 from diary_app.store import owners, sidecar
 from diary_app.store.errors import DiaryReadOnly, EntryNotFound, as_write_error
-from diary_app.store.migrations import SchemaTooNew, current_version, migrate
 from diary_app.store.migrations import CURRENT_VERSION as SCHEMA_VERSION
+from diary_app.store.migrations import SchemaTooNew, current_version, migrate
 from diary_app.store.models import AnalysisState, Entry, SyncState, utcnow
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,13 @@ class EntryQuery:
     limit: int = 50
     offset: int = 0
     newest_first: bool = True
+
+    def __post_init__(self) -> None:
+        # said here, in a sentence, rather than as a database error with the whole SQL statement
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"naive datetime for {name}: pass an aware datetime (e.g. datetime.now(timezone.utc))")
 
 
 @dataclass
@@ -580,7 +587,7 @@ class Diary:
                     entry_id = uuid.UUID(audio.stem)
                 except ValueError:
                     continue
-                created = datetime.fromtimestamp(audio.stat().st_mtime, timezone.utc)
+                created = datetime.fromtimestamp(audio.stat().st_mtime, UTC)
                 entry = sidecar.entry_from_audio(audio, entry_id, created, _duration(audio))
                 with Session(self.engine, expire_on_commit=False) as s:
                     s.add(entry)

@@ -200,9 +200,11 @@ def current_corrections(diary: Diary) -> list[Correction]:
         latest[ev.entry_id] = ev
     out = []
     with Session(diary.engine) as s:
-        rows = s.exec(select(Entry.id, Entry.user_emotion, Entry.auto_emotion, Entry.branch, Entry.updated_at)  # type: ignore[call-overload]
+        rows = s.exec(select(Entry.id, Entry.user_emotion, Entry.branch, Entry.updated_at)
                       .where(col(Entry.user_emotion).is_not(None))).all()
-    for eid, user, auto, branch, updated in rows:
+    for eid, user, branch, updated in rows:
+        if user is None:  # not selected (the query asks for a user emotion); for the type checker
+            continue
         last = latest.get(eid)
         at = last.at if last is not None and last.emotion == user else updated
         out.append(Correction(entry_id=eid, emotion=user, at=at, branch=branch))

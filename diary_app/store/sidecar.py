@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ def _time(value: Any) -> datetime | None:
         t = datetime.fromisoformat(str(value))
     except (TypeError, ValueError):
         return None
-    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t
 
 
 def entry_from_audio(audio: Path, entry_id: uuid.UUID, fallback_created: datetime, duration_s: float) -> Entry:

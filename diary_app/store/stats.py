@@ -10,13 +10,12 @@ local days and hours without reading rows into Python.
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-
-import uuid
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import String, cast, func
 from sqlmodel import Session, col, select
@@ -45,7 +44,7 @@ def dominant(counts: Counter[str] | dict[str, int]) -> str | None:
 
 def day_start(day: date, tz: tzinfo) -> datetime:
     """The UTC instant a local day begins (what the store's ``start``/``end`` filters expect)."""
-    return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
 # -- constant-offset pieces of a time range ----------------------------------------------------
@@ -100,13 +99,13 @@ def _dashed(hex_id: str) -> str:
 
 
 def _parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def _aware(value: datetime | str) -> datetime:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _grouped(diary: Diary, key_sql: Callable[[Any, str], Any], start: datetime | None, end: datetime | None, tz: tzinfo | None,

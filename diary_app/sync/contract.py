@@ -9,8 +9,8 @@ the two cannot drift apart. Response models are frozen values. ``API_VERSION`` i
 from __future__ import annotations
 
 import unicodedata
+from datetime import UTC, datetime
 from functools import lru_cache
-from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator, model_validator
@@ -186,12 +186,12 @@ class EntryMeta(Strict):
     @field_validator("created_at")
     @classmethod
     def _sane_time(cls, v: datetime) -> datetime:
-        if not (1970 <= v.astimezone(timezone.utc).year <= 9000):
+        if not (1970 <= v.astimezone(UTC).year <= 9000):
             raise ValueError("created_at is out of range")
         return v
 
     @model_validator(mode="after")
-    def _both_or_neither(self) -> "EntryMeta":
+    def _both_or_neither(self) -> EntryMeta:
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude and longitude go together: give both or neither")
         return self
@@ -252,7 +252,7 @@ class MarkReadIn(Strict):
     all: StrictBool = False
 
     @model_validator(mode="after")
-    def _something(self) -> "MarkReadIn":
+    def _something(self) -> MarkReadIn:
         if not self.all and not self.ids:
             raise ValueError('give "ids": [..] or "all": true')
         return self

@@ -24,7 +24,7 @@ class AugmentConfig:
     noise_snr_db: tuple[float, float] | None = None  # add white noise at a random SNR in this range
 
     @classmethod
-    def none(cls) -> "AugmentConfig":
+    def none(cls) -> AugmentConfig:
         return cls(shift=False)
 
 

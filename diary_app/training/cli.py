@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+
 def _common(p: argparse.ArgumentParser, epochs: int, batch: int, lr: float) -> None:
     p.add_argument("--data", action="append", required=True, metavar="MANIFEST",
                    help="manifest CSV (path,label,speaker,...), TAU meta.csv, or a folder-per-label tree; repeat to combine")

@@ -177,7 +177,7 @@ def read_dataset(spec: str | Path, mapper: LabelMapper) -> DatasetReadResult:
     return read_manifest(spec, mapper)
 
 
-def read_datasets(specs: "Sequence[str | Path]", mapper: LabelMapper, verbose: bool = True) -> list[DatasetReadResult]:
+def read_datasets(specs: Sequence[str | Path], mapper: LabelMapper, verbose: bool = True) -> list[DatasetReadResult]:
     results = []
     for spec in specs:
         res = read_dataset(spec, mapper)

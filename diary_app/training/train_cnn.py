@@ -20,7 +20,13 @@ import numpy as np
 from diary_app.analysis.features import LogMelConfig, log_mel
 from diary_app.training.augment import AugmentConfig, spec_augment, training_window
 from diary_app.training.common import (
-    SplitSpec, card_texts, checked_emotion_table, clip_probabilities, fit_temperature, render_markdown_card, resolve_split,
+    SplitSpec,
+    card_texts,
+    checked_emotion_table,
+    clip_probabilities,
+    fit_temperature,
+    render_markdown_card,
+    resolve_split,
     threshold_stats,
 )
 from diary_app.training.datasets import Example

@@ -26,12 +26,18 @@ from pathlib import Path
 import numpy as np
 
 from diary_app.training.common import (
-    SplitSpec, card_texts, checked_emotion_table, fit_temperature, licence_lines, resolve_split, retrain_lines, seeded_subset,
+    SplitSpec,
+    card_texts,
+    checked_emotion_table,
+    fit_temperature,
+    licence_lines,
+    resolve_split,
+    retrain_lines,
+    seeded_subset,
     threshold_stats,
 )
 from diary_app.training.datasets import Example
 from diary_app.training.splits import Split
-
 
 #: C candidates per front end: 3072 correlated embedding values need a stronger regulariser than 88 functionals
 C_GRIDS = {"opensmile": (0.003, 0.01, 0.03, 0.1, 0.3, 1.0), "yamnet": (0.001, 0.002, 0.005, 0.01, 0.02, 0.05)}

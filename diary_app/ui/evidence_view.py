@@ -22,12 +22,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from diary_app.ui.emotion_widgets import (
-    emotion_color,
-    emotion_icon,
-    emotion_name,
-    text_color_for,
-)
+from diary_app.ui.emotion_widgets import emotion_color, emotion_icon, emotion_name, text_color_for
 from diary_app.ui.i18n import scene_name
 
 #: speech-detection cues worth a word, in the order shown (others are listed after them)

@@ -10,15 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDoubleSpinBox,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 MAX_RECENT_PLACES = 8
 
@@ -33,7 +25,7 @@ class Place:
         return {"lat": self.latitude, "lon": self.longitude, "name": self.name}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Place":
+    def from_dict(cls, data: dict) -> Place:
         return cls(float(data["lat"]), float(data["lon"]), str(data.get("name") or ""))
 
 

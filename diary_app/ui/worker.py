@@ -47,7 +47,7 @@ class _Relay(QObject):
         (call.signals.done if kind == _DONE else call.signals.failed).emit(payload)
 
 
-_LIVE: dict[int, "BackgroundCall"] = {}
+_LIVE: dict[int, BackgroundCall] = {}
 _IDS = itertools.count(1)
 _relay: _Relay | None = None
 
@@ -88,7 +88,7 @@ class BackgroundCall:
         self.signals = _CallSignals()
         self.id = next(_IDS)
 
-    def start(self, pool: QThreadPool | None = None) -> "BackgroundCall":
+    def start(self, pool: QThreadPool | None = None) -> BackgroundCall:
         """Call on the GUI thread."""
         emit = _the_relay().answer.emit
         _LIVE[self.id] = self

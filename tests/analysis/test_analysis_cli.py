@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 from diary_app.analysis import registry
 from diary_app.analysis.result import AnalysisResult
 from diary_app.app.cli import main
-from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import SHARED_DATA, held_out_clips
 
 pytest.importorskip("ai_edge_litert")
@@ -106,7 +105,7 @@ def _unclassified_result(analyzer):
     """An engine the model is unsure about (0.44 < 0.70), from the held-out recordings."""
     from diary_app.analysis.emotion_table import UNCLASSIFIED
 
-    for path, label in held_out_clips("default-scene-everyday", 4):
+    for path, _label in held_out_clips("default-scene-everyday", 4):
         result = analyzer.analyze_file(path)
         if result.scene == UNCLASSIFIED:
             return result

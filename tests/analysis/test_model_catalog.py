@@ -8,15 +8,22 @@ import sys
 import zipfile
 
 import pytest
+from helpers_models import build_tiny_cnn, shipped  # noqa: F401 - the fixture
 
 from diary_app.analysis import model_install, registry
 from diary_app.analysis.model_card import (
-    CARD_FILE, CARD_FORMAT_VERSION, KIND_FEATURE_SCENE, KIND_LOGMEL_SER, KIND_SCENE_CNN, TASK_SCENE, TASK_SPEECH, ModelCard,
+    CARD_FILE,
+    CARD_FORMAT_VERSION,
+    KIND_FEATURE_SCENE,
+    KIND_LOGMEL_SER,
+    KIND_SCENE_CNN,
+    TASK_SCENE,
+    TASK_SPEECH,
+    ModelCard,
 )
 from diary_app.app.cli import build_parser, main
 from diary_app.paths import user_models_dir
 from diary_app.settings import Settings
-from helpers_models import build_tiny_cnn, shipped  # noqa: F401 - the fixture
 
 
 def _scene_card(folder, name="zip-scenes"):

@@ -7,10 +7,12 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import manifest_rows
+from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 from diary_app.analysis import registry
-from diary_app.analysis.pipeline import Analyzer
 from diary_app.analysis.model_card import KIND_LOGMEL_SER
+from diary_app.analysis.pipeline import Analyzer
 from diary_app.analysis.registry import ModelNotAvailable, load_classifier
 from diary_app.analysis.result import BRANCH_ENVIRONMENT, BRANCH_SPEECH, AnalysisResult
 from diary_app.analysis.speech_detection import detect_speech
@@ -18,8 +20,6 @@ from diary_app.audio.loading import AudioLoadError, load_audio
 from diary_app.emotions import EMOTIONS
 from diary_app.paths import user_models_dir
 from diary_app.settings import Settings
-from helpers_models import build_tiny_cnn, build_tiny_wavlm
-from conftest import manifest_rows
 
 
 @pytest.fixture(scope="module")

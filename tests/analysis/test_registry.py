@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+from helpers_models import TAU2022_LABELS, build_tiny_cnn, build_tiny_wavlm, shipped  # noqa: F401 - the fixture
 
 from diary_app.analysis import registry
 from diary_app.analysis.emotion_table import EmotionTableError, load_emotion_table
@@ -13,7 +14,6 @@ from diary_app.analysis.model_card import KIND_LOGMEL_SER, ModelCard
 from diary_app.analysis.registry import ModelNotAvailable
 from diary_app.paths import user_models_dir
 from diary_app.settings import Settings
-from helpers_models import TAU2022_LABELS, build_tiny_cnn, build_tiny_wavlm, shipped  # noqa: F401 - the fixture
 
 
 def test_empty_registry_has_no_defaults(shipped):

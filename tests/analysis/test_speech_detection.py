@@ -12,9 +12,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from diary_app.analysis.speech_detection import (
-    FRAME_MS, RULE_PATH, SpeechDetectionConfig, detect_speech, load_rule,
-)
+from diary_app.analysis.speech_detection import FRAME_MS, RULE_PATH, SpeechDetectionConfig, detect_speech, load_rule
 from diary_app.analysis.speech_silero import silero_available
 from diary_app.analysis.speech_yamnet import yamnet_available
 from diary_app.audio.loading import load_audio

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from conftest import manifest_rows
+from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 from diary_app.analysis.pipeline import Analyzer
 from diary_app.analysis.result import BRANCH_NONE, OUTCOME_TAGGED, OUTCOME_TOO_QUIET, AnalysisResult
@@ -17,8 +19,6 @@ from diary_app.audio.level import QUIET_FLOOR_DBFS, check_level
 from diary_app.audio.loading import load_audio
 from diary_app.settings import Settings
 from diary_app.store import AnalysisState, Diary
-from conftest import manifest_rows
-from helpers_models import build_tiny_cnn, build_tiny_wavlm
 
 ROOT = Path(__file__).resolve().parents[2]
 

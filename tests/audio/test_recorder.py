@@ -9,8 +9,8 @@ from functools import partial
 
 import numpy as np
 import pytest
-from pulse_helpers import isolated_pulse
 import soundfile as sf
+from pulse_helpers import isolated_pulse
 
 from diary_app.audio import load_audio
 from diary_app.audio.input_stream import FileInputStream, MicrophoneUnavailable, list_input_devices, open_input_stream

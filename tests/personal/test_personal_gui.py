@@ -31,10 +31,7 @@ def _neutral_model(folder: Path, clips: list[Path]) -> Path:
     """eGeMAPS + a head whose logits are constant (neutral), standardised on ``clips``."""
     from safetensors.numpy import save_file
 
-    from diary_app.analysis.feature_classifier import (
-        DEFAULT_FEATURES,
-        OpenSmileFrontEnd,
-    )
+    from diary_app.analysis.feature_classifier import DEFAULT_FEATURES, OpenSmileFrontEnd
     from diary_app.analysis.model_card import KIND_FEATURE_SER, ModelCard
     from diary_app.audio.loading import load_audio
     from diary_app.emotions import EMOTIONS

@@ -9,16 +9,15 @@ change notification (and a thread keeps reading all along); none may see it publ
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session
 
-from tests.browse_helpers import add_known
-
 from diary_app.settings import Settings
 from diary_app.store import UNCHANGED, Diary, SyncState
 from diary_app.store.models import Entry
+from tests.browse_helpers import add_known
 
 pytest.importorskip("pytestqt")
 
@@ -53,7 +52,7 @@ def diary(tmp_path):
 
 
 def _located_private(diary: Diary, tmp_path) -> Entry:
-    return add_known(diary, tmp_path / "src", datetime(2026, 5, 1, 9, tzinfo=timezone.utc), "sad", "old note", PLACE)
+    return add_known(diary, tmp_path / "src", datetime(2026, 5, 1, 9, tzinfo=UTC), "sad", "old note", PLACE)
 
 
 def test_edit_is_one_transaction_and_one_notification(diary, tmp_path):

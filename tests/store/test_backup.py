@@ -10,7 +10,7 @@ import subprocess
 import sys
 import uuid
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ from diary_app.store.backup import (
 from diary_app.store.demo import fill_demo_diary
 
 ROOT = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def _snapshot(diary: Diary) -> dict[str, tuple[dict, str]]:

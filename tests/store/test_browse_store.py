@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
 
 from diary_app.emotions import EMOTIONS
-from diary_app.store import Diary, EntryQuery
-from diary_app.store import stats
+from diary_app.store import Diary, EntryQuery, stats
 from diary_app.store.demo import fill_demo_diary, generate_entries
 
-NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,7 @@ def test_demo_data_is_realistic_and_consistent(demo_diary: Diary) -> None:
     assert set(EMOTIONS) <= set(share)
     assert share["neutral"] > share["fear"] and share["happy"] > share["fear"]
     # a daily rhythm: the morning commute is busier than 3 a.m.
-    by_hour = stats.counts_by_hour(d, tz=timezone.utc)
+    by_hour = stats.counts_by_hour(d, tz=UTC)
     assert sum(by_hour[8].values()) > 5 * sum(by_hour[3].values())
     # some entries were corrected by hand, and they are flagged as such
     corrected = [e for e in d.query(limit=1500).items if e.corrected]
@@ -84,10 +83,10 @@ def test_counts_by_day_match_a_row_by_row_count(demo_diary: Diary, tz_name: str)
 
 def test_offset_segments_split_at_dst_change() -> None:
     tz = ZoneInfo("Europe/Berlin")
-    start, end = datetime(2025, 3, 1, tzinfo=timezone.utc), datetime(2025, 4, 1, tzinfo=timezone.utc)
+    start, end = datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 4, 1, tzinfo=UTC)
     segs = list(stats.offset_segments(start, end, tz))
     assert [m for _, _, m in segs] == [60, 120]
-    assert segs[0][1] == datetime(2025, 3, 30, 1, 0, tzinfo=timezone.utc)
+    assert segs[0][1] == datetime(2025, 3, 30, 1, 0, tzinfo=UTC)
 
 
 def test_hour_weekday_and_period_totals_add_up(demo_diary: Diary) -> None:
@@ -121,7 +120,7 @@ def test_map_data_follows_filters_and_counts_entries_without_place(demo_diary: D
     assert len(sad.points) + sad.unlocated == demo_diary.count(emotions=["sad"])
     p = sad.points[0]
     assert demo_diary.get(p.id).latitude == p.latitude  # the id is a usable entry id
-    assert p.to_json(timezone.utc)["time"] == p.created_at.strftime("%Y-%m-%d %H:%M")
+    assert p.to_json(UTC)["time"] == p.created_at.strftime("%Y-%m-%d %H:%M")
 
 
 def test_browse_queries_use_the_indexes(demo_diary: Diary) -> None:
@@ -162,7 +161,7 @@ def test_old_diary_gets_the_browse_indexes_by_migration(tmp_path) -> None:
 
 
 def test_day_start_is_the_local_midnight() -> None:
-    assert stats.day_start(date(2025, 7, 1), ZoneInfo("Asia/Seoul")) == datetime(2025, 6, 30, 15, tzinfo=timezone.utc)
+    assert stats.day_start(date(2025, 7, 1), ZoneInfo("Asia/Seoul")) == datetime(2025, 6, 30, 15, tzinfo=UTC)
     assert stats.day_start(date(2025, 7, 1), timezone(timedelta(hours=-5))).hour == 5
 
 

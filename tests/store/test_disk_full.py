@@ -16,13 +16,12 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from tests.diary_fault_helpers import fill_disk, remount, short_flac, small_disk
-
 from diary_app.audio.input_stream import FileInputStream
 from diary_app.audio.recorder import END_DEVICE_ERROR, Recorder, RecorderError
 from diary_app.audio.recovery import find_unfinished_recordings, import_recording
 from diary_app.settings import Settings
 from diary_app.store import Diary, DiskFull
+from tests.diary_fault_helpers import fill_disk, remount, short_flac, small_disk
 
 
 def _record(folder: Path, clip: Path, max_s: float = 5.0):

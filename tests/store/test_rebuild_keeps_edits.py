@@ -10,11 +10,10 @@ import json
 
 import pytest
 
-from tests.diary_fault_helpers import fill_with_edits, remove_database, user_fields
-
 from diary_app.store import Diary
 from diary_app.store.health import rebuild_from_recordings
 from diary_app.store.sidecar import sidecar_path
+from tests.diary_fault_helpers import fill_with_edits, remove_database, user_fields
 
 N = 300
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +13,9 @@ import soundfile as sf
 from sqlalchemy import text
 
 from diary_app.analysis.result import AnalysisResult
-from diary_app.store import AnalysisState, Diary, EntryExists, EntryNotFound, EntryQuery, SchemaTooNew, SyncState
-from diary_app.store import migrations
+from diary_app.store import AnalysisState, Diary, EntryExists, EntryNotFound, EntryQuery, SchemaTooNew, SyncState, migrations
 
-T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _wav(path: Path, seconds: float = 1.0, freq: float = 440.0) -> Path:
@@ -241,7 +240,7 @@ def test_query_by_emotion_and_date_range(diary, tmp_path):
     assert diary.count(emotions=["untagged"]) == 2
     page = diary.query(start=T0 + timedelta(hours=1), end=T0 + timedelta(hours=3))
     assert {e.id for e in page.items} == {ids[1], ids[2]}  # start inclusive, end exclusive
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="naive datetime for start"):
         diary.query(start=datetime(2026, 1, 1))  # naive datetimes are refused, not guessed
 
 

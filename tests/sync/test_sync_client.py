@@ -6,15 +6,14 @@ import json
 import stat
 
 import pytest
+from conftest import first_clip
+from sync_client_helpers import PASSWORD, RecordingTransport, assert_clean_log, new_server, shared_server, unique_name
 
 from diary_app.store import Diary, SyncState
 from diary_app.sync.client.api import ApiClient
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import Backoff, SyncEngine
 from diary_app.sync.client.token_store import TokenStore
-from sync_client_helpers import PASSWORD, RecordingTransport, assert_clean_log, new_server, shared_server, unique_name
-
-from conftest import first_clip
 
 
 @pytest.fixture(scope="module")
@@ -158,14 +157,7 @@ def test_rejected_token_during_sync_keeps_entries_queued(server, tmp_path):
 
 
 def test_server_refusals_arrive_as_typed_errors_with_the_servers_message(server, tmp_path):
-    from diary_app.sync.client.api import (
-        AuthError,
-        ConflictError,
-        EntryMeta,
-        ForbiddenError,
-        InvalidInputError,
-        NotFoundError,
-    )
+    from diary_app.sync.client.api import AuthError, ConflictError, EntryMeta, ForbiddenError, InvalidInputError, NotFoundError
 
     alice = _signed_up(server.url, tmp_path, "Alice")
     anon = ApiClient(server.url)

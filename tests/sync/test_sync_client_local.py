@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import random
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
+from sync_client_helpers import RecordingTransport, free_port
 
 from diary_app.store import Diary, SyncState
 from diary_app.sync.client.api import ApiClient, AuthError, OfflineError
@@ -17,7 +18,6 @@ from diary_app.sync.client.reminder import next_reminder, parse_reminder_time
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import Backoff, SyncEngine, meta_for
 from diary_app.sync.client.token_store import StoredToken, TokenStore
-from sync_client_helpers import RecordingTransport, free_port
 
 
 class MemoryKeyring(KeyringBackend):
@@ -106,8 +106,8 @@ def test_reminder_times():
     assert next_reminder("08:15", now) == datetime(2026, 3, 11, 8, 15)
     assert next_reminder("20:00", now, recorded_today=True) == datetime(2026, 3, 11, 20, 0)
     assert next_reminder("20:00", now, enabled=False) is None
-    aware = datetime(2026, 3, 10, 23, 59, tzinfo=timezone.utc)
-    assert next_reminder("0:00", aware) == datetime(2026, 3, 11, 0, 0, tzinfo=timezone.utc)
+    aware = datetime(2026, 3, 10, 23, 59, tzinfo=UTC)
+    assert next_reminder("0:00", aware) == datetime(2026, 3, 11, 0, 0, tzinfo=UTC)
     for bad in ("25:00", "8pm", "", "12:60"):
         with pytest.raises(ValueError, match="reminder time"):
             parse_reminder_time(bad)

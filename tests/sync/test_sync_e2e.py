@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import first_clip
+from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name
 
 from diary_app.store import Diary, SyncState
 from diary_app.sync.client.session import ClientSession, SessionState
 from diary_app.sync.client.sync_engine import SyncEngine
 from diary_app.sync.client.token_store import TokenStore
-from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name
-
-from conftest import first_clip
 
 
 class Person:

@@ -13,14 +13,22 @@ import json
 import random
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from sync_fixtures import (  # noqa: F401
+    befriend,
     client,
     flac,
-    befriend, live_server, meta, pg_cluster, real_audio_bytes, signup_login, start_server, unique_name, upload,
+    live_server,
+    meta,
+    pg_cluster,
+    real_audio_bytes,
+    signup_login,
+    start_server,
+    unique_name,
+    upload,
 )
 
 pytestmark = pytest.mark.timeout(300)
@@ -171,7 +179,7 @@ def test_expired_token_rejected(strict_server):
         auth = {"Authorization": f"Bearer {login['access_token']}"}
         expires = datetime.fromisoformat(login["expires_at"])
         assert c.get("/me", headers=auth).status_code == 200  # valid, and now cached as valid
-        time.sleep(max(0.0, (expires - datetime.now(timezone.utc)).total_seconds()) + 0.3)
+        time.sleep(max(0.0, (expires - datetime.now(UTC)).total_seconds()) + 0.3)
         for path in ("/me", "/feed"):
             r = c.get(path, headers=auth)
             assert r.status_code == 401 and "expired" in r.json()["detail"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
-from sync_fixtures import client, flac, befriend, live_server, pg_cluster, real_audio_bytes, signup_login, unique_name, upload  # noqa: F401
+from sync_fixtures import befriend, client, flac, live_server, pg_cluster, real_audio_bytes, signup_login, unique_name, upload  # noqa: F401
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -45,7 +45,7 @@ def test_signup_login_me_logout(client):
     body = r.json()
     assert body["token_type"] == "bearer" and body["user"] == user
     expires = datetime.fromisoformat(body["expires_at"])
-    assert expires > datetime.now(timezone.utc) + timedelta(days=1)
+    assert expires > datetime.now(UTC) + timedelta(days=1)
     auth = {"Authorization": f"Bearer {body['access_token']}"}
     assert client.get("/me", headers=auth).json() == user
     assert client.post("/auth/logout", headers=auth).status_code == 204
@@ -166,7 +166,7 @@ def test_new_entry_needs_audio(client):
 def test_feed_friends_newest_first_paginated_and_filtered(client, flac):
     me, friend, stranger = (signup_login(client, "feed") for _ in range(3))
     befriend(me, friend)
-    base = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
     mine = [upload(me, flac, created_at=base + timedelta(hours=2 * i)).json()["id"] for i in range(5)]
     theirs = [upload(friend, flac, created_at=base + timedelta(hours=2 * i + 1)).json()["id"] for i in range(5)]
     upload(stranger, flac, created_at=base + timedelta(hours=100))
@@ -232,7 +232,7 @@ def test_feed_fast_path_matches_the_contract(client, flac):
 
     me, friend = signup_login(client, "fc"), signup_login(client, "fc")
     befriend(me, friend)
-    base = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    base = datetime(2026, 3, 1, 12, tzinfo=UTC)
     upload(me, flac, emotion="happy", created_at=base)  # a note, no place
     upload(friend, flac, emotion="sad", created_at=base + timedelta(minutes=1), latitude=35.1, longitude=129.0, place_name="Busan")
     plain = upload(friend, flac, emotion="fear", created_at=base + timedelta(minutes=2))

@@ -16,9 +16,7 @@ import uuid
 
 import httpx
 import pytest
-from sync_fixtures import (  # noqa: F401
-    befriend, client, flac, live_server, pg_cluster, signup_login, start_server, unique_name, upload,
-)
+from sync_fixtures import befriend, client, flac, live_server, pg_cluster, signup_login, start_server, unique_name, upload  # noqa: F401
 
 from diary_app.sync.contract import clean_display_name
 from diary_app.sync.server.security import LoginRateLimiter

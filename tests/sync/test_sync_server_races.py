@@ -14,9 +14,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sync_fixtures import (  # noqa: F401
-    befriend, client, flac, live_server, pg_cluster, real_audio_bytes, signup_login, upload,
-)
+from sync_fixtures import befriend, client, flac, live_server, pg_cluster, real_audio_bytes, signup_login, upload  # noqa: F401
 
 pytestmark = pytest.mark.timeout(300)
 ROUNDS = 20

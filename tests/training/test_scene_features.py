@@ -11,7 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import SHARED_DATA
 
 pytest.importorskip("ai_edge_litert")
@@ -115,6 +114,7 @@ def test_registry_prefers_the_yamnet_scene_model_and_falls_back_to_the_paper_cnn
     assert no_whisper is not None and no_whisper.card.kind == "logmel-cnn-scene"
     # a scene model the user installed (e.g. trained on TAU with `diary-app train scene`) is the one they want
     from helpers_models import build_tiny_cnn
+
     from diary_app.paths import user_models_dir
 
     assert str(user_models_dir()).startswith(os.environ["SOUND_DIARY_DATA_DIR"])  # never the real user's folder

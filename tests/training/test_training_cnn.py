@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import manifest_rows
+
 from diary_app.app.cli import main
 from diary_app.training.datasets import LabelMapper, read_manifest
 from diary_app.training.splits import Split

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from diary_app.training.common import (
-    TEMPERATURE_BOUNDS, SplitSpec, clip_probabilities, fit_temperature, resolve_split, seeded_subset, temperature_nll,
+    TEMPERATURE_BOUNDS,
+    SplitSpec,
+    clip_probabilities,
+    fit_temperature,
+    resolve_split,
+    seeded_subset,
+    temperature_nll,
 )
 
 

@@ -6,10 +6,16 @@ import csv
 from collections import Counter
 
 import pytest
-
 from conftest import SHARED_DATA, manifest_rows
+
 from diary_app.training.datasets import (
-    DatasetError, LabelMapper, parse_label_map, read_dataset, read_folder_tree, read_manifest, read_tau_meta,
+    DatasetError,
+    LabelMapper,
+    parse_label_map,
+    read_dataset,
+    read_folder_tree,
+    read_manifest,
+    read_tau_meta,
 )
 from diary_app.training.splits import grouped_split, write_split_csv
 

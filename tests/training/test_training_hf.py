@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import manifest_rows
+
 from diary_app.app.cli import main
 
 transformers = pytest.importorskip("transformers")
@@ -17,7 +17,7 @@ transformers = pytest.importorskip("transformers")
 @pytest.fixture(scope="module")
 def tiny_wavlm(tmp_path_factory) -> Path:
     """A random WavLM small enough to train on CPU in seconds (conv stride kept at 320)."""
-    from transformers import WavLMConfig, WavLMForSequenceClassification, Wav2Vec2FeatureExtractor
+    from transformers import Wav2Vec2FeatureExtractor, WavLMConfig, WavLMForSequenceClassification
 
     cfg = WavLMConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
                       conv_dim=(16, 16, 16, 16, 16, 16, 16), num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2,

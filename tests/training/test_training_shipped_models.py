@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import held_out_clips
+
 from diary_app.paths import shipped_models_dir
 
 DEFAULTS = {

@@ -3,7 +3,7 @@ automatic backup at start. Real diaries and zips; only the file dialogs are skip
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,7 +16,7 @@ from diary_app.store.demo import fill_demo_diary
 from diary_app.ui.context import AppContext
 from diary_app.ui.pages.backup import BackupBox, start_auto_backup
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture()

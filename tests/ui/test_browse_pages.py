@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
+from browse_helpers import add_known, seeded_diary  # noqa: E402
 from PySide6 import QtWebEngineWidgets  # noqa: F401,E402  (before the QApplication exists)
 from PySide6.QtCore import QDate, Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox, QTableView  # noqa: E402
 
-from browse_helpers import add_known, seeded_diary  # noqa: E402
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import EntryQuery  # noqa: E402
 from diary_app.store.stats import local_tz  # noqa: E402
@@ -45,7 +45,7 @@ def world(tmp_path, qtbot):
 
 
 def _utc(day: date, hour: int, tz) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz).astimezone(UTC)
 
 
 def _rows(model) -> list:

@@ -18,11 +18,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from tests.diary_fault_helpers import fill_with_edits, remount, small_disk, user_fields
-
 from diary_app.store import Diary, DiaryReadOnly
 from diary_app.store.health import Damage, Option, check_diary
 from diary_app.ui.startup import DiaryProblemDialog, open_diary_for_gui, show_recovery_report
+from tests.diary_fault_helpers import fill_with_edits, remount, small_disk, user_fields
 
 pytest.importorskip("pytestqt")
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from diary_app.analysis.model_card import KIND_SCENE_CNN, ModelCard  # noqa: E402
+from diary_app.audio.mic_check import check_microphone  # noqa: E402
 from diary_app.paths import user_models_dir  # noqa: E402
 from diary_app.settings import Settings  # noqa: E402
-from diary_app.audio.mic_check import check_microphone  # noqa: E402
 from diary_app.ui.first_run import FirstRunDialog, maybe_show_first_run  # noqa: E402
 
 

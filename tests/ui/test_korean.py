@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,11 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel, QStyleOptionViewItem, QToolButton
 
 from diary_app.store import Diary
-from diary_app.ui.i18n import (
-    install_translator,
-    locale_datetime,
-    month_name,
-    scene_name,
-    weekday_name,
-)
+from diary_app.ui.i18n import install_translator, locale_datetime, month_name, scene_name, weekday_name
 
 ROOT = Path(__file__).resolve().parents[2]
 # 2026-11-30 is a Monday
-WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 ENGLISH_EMOTIONS = ("neutral", "happy", "sad", "angry", "surprise", "fear", "untagged")
 
 FONT_CHECK = """
@@ -123,7 +117,7 @@ def test_list_rows_and_filter_chips_are_korean(korean, qtbot, diary):
     assert chips["happy"].endswith("기쁨") and chips["untagged"].endswith("태그 없음")
     assert not any(name in text.lower() for text in chips.values() for name in ENGLISH_EMOTIONS)
 
-    model = EntryListModel(diary, tz=timezone.utc)
+    model = EntryListModel(diary, tz=UTC)
     view = EntryListView(model)
     qtbot.addWidget(view)
     qtbot.waitUntil(lambda: model.rowCount() == 2)
@@ -150,7 +144,7 @@ def test_detail_legends_year_and_calendar_are_korean(korean, qtbot, diary):
 
     corrected = next(e for e in diary.query().items if e.user_emotion == "happy")
     scene = next(e for e in diary.query().items if e.scene == "park")
-    detail = EntryDetail(diary, tz=timezone.utc)
+    detail = EntryDetail(diary, tz=UTC)
     qtbot.addWidget(detail)
     detail.show_entry(str(corrected.id))
     assert "자동: 😮 놀람" in detail.auto_label.text() and "표시: 기쁨" in detail.auto_label.text()
@@ -159,19 +153,19 @@ def test_detail_legends_year_and_calendar_are_korean(korean, qtbot, diary):
     detail.show_entry(str(scene.id))
     assert "주변 소리: 공원" in detail.auto_label.text()
 
-    stats = StatisticsView(diary, tz=timezone.utc)
+    stats = StatisticsView(diary, tz=UTC)
     qtbot.addWidget(stats)
     legend = [label.text() for label in stats.findChildren(QLabel)]
     assert any(t.endswith("기쁨") for t in legend) and not any(t.endswith(" happy") for t in legend)
     ticks = stats.weekday_plot.getAxis("bottom")._tickLevels[0]
     assert [t for _, t in ticks] == ["월", "화", "수", "목", "금", "토", "일"]
 
-    year = YearView(diary, tz=timezone.utc)
+    year = YearView(diary, tz=UTC)
     qtbot.addWidget(year)
     assert any(label.text().endswith("놀람") for label in year.findChildren(QLabel))
     assert month_name(3) == "3월"  # the year grid draws its rows with month_name
 
-    cal = CalendarView(diary, tz=timezone.utc)
+    cal = CalendarView(diary, tz=UTC)
     qtbot.addWidget(cal)
     cal.select_day(WHEN.date())
     assert cal.day_label.text().startswith("월요일 2026-11-30")

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtPositioning import (
-    QGeoCoordinate,
-    QGeoPositionInfo,
-    QGeoPositionInfoSource,
-)
+from PySide6.QtPositioning import QGeoCoordinate, QGeoPositionInfo, QGeoPositionInfoSource
 
 from diary_app.ui.location_picker import LocationPicker
 

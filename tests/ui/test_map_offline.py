@@ -7,10 +7,10 @@ import json
 import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
+from browse_helpers import seeded_diary  # noqa: E402
 from PySide6 import QtWebEngineWidgets  # noqa: F401,E402  (before the QApplication exists)
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestInterceptor  # noqa: E402
 
-from browse_helpers import seeded_diary  # noqa: E402
 from diary_app.store import EntryQuery  # noqa: E402
 from diary_app.ui.browse.filters import BrowseFilter  # noqa: E402
 

@@ -9,10 +9,10 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QTime  # noqa: E402
 
 from diary_app.analysis.model_card import KIND_SCENE_CNN, ModelCard  # noqa: E402
+from diary_app.audio.input_stream import list_input_devices  # noqa: E402
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
-from diary_app.audio.input_stream import list_input_devices  # noqa: E402
 from diary_app.ui.pages.settings import SettingsPage  # noqa: E402
 
 

@@ -7,7 +7,9 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+from conftest import first_clip  # noqa: E402
 from PySide6.QtWidgets import QDialog, QPushButton  # noqa: E402
+from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name  # noqa: E402
 
 from diary_app.settings import Settings  # noqa: E402
 from diary_app.store import Diary, SyncState  # noqa: E402
@@ -16,9 +18,6 @@ from diary_app.sync.client.session import ClientSession  # noqa: E402
 from diary_app.sync.client.sync_engine import SyncEngine  # noqa: E402
 from diary_app.sync.client.token_store import TokenStore  # noqa: E402
 from diary_app.ui.context import AppContext  # noqa: E402
-from sync_client_helpers import PASSWORD, assert_clean_log, shared_server, unique_name  # noqa: E402
-
-from conftest import first_clip  # noqa: E402
 
 WAIT_MS = 20_000
 
@@ -337,10 +336,11 @@ def test_revoked_token_signs_the_gui_out_and_forgets_it(ctx, qtbot):
 
 
 def test_server_down_at_start_keeps_token_and_shows_the_problem(qtbot, tmp_path):
+    from sync_client_helpers import free_port
+
     from diary_app.store import SyncState as State
     from diary_app.sync.client.token_store import StoredToken
     from diary_app.ui.pages.feed import FeedPage
-    from sync_client_helpers import free_port
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens: laptop offline / server down
     TokenStore().save(StoredToken(server_url=url, access_token="still-good", username="alice"))
@@ -364,11 +364,12 @@ def test_server_down_at_start_keeps_token_and_shows_the_problem(qtbot, tmp_path)
 def test_no_network_on_the_gui_thread(ctx, qtbot, server, tmp_path):
     import threading
 
+    from sync_client_helpers import RecordingTransport
+
     from diary_app.ui.pages.feed import FeedPage
     from diary_app.ui.pages.friends import FriendsPage
     from diary_app.ui.pages.notifications import NotificationsPage
     from diary_app.ui.social.service import get_sync_service
-    from sync_client_helpers import RecordingTransport
 
     threads: list[str] = []
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
+from datetime import UTC
+
 from browse_helpers import seeded_diary  # noqa: E402
 from PySide6 import QtWebEngineWidgets  # noqa: F401,E402  (before the QApplication exists)
 from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
@@ -431,11 +433,11 @@ def test_player_duration_waveform_axes_and_plurals(diary, qtbot, tmp_path) -> No
     assert bar.to_label.text() == "to" and bar.to_label.buddy() is bar.last
 
     one = Diary(tmp_path / "one")
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from browse_helpers import add_known
 
-    add_known(one, tmp_path / "src", datetime.now(timezone.utc), "happy", "one")
+    add_known(one, tmp_path / "src", datetime.now(UTC), "happy", "one")
     view = EntryListView(EntryListModel(one))
     qtbot.addWidget(view)
     assert view.summary.text() == "1 entry"

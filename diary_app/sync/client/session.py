@@ -7,15 +7,15 @@ so it is kept and the app works offline until the server is back.
 
 from __future__ import annotations
 
-from typing import Any
 import threading
 from enum import Enum
+from typing import Any
 
 import httpx
 
 from diary_app.sync.client.api import ApiClient, AuthError, NotFoundError, OfflineError
-from diary_app.sync.contract import User
 from diary_app.sync.client.token_store import StoredToken, TokenStore
+from diary_app.sync.contract import User
 
 
 class SessionState(str, Enum):

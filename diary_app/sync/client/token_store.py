@@ -8,12 +8,12 @@ Tokens are kept per server address so switching servers never sends one server's
 
 from __future__ import annotations
 
-from typing import Any, Protocol
 import json
 import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 

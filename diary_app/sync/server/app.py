@@ -9,9 +9,9 @@ version and server version it is talking to.
 
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse

@@ -55,9 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from diary_app.sync.server.settings import ServerSettings
     from diary_app.sync.server.db import make_engine
     from diary_app.sync.server.migrations import SchemaTooNewError, migrate
+    from diary_app.sync.server.settings import ServerSettings
 
     config = ServerSettings(
         db_url=args.db,

@@ -34,8 +34,8 @@ from diary_app.ui.audio_player import AudioPlayer
 from diary_app.ui.browse.entry_list_model import format_duration
 from diary_app.ui.emotion_widgets import EmotionChip, EmotionPicker, emotion_name
 from diary_app.ui.evidence_view import EvidenceView
-from diary_app.ui.location_picker import LocationPicker, Place
 from diary_app.ui.i18n import locale_datetime, scene_name
+from diary_app.ui.location_picker import LocationPicker, Place
 from diary_app.ui.plurals import singular
 from diary_app.ui.theme import error_css, style_plot
 from diary_app.ui.worker import run_in_background

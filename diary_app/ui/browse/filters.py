@@ -12,17 +12,7 @@ from datetime import date, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTION_ICONS, EMOTIONS, UNTAGGED
 from diary_app.store import EntryQuery

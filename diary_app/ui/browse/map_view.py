@@ -22,7 +22,6 @@ from diary_app.ui.browse.map_html import build_map_html
 from diary_app.ui.plurals import singular
 from diary_app.ui.theme import is_dark
 
-
 #: above this many points the page goes through a file instead of ``setHtml`` (2 MB limit)
 SETHTML_POINTS = 3000
 

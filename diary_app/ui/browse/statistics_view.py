@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import UTC, date, tzinfo
 
 import numpy as np
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer, Signal
@@ -16,8 +16,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from diary_app.emotions import EMOTION_COLORS, EMOTIONS, UNTAGGED
-from diary_app.store import Diary
-from diary_app.store import stats
+from diary_app.store import Diary, stats
 from diary_app.store.stats import local_tz
 from diary_app.ui.emotion_widgets import emotion_name
 from diary_app.ui.i18n import weekday_name
@@ -209,7 +208,7 @@ class StatisticsView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _draw(self, r: StatsResult) -> None:
-        from datetime import datetime, time, timezone
+        from datetime import datetime, time
 
         total = sum(r.share.values())
         self.summary.setText(singular(self.tr("%n entries", "", total), total) if total else "")
@@ -220,7 +219,7 @@ class StatisticsView(QWidget):
             self.highlights.clear()
             return
         if r.over_time:
-            xs = np.array([datetime.combine(d, time(12), tzinfo=timezone.utc).timestamp() for d, _ in r.over_time])
+            xs = np.array([datetime.combine(d, time(12), tzinfo=UTC).timestamp() for d, _ in r.over_time])
             series = {e: np.array([c.get(e, 0) for _, c in r.over_time], dtype=float) for e in ORDER}
             width = (7 if r.period == "week" else 28) * 86400 * 0.8
             _stacked_bars(self.time_plot, xs, series, width)

@@ -7,16 +7,7 @@ message goes away as soon as the address is edited.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from diary_app.sync.client.api import AuthError, ConflictError, OfflineError, RateLimitedError, ServerError
 from diary_app.ui.social.service import SyncService

@@ -299,6 +299,6 @@ def get_sync_service(ctx: AppContext, **kwargs: Any) -> SyncService:
     service = getattr(ctx, "_sync_service", None)
     if service is None:
         service = SyncService(ctx, **kwargs)
-        setattr(ctx, "_sync_service", service)
+        ctx._sync_service = service  # type: ignore[attr-defined]
         service.restore()
     return service

@@ -9,10 +9,10 @@ same rule gives the same answer from every route.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from datetime import datetime, timedelta, timezone
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class DomainError(Exception):
@@ -42,7 +42,7 @@ def us_to_datetime(us: int) -> datetime:
 
 
 def datetime_to_us(value: datetime) -> int:
-    delta = value.astimezone(timezone.utc) - EPOCH
+    delta = value.astimezone(UTC) - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 

@@ -15,8 +15,7 @@ from typing import Any, Unpack
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from diary_app.sync.contract import API_PREFIX
-from diary_app.sync.server.data import EPOCH, Forbidden, NotFound, user_json
-from diary_app.sync.server.data import friends, notifications
+from diary_app.sync.server.data import EPOCH, Forbidden, NotFound, friends, notifications, user_json
 from diary_app.sync.server.db import lock_rows
 from diary_app.sync.server.models import ENTRY, LIKE, TOMBSTONE, USER, now_us
 from diary_app.sync.server.security import CachedUser

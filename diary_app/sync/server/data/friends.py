@@ -8,10 +8,10 @@ every change between two people.
 from __future__ import annotations
 
 from typing import Any, Unpack
+
 from sqlalchemy import Connection, Row, and_, delete, insert, or_, select, update
 
-from diary_app.sync.server.data import Conflict, NotFound, us_to_datetime, user_json
-from diary_app.sync.server.data import notifications, users
+from diary_app.sync.server.data import Conflict, NotFound, notifications, us_to_datetime, user_json, users
 from diary_app.sync.server.models import FRIEND_REQUEST, FRIENDSHIP, USER, now_us
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +55,7 @@ def forget_unread_request(conn: Connection, to_user_id: int, actor_id: int) -> N
 
 def ensure_daily_reminder(engine: Engine, user_id: int) -> None:
     """Created lazily, at most once per user per UTC day (a unique index guards concurrent calls)."""
-    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
     with engine.connect() as conn:
         exists = conn.execute(
             select(NOTIFICATION.c.id).where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Unpack
+
 from sqlalchemy import Connection, Row, func, insert, or_, select
 
 from diary_app.sync.server.data import Conflict, NotFound, user_json

@@ -7,8 +7,8 @@ finds the entry gone (404).
 
 from __future__ import annotations
 
-from typing import Any
 import uuid
+from typing import Any
 
 from fastapi import APIRouter
 

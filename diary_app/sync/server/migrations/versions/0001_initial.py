@@ -4,9 +4,7 @@ Revision ID: 0001
 """
 
 from alembic import op
-from sqlalchemy import (
-    BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, text,
-)
+from sqlalchemy import BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint, text
 
 revision = "0001"
 down_revision = None
