@@ -388,11 +388,10 @@ def detect_speech(wave: np.ndarray, sample_rate: int = SAMPLE_RATE, config: Spee
         gate_s = float(w_flags.sum() * FRAME_MS / 1000)
         if model.gate == "webrtcvad_or_silero" and "silero_voiced_s" in cues:
             gate_s = max(gate_s, cues["silero_voiced_s"])
-        p_first = rule.models[cascade.first].probability(cues) if cascade is not None else None
         if gate_s < cfg.min_voiced_s:
             p, is_speech = 0.0, False  # gate closed: too little voice-like sound to be speech; skip the costly model
             n_gated += 1
-        elif cascade is not None and p_first is not None and cascade.decides(p_first):
+        elif cascade is not None and cascade.decides(p_first := rule.models[cascade.first].probability(cues)):
             p, is_speech = p_first, p_first >= cascade.above  # silero alone is sure: no YAMNet for this window
             n_first += 1
         else:

@@ -36,7 +36,7 @@ from diary_app.store import owners, sidecar
 from diary_app.store.errors import DiaryReadOnly, EntryNotFound, as_write_error
 from diary_app.store.migrations import CURRENT_VERSION as SCHEMA_VERSION
 from diary_app.store.migrations import SchemaTooNew, current_version, migrate
-from diary_app.store.models import AnalysisState, Entry, SyncState, utcnow
+from diary_app.store.models import AnalysisState, Entry, SyncState, require_aware, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ class EntryQuery:
         # said here, in a sentence, rather than as a database error with the whole SQL statement
         for name in ("start", "end"):
             value = getattr(self, name)
-            if value is not None and value.tzinfo is None:
-                raise ValueError(f"naive datetime for {name}: pass an aware datetime (e.g. datetime.now(timezone.utc))")
+            if value is not None:
+                require_aware(value, f"datetime for {name}")
 
 
 @dataclass

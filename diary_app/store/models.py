@@ -23,6 +23,13 @@ def table_of(model: type[SQLModel]) -> Table:
     return table
 
 
+def require_aware(value: datetime, what: str = "datetime") -> datetime:
+    """``value`` if it carries a time zone; a naive one is refused, never guessed (local? UTC?)."""
+    if value.tzinfo is None:
+        raise ValueError(f"naive {what}: pass an aware datetime (e.g. datetime.now(timezone.utc))")
+    return value
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC, always returns aware datetimes (SQLite drops the offset otherwise)."""
 
@@ -32,9 +39,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass an aware datetime (e.g. datetime.now(timezone.utc))")
-        value = value.astimezone(UTC)
+        value = require_aware(value).astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:

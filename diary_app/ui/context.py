@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from diary_app.settings import Settings
 from diary_app.store import Diary
+
+if TYPE_CHECKING:
+    from diary_app.ui.social.service import SyncService
 
 
 class DiaryEvents(QObject):
@@ -27,6 +31,8 @@ class AppContext:
     diary: Diary
     settings: Settings
     events: DiaryEvents = field(default_factory=DiaryEvents)
+    #: the one sync service of this context (``ui.social.service.get_sync_service`` makes it on first use)
+    sync_service: SyncService | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.diary.add_listener(self._forward)

@@ -33,9 +33,8 @@ def server():
 def ctx(server, tmp_path, qtbot):
     context = AppContext(diary=Diary(tmp_path / "diary"), settings=Settings(server_url=server.url))
     yield context
-    service = getattr(context, "_sync_service", None)
-    if service is not None:
-        service.shutdown()
+    if context.sync_service is not None:
+        context.sync_service.shutdown()
     context.diary.close()
 
 
@@ -102,7 +101,9 @@ def test_stored_token_signs_in_at_next_start(ctx, qtbot, server, tmp_path):
     first = NotificationsPage(ctx)
     qtbot.addWidget(first)
     name = sign_in(qtbot, first)
-    ctx.__dict__.pop("_sync_service").shutdown()
+    assert ctx.sync_service is not None
+    ctx.sync_service.shutdown()
+    ctx.sync_service = None
     again = AppContext(diary=ctx.diary, settings=Settings(server_url=server.url))
     page = NotificationsPage(again)
     qtbot.addWidget(page)

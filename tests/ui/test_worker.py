@@ -75,12 +75,18 @@ def test_the_call_keeps_itself_alive_and_the_gui_thread_frees_what_the_work_held
 
 
 def test_a_private_pool_is_used_when_given(qtbot):
+    """The call queues behind the private pool's one busy thread (on the global pool it would run at once)."""
     pool = QThreadPool()
     pool.setMaxThreadCount(1)
-    names: list[str] = []
-    call = run_in_background(lambda: threading.current_thread().name, names.append, pool=pool)
-    assert pool.waitForDone(5000)
-    qtbot.waitUntil(lambda: bool(names), timeout=5000)
+    release = threading.Event()
+    pool.start(lambda: release.wait(5))  # the pool's only thread is busy until released
+    ran = threading.Event()
+    answers: list[object] = []
+    call = run_in_background(ran.set, answers.append, pool=pool)
+    assert not ran.wait(0.3) and call.running  # still queued in the private pool
+    release.set()
+    assert pool.waitForDone(5000) and ran.is_set()
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
     assert not call.running
 
 

@@ -296,9 +296,7 @@ class SyncService(QObject):
 
 def get_sync_service(ctx: AppContext, **kwargs: Any) -> SyncService:
     """One service per app context, shared by the Feed, Friends and Notifications pages."""
-    service = getattr(ctx, "_sync_service", None)
-    if service is None:
-        service = SyncService(ctx, **kwargs)
-        ctx._sync_service = service  # type: ignore[attr-defined]
-        service.restore()
-    return service
+    if ctx.sync_service is None:
+        ctx.sync_service = SyncService(ctx, **kwargs)
+        ctx.sync_service.restore()
+    return ctx.sync_service
