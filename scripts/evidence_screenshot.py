@@ -34,21 +34,6 @@ def _sad_clips(speaker: str) -> list[Path]:
         return [root / "ravdess" / r["path"] for r in csv.DictReader(fh) if r["label"] == "sad" and r["speaker"] == speaker]
 
 
-def dark_palette():
-    """A Fusion dark palette (what Theme = Dark gives where the platform has no dark scheme)."""
-    from PySide6.QtGui import QColor, QPalette
-
-    p = QPalette()
-    for role, color in ((QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.WindowText, "#e8eaed"),
-                        (QPalette.ColorRole.Base, "#2a2b2e"), (QPalette.ColorRole.AlternateBase, "#35363a"),
-                        (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.Button, "#303134"),
-                        (QPalette.ColorRole.ButtonText, "#e8eaed"), (QPalette.ColorRole.Highlight, "#8ab4f8"),
-                        (QPalette.ColorRole.HighlightedText, "#202124"), (QPalette.ColorRole.Mid, "#5f6368"),
-                        (QPalette.ColorRole.PlaceholderText, "#9aa0a6")):
-        p.setColor(role, QColor(color))
-    return p
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -70,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     from diary_app.ui.browse.entry_detail import EntryDetail
     from diary_app.ui.context import AppContext
     from diary_app.ui.personal_panel import personal_service
+    from diary_app.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(sys.argv)
-    app.setStyle("Fusion")
     diary = Diary(tmp / "data")
     ctx = AppContext(diary=diary, settings=Settings(personal_layer=True))
     analyzer = Analyzer(speech_model=args.speech_model, scene_model=args.scene_model, settings=ctx.settings)
@@ -110,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     if shown is None:
         raise SystemExit("no recording was moved by the personal layer; try another --speaker")
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, palette in (("light", app.style().standardPalette()), ("dark", dark_palette())):
-        app.setPalette(palette)
+    for name in ("light", "dark"):
+        apply_theme(name, app)  # the app's own Theme setting, as Settings applies it
         detail.show_entry(str(shown.id))
         detail.show()
         for _ in range(100):

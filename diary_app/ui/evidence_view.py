@@ -27,7 +27,8 @@ from diary_app.ui.i18n import scene_name
 
 #: speech-detection cues worth a word, in the order shown (others are listed after them)
 CUE_NAMES = {"speech_ratio": "speech ratio", "voiced_s": "voiced seconds", "vad_ratio": "VAD ratio",
-             "yamnet_speech": "YAMNet speech", "silero": "Silero speech", "snr_db": "SNR dB", "rms_db": "level dB"}
+             "yamnet_speech": "YAMNet speech", "silero": "Silero speech", "snr_db": "SNR dB", "rms_db": "level dB",
+             "silero_voiced_s": "Silero voiced seconds", "silero_ratio": "Silero speech ratio"}
 
 
 class TimelineStrip(QWidget):
@@ -119,6 +120,8 @@ def _fmt_cue(name: str, value: Any) -> str:
         v = float(value)
     except (TypeError, ValueError):
         return f"{name} {value}"
+    if round(v, 2) == 0:
+        v = 0.0  # -0.004 would read "-0.00"
     return f"{CUE_NAMES.get(name, name.replace('_', ' '))} {v:.2f}"
 
 

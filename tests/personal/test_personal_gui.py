@@ -141,7 +141,8 @@ def test_evidence_view_explains_an_environment_tag_and_an_entry_without_analysis
     data = {"branch": "environment", "emotion": "neutral", "scene": "siren", "duration_s": 4.0, "speech_ratio": 0.0,
             "speech_segments": [], "scene_probabilities": {"siren": 0.9, "dog_bark": 0.1},
             "timeline": [{"start_s": 0.0, "end_s": 4.0, "label": "siren", "confidence": 0.9, "probabilities": {}, "weight": 1.0}],
-            "evidence": {"branch_reason": "no speech: 0/1 window(s)", "speech_detection": {"cues": {"speech_ratio": 0.0}},
+            "evidence": {"branch_reason": "no speech: 0/1 window(s)", "speech_detection": {"cues": {"speech_ratio": 0.0, "silero_ratio": 0.46,
+                                                                                                    "silero_mean_logit": -0.003}},
                          "scene": {"top_scene": "siren", "threshold": 0.7, "table": "/x/scene_emotion_urbansound8k.csv",
                                    "table_reason": "an emergency vehicle"},
                          "personal": {"changed": True, "global_emotion": "fear", "emotion": "neutral", "global_confidence": 0.9,
@@ -152,6 +153,8 @@ def test_evidence_view_explains_an_environment_tag_and_an_entry_without_analysis
     scene = view.scene_label.text()
     assert "90%" in scene and "scene_emotion_urbansound8k.csv" in scene and "an emergency vehicle" in scene
     assert "1.8 correction" in scene
+    cues = view.cues_label.text()
+    assert "Silero speech ratio 0.46" in cues and "silero mean logit 0.00" in cues and "-0.00" not in cues
     assert "moved this from fear to neutral" in view.personal_label.text().lower()
     assert view.timeline.windows[0]["label"] == "siren" and view.timeline.duration == 4.0
     view.timeline.resize(400, 84)
