@@ -192,7 +192,8 @@ def bench_speech(args) -> dict:
                                   head=HeadConfig(l2=args.l2, l2_bias=args.l2_bias, half_n=args.half_n),
                                   subspace=args.subspace, gate_folds=args.gate_folds, gate_preference=args.gate_preference,
                                   gate_preference_unseen=args.gate_preference_unseen, hidden_head=args.hidden_head,
-                                  base_temperature=args.base_temperature, adapt_check=args.adapt_check)
+                                  base_temperature=args.base_temperature, adapt_check=args.adapt_check,
+                                  gate_prevalence=args.gate_prevalence)
     per_user = {}
     for u in users:
         k = groups == u
@@ -222,7 +223,7 @@ def bench_speech(args) -> dict:
         "prior_n": args.prior_n, "variance": args.variance, "self_train": args.self_train, "l2": args.l2, "l2_bias": args.l2_bias, "half_n": args.half_n,
         "subspace": args.subspace, "gate_folds": args.gate_folds, "gate_preference": args.gate_preference,
         "gate_preference_unseen": args.gate_preference_unseen, "hidden_head": args.hidden_head,
-        "base_temperature": args.base_temperature, "adapt_check": args.adapt_check, "global_recipe": args.global_recipe,
+        "base_temperature": args.base_temperature, "adapt_check": args.adapt_check, "gate_prevalence": args.gate_prevalence, "global_recipe": args.global_recipe,
         "epochs": recipe.epochs, "hidden": recipe.hidden, "augment": x_aug is not None, "blend_plain": recipe.blend_plain,
         "temperature": heads[users[0]].temperature}, "table": table, "by_corpus": by_corpus, "seconds": round(time.perf_counter() - t0, 1)}
 
@@ -361,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-temperature", type=float, default=d.base_temperature,
                    help="temperature of the global probabilities the layer works on (0: the card's)")
     p.add_argument("--adapt-check", default=d.adapt_check, choices=["", "nll", "accuracy"])
+    p.add_argument("--gate-prevalence", action=argparse.BooleanOptionalAction, default=d.gate_prevalence,
+                   help="weight held-out corrections by their emotion's share of the uncorrected recordings")
     p.add_argument("--scene-users", type=int, default=20)
     p.add_argument("--json", help="also write the results here")
     args = p.parse_args(argv)

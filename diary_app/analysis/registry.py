@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ __all__ = [
     "ClassifierBase", "ModelNotAvailable", "not_available_message", "pick_device",  # the interface, for callers
     "InstalledModel", "BrokenModel", "ActiveModels", "CatalogError", "ModelNotFound",
     "list_models", "list_broken", "find_model", "get_model", "default_model", "default_speech_model",
-    "default_scene_model", "active_models", "use_model", "remove_model", "purge_removed", "load_classifier",
+    "default_scene_model", "active_models", "use_model", "remove_model", "purge_removed", "sweep_leftovers", "load_classifier",
 ]
 
 log = logging.getLogger(__name__)
@@ -394,6 +395,37 @@ def _trash_of(path: Path) -> Path:
 def purge_removed(model: InstalledModel | BrokenModel) -> None:
     """Delete what ``remove_model`` moved aside (slow for a large model: not on the GUI thread)."""
     shutil.rmtree(_trash_of(model.path), ignore_errors=True)
+
+
+#: a hidden staging folder untouched this long is an install that died (a download this slow is not alive)
+STALE_STAGING_S = 24 * 3600
+
+
+def sweep_leftovers(now: float | None = None, stale_after_s: float = STALE_STAGING_S) -> list[Path]:
+    """Delete what a crash left in the user's model folder: trash of a removal whose delete never ran
+    (``.trash-<name>``, always garbage) and staging folders of installs that died (other hidden
+    folders, once untouched for ``stale_after_s``: a younger one may be an install in progress in the
+    CLI). WHY: both are invisible to the catalog, so nothing else would ever free their disk space.
+    Slow for large folders: the GUI runs it on a worker thread at start. Returns what was deleted."""
+    folder = user_models_dir()
+    if not folder.is_dir():
+        return []
+    now = time.time() if now is None else now
+    gone = []
+    for sub in sorted(folder.iterdir()):
+        if not sub.name.startswith(".") or not sub.is_dir() or sub.is_symlink():
+            continue
+        try:
+            stale = now - sub.stat().st_mtime >= stale_after_s
+        except OSError:
+            continue
+        if sub.name.startswith(".trash-") or stale:
+            shutil.rmtree(sub, ignore_errors=True)
+            if not sub.exists():
+                gone.append(sub)
+    if gone:
+        log.info("deleted %d leftover model folder(s): %s", len(gone), ", ".join(p.name for p in gone))
+    return gone
 
 
 # -- loading ------------------------------------------------------------------------------------------

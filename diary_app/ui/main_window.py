@@ -80,6 +80,11 @@ class MainWindow(QMainWindow):
         ctx.events.open_entry.connect(self.show_entry)
         ctx.events.open_page.connect(self.show_page)
         self._start_social()
+        # what a crash left in the model folder (a removal's trash, a dead install): never on the GUI thread
+        from diary_app.analysis import registry
+        from diary_app.ui.worker import run_in_background
+
+        self.sweep_call = run_in_background(registry.sweep_leftovers)
 
     def _start_social(self) -> None:
         """Unread badge on the Notifications item, and the daily reminder (tray, or in-app without one)."""

@@ -147,3 +147,26 @@ def test_cnn_weights_that_do_not_fit_the_card_are_a_clear_error(tmp_path):
     (folder / "model.safetensors").unlink()
     with pytest.raises(ModelNotAvailable, match="model.safetensors"):
         registry.load_classifier(folder)
+
+
+def test_leftovers_of_a_crash_are_swept_and_models_and_young_installs_kept(shipped):
+    """A removal whose delete never ran leaves ``.trash-<name>``; an install that died leaves a hidden
+    staging folder. Neither is in the catalog, so only the sweep frees their space."""
+    import os
+    import time
+
+    build_tiny_cnn(user_models_dir() / "kept", name="kept", confident_label="park")
+    trash = user_models_dir() / ".trash-old"
+    (trash / "weights").mkdir(parents=True)
+    (trash / "weights" / "big.bin").write_bytes(b"x" * 1000)
+    dead = user_models_dir() / ".download-x-abc123"
+    (dead / "x").mkdir(parents=True)
+    old = time.time() - 2 * registry.STALE_STAGING_S
+    os.utime(dead, (old, old))
+    young = user_models_dir() / ".unzip-def456"  # may be an install running in the CLI right now
+    young.mkdir()
+    gone = registry.sweep_leftovers()
+    assert sorted(p.name for p in gone) == [".download-x-abc123", ".trash-old"]
+    assert not trash.exists() and not dead.exists() and young.is_dir()
+    assert "kept" in [m.name for m in registry.list_models()]
+    assert registry.sweep_leftovers() == []

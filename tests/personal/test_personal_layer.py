@@ -131,6 +131,23 @@ def test_safety_gate_falls_back_towards_global_when_corrections_contradict_the_p
     assert np.array_equal(p_personal, p_global)
 
 
+def test_safety_gate_weighs_corrections_by_how_common_their_emotion_is_in_the_rest_of_the_diary():
+    """Corrections are not a sample of the diary: the gate scores the blend on what is still to come."""
+    from diary_app.personal.speech_layer import _agreement, _prevalence_weights
+
+    sad, happy = EMOTIONS.index("sad"), EMOTIONS.index("happy")
+    y = np.array([sad] * 5 + [happy] * 5)  # as many corrections of each
+    p = np.full((30, len(EMOTIONS)), 0.02)
+    p[10:, happy] = 0.9  # the 20 uncorrected recordings: mostly happy, by the global model
+    p[10:] /= p[10:].sum(1, keepdims=True)
+    w = _prevalence_weights(p, np.arange(10, 30), y)
+    assert w[y == happy].min() > 5 * w[y == sad].max() and np.isclose(w.mean(), 1.0)
+    # a blend that gets every sad correction right and every happy one wrong: 50 % unweighted, far less weighted
+    q = np.eye(len(EMOTIONS))[np.full(10, sad)]
+    assert _agreement(q, y) == 0.5 and _agreement(q, y, weights=w) < 0.2
+    assert np.array_equal(_prevalence_weights(p, np.array([], int), y), np.ones(10))  # nothing uncorrected: uniform
+
+
 def test_safety_gate_keeps_the_personal_head_when_it_agrees_with_the_user_on_held_out_corrections():
     from diary_app.personal.speech_layer import Recording, speech_probabilities, train_speech_layer
 
