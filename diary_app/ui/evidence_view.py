@@ -31,6 +31,10 @@ CUE_NAMES = {"speech_ratio": "speech ratio", "voiced_s": "voiced seconds", "vad_
              "silero_voiced_s": "Silero voiced seconds", "silero_ratio": "Silero speech ratio"}
 
 
+#: held-out corrections below which the safety gate's agreement is not shown as a percentage
+GATE_MIN_SHOWN = 5
+
+
 class TimelineStrip(QWidget):
     """Waveform envelope + shaded speech segments + one box per analysis window."""
 
@@ -238,9 +242,23 @@ class EvidenceView(QWidget):
             before, after = p.get("global_emotion"), p.get("emotion")
             return self.tr("Personal layer: {0} (the global model said {1} {2}, {3:.0%})").format(
                 reason.replace(str(before), emotion_name(before)).replace(str(after), emotion_name(after)) if reason else "",
-                emotion_icon(before), emotion_name(before), float(p.get("global_confidence") or 0.0))
+                emotion_icon(before), emotion_name(before), float(p.get("global_confidence") or 0.0)) + self.gate_text(p)
         n = int(p.get("corrections") or 0)
         if p.get("applied"):
-            return self.tr("Personal layer: learning from your {0} correction(s); it agrees with the global model here").format(n)
+            return self.tr("Personal layer: learning from your {0} correction(s); it agrees with the global model here").format(n) \
+                + self.gate_text(p)
         why = p.get("skipped") or ""
         return self.tr("Personal layer: no change") + (f" ({why})" if why else "")
+
+    def gate_text(self, p: dict) -> str:
+        """How much the layer trusts itself, from the safety gate's check on corrections it did not learn from."""
+        gate = p.get("gate") or {}
+        held = int(gate.get("held_out") or 0)
+        if not gate:
+            return ""
+        if held < GATE_MIN_SHOWN:  # "agreed with 0 % of 2" says nothing a user can act on
+            return " · " + self.tr("too few corrections yet to check it on ones it did not learn from")
+        return " · " + self.tr("checked on {0} of your corrections it did not learn from: it agreed with {1:.0%} of them, "
+                               "the global model with {2:.0%}; its weight {3:.0%}").format(
+            held, float(gate.get("personal_agreement") or 0.0), float(gate.get("global_agreement") or 0.0),
+            float(gate.get("alpha") or 0.0))

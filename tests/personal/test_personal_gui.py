@@ -159,3 +159,25 @@ def test_evidence_view_explains_an_environment_tag_and_an_entry_without_analysis
     assert view.timeline.windows[0]["label"] == "siren" and view.timeline.duration == 4.0
     view.timeline.resize(400, 84)
     assert not view.timeline.grab().isNull()  # paints without error
+
+
+def test_evidence_view_says_how_the_personal_layer_did_on_corrections_it_did_not_learn_from(qtbot):
+    from diary_app.ui.evidence_view import EvidenceView
+
+    view = EvidenceView()
+    qtbot.addWidget(view)
+    personal = {"applied": True, "changed": True, "global_emotion": "neutral", "emotion": "sad", "global_confidence": 0.41,
+                "reason": "your 12 corrections moved this from neutral to sad", "corrections": 12,
+                "gate": {"alpha": 0.75, "held_out": 10, "personal_agreement": 0.8, "global_agreement": 0.5}}
+    data = {"branch": "speech", "emotion": "sad", "duration_s": 3.0, "speech_ratio": 0.9, "speech_segments": [[0.2, 2.9]],
+            "timeline": [], "evidence": {"personal": personal}}
+    view.show_analysis(data)
+    text = view.personal_label.text()
+    assert "moved this from" in text and "10 of your corrections" in text
+    assert "80%" in text and "50%" in text and "75%" in text
+    personal["gate"] = {"alpha": 1.0, "held_out": 2, "personal_agreement": 0.0, "global_agreement": 0.0}
+    view.show_analysis(data)
+    assert "too few corrections yet" in view.personal_label.text() and "0%" not in view.personal_label.text()
+    personal.update(changed=False, gate={})  # a layer without a gate check says nothing about one
+    view.show_analysis(data)
+    assert "agrees with the global model here" in view.personal_label.text() and "did not learn" not in view.personal_label.text()
