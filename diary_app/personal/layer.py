@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 STATE_JSON = "state.json"
 STATE_NPZ = "state.npz"
+#: when the user last chose Reset: corrections made before it are not learnt from again (kept apart
+#: from the state, which every retrain rewrites)
+RESET_JSON = "reset.json"
 STATE_VERSION = 2  # 2: the gated two-head speech model (speech_layer.py)
 
 
@@ -172,11 +175,31 @@ class PersonalLayer:
         atomic_write_text(self.folder / STATE_JSON, json.dumps(meta, indent=1))
 
     def reset(self) -> None:
-        """Forget everything learnt (Settings -> Personal layer -> Reset). Features stay in the diary."""
+        """Forget everything learnt (Settings -> Personal layer -> Reset). WHY a cut-off and not just
+        deleting the state: the corrections stay in the diary (they are the user's tags), so the next
+        retrain would learn them all again; from now on only corrections made after the reset count.
+        The tags themselves, the features and the voice adaptation (from the recordings, not taught) stay."""
         with self._lock:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.folder / RESET_JSON, json.dumps({"at": datetime.now(UTC).isoformat()}))
             for name in (STATE_JSON, STATE_NPZ):
                 (self.folder / name).unlink(missing_ok=True)
             self.state = PersonalState(version=self.state.version + 1)
+
+    @property
+    def reset_at(self) -> datetime | None:
+        """The last Reset (None: never); an unreadable file counts as never, so nothing is hidden by it."""
+        try:
+            at = datetime.fromisoformat(json.loads((self.folder / RESET_JSON).read_text(encoding="utf-8"))["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+    def _corrections(self, diary) -> list:
+        from diary_app.store.personal import current_corrections
+
+        cut = self.reset_at
+        return [c for c in current_corrections(diary) if cut is None or c.at > cut]
 
     @property
     def corrections(self) -> int:
@@ -201,11 +224,12 @@ class PersonalLayer:
 
     def train(self, diary, model_path: str | None = None) -> TrainReport:
         """Retrain from the diary's stored features and current corrections (call off the GUI thread)."""
-        from diary_app.store.personal import ROLE_SCENE, ROLE_SPEECH, current_corrections, load_features
+        from diary_app.store.personal import ROLE_SCENE, ROLE_SPEECH, load_features
 
         t0 = time.perf_counter()
         with self._train_lock:
             skipped: list[str] = []
+            taught = self._corrections(diary)
             speech = load_features(diary, ROLE_SPEECH)
             st = PersonalState(version=self.state.version + 1, trained_at=datetime.now(UTC).isoformat())
             if speech:
@@ -214,7 +238,7 @@ class PersonalLayer:
                 st.model_path = model_path or self._model_path or (self.state.model_path if self.state.frontend == latest.frontend else "")
                 mine = [f for f in speech if f.frontend == st.frontend]
                 by_id = {f.entry_id: f for f in mine}
-                corrections = [c for c in current_corrections(diary) if c.entry_id in by_id]
+                corrections = [c for c in taught if c.entry_id in by_id]
                 label = {c.entry_id: EMOTIONS.index(c.emotion) for c in corrections}
                 newest = sorted(mine, key=lambda f: f.analyzed_at, reverse=True)
                 recs = [Recording(np.asarray(f.values), np.asarray(f.weights if f.weights else [1.0] * len(f.values)),
@@ -231,7 +255,7 @@ class PersonalLayer:
             scenes = {f.entry_id: f for f in load_features(diary, ROLE_SCENE)}
             table = PersonalSceneTable(shipped={}, prior=self.scene_prior)
             n_scene = 0
-            for c in current_corrections(diary):
+            for c in taught:
                 sf = scenes.get(c.entry_id)
                 if sf is None or c.branch != "environment" or not sf.labels:
                     continue

@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from diary_app.ui.worker import BackgroundCall, run_in_background
 
@@ -180,7 +180,7 @@ class PersonalBox(QGroupBox):
         self.undo_button.clicked.connect(self._undo)
         self.reset_button = QPushButton(self.tr("Reset what it learnt"))
         self.reset_button.setObjectName("personal_reset")
-        self.reset_button.clicked.connect(self.service.reset)
+        self.reset_button.clicked.connect(lambda: self._reset())
         self.backfill_button = QPushButton(self.tr("Prepare older entries"))
         self.backfill_button.setObjectName("personal_backfill")
         self.backfill_button.setToolTip(self.tr("Keep what the analysis sees for entries recorded before this version"))
@@ -215,6 +215,16 @@ class PersonalBox(QGroupBox):
         self.ctx.settings.save()
         self._show(self.service.last_report, self.service.last_agreement)
 
+    def _reset(self, confirm: bool = True) -> None:
+        n = self.service.layer.corrections
+        if confirm and QMessageBox.question(
+                self, self.tr("Reset what it learnt"),
+                self.tr("Forget what the app learnt from your %n correction(s)? Your tags stay as they are; only "
+                        "corrections you make from now on will teach it.", "", n)) != QMessageBox.StandardButton.Yes:
+            return
+        self.service.reset()
+        self.status.setText(self.tr("Forgotten. Corrections you make from now on will teach it again."))
+
     def _undo(self) -> None:
         ev = self.service.undo()
         self.status.setText(self.tr("Nothing to undo.") if ev is None else self.tr("Undone: the entry is back to {0}.").format(
@@ -224,10 +234,13 @@ class PersonalBox(QGroupBox):
         n = self.service.layer.corrections if report is None else report.speech_corrections + report.scene_corrections
         if not self.service.enabled:
             self.summary.setText(self.tr("Off: tags come from the shipped models only. What it learnt is kept."))
+        elif n == 0 and self.service.layer.reset_at is not None:
+            self.summary.setText(self.tr("Nothing learnt since you reset it: correct a tag to teach it again."))
         elif n == 0:
             self.summary.setText(self.tr("No corrections yet: correct a tag and the app learns your voice and places."))
         else:
             self.summary.setText(self.tr("Learning from your %n correction(s)", "", n))
+        self.reset_button.setEnabled(n > 0)
         if report is not None and report.skipped:
             self.summary.setText(self.summary.text() + " (" + "; ".join(report.skipped) + ")")
         if agreement is not None and agreement.counted:

@@ -1665,6 +1665,7 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
     </message>
     <message>
       <location filename="../../diary_app/ui/personal_panel.py" line="181" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="221" />
       <source>Reset what it learnt</source>
       <translation>배운 내용 초기화</translation>
     </message>
@@ -1688,70 +1689,87 @@ Map each onto neutral, happy, sad, angry, surprise or fear (e.g. boredom=neutral
       <source>Personal layer: {0}</source>
       <translation>개인 맞춤: {0}</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../diary_app/ui/personal_panel.py" line="222" />
+      <source>Forget what the app learnt from your %n correction(s)? Your tags stay as they are; only corrections you make from now on will teach it.</source>
+      <translation>
+        <numerusform>교정 %n개에서 배운 것을 잊을까요? 태그는 그대로 남고, 지금부터 하는 교정만 다시 가르칩니다.</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="220" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="226" />
+      <source>Forgotten. Corrections you make from now on will teach it again.</source>
+      <translation>잊었습니다. 지금부터 하는 교정으로 다시 배웁니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="230" />
       <source>Nothing to undo.</source>
       <translation>되돌릴 내용이 없습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="220" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="230" />
       <source>Undone: the entry is back to {0}.</source>
       <translation>되돌렸습니다: 기록이 {0}(으)로 돌아갔습니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="221" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="231" />
       <source>its automatic tag</source>
       <translation>자동 태그</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="226" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="236" />
       <source>Off: tags come from the shipped models only. What it learnt is kept.</source>
       <translation>꺼짐: 태그는 기본 모델만으로 정합니다. 배운 내용은 보관됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="228" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="238" />
+      <source>Nothing learnt since you reset it: correct a tag to teach it again.</source>
+      <translation>초기화한 뒤로 배운 것이 없습니다. 태그를 고치면 다시 배웁니다.</translation>
+    </message>
+    <message>
+      <location filename="../../diary_app/ui/personal_panel.py" line="240" />
       <source>No corrections yet: correct a tag and the app learns your voice and places.</source>
       <translation>아직 고친 태그가 없습니다. 태그를 고치면 앱이 내 목소리와 장소를 배웁니다.</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../diary_app/ui/personal_panel.py" line="230" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="242" />
       <source>Learning from your %n correction(s)</source>
       <translation>
         <numerusform>내가 고친 태그 %n개에서 배우는 중</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="235" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="248" />
       <source>On your {0} most recent entries, the automatic tag agreed with you {1:.0%} of the time (the shipped model alone: {2:.0%}). Only tags computed before you corrected them are counted.</source>
       <translation>최근 기록 {0}개에서 자동 태그가 나와 일치한 비율은 {1:.0%}입니다 (기본 모델만: {2:.0%}). 고치기 전에 계산된 태그만 셉니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="239" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="252" />
       <source>Agreement appears once new entries are tagged with your corrections.</source>
       <translation>새 기록이 내 수정을 반영해 태그되면 일치율이 표시됩니다.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="246" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="259" />
       <source>Preparing older entries…</source>
       <translation>이전 기록 준비 중…</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="257" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="270" />
       <source>Cancelled</source>
       <translation>취소됨</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="257" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="270" />
       <source>Done</source>
       <translation>완료</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="258" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="271" />
       <source>{0}: {1} of {2} older entries prepared{3}.</source>
       <translation>{0}: 이전 기록 {2}개 중 {1}개 준비됨{3}.</translation>
     </message>
     <message>
-      <location filename="../../diary_app/ui/personal_panel.py" line="259" />
+      <location filename="../../diary_app/ui/personal_panel.py" line="272" />
       <source>, {0} failed</source>
       <translation>, {0}개 실패</translation>
     </message>

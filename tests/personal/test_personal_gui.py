@@ -128,6 +128,24 @@ def test_three_corrections_retrain_in_background_and_a_fourth_recording_says_why
     box.undo_button.click()
     assert diary.get(ids[2]).user_emotion is None
     qtbot.waitUntil(lambda: service.last_report.speech_corrections == 2, timeout=10_000)
+
+    # Reset in Settings forgets them for good: the retrain that follows (and any later one) does not learn
+    # the older corrections again, a new correction teaches it again
+    assert box.reset_button.isEnabled()
+    box._reset(confirm=False)
+    qtbot.waitUntil(lambda: service.last_report is not None and service.last_report.speech_corrections == 0
+                    and "since you reset" in box.summary.text(), timeout=10_000)
+    assert not box.reset_button.isEnabled()
+    assert diary.get(ids[0]).user_emotion == "sad"  # the tags stay
+    fifth = analyse(sad[3])
+    qtbot.waitUntil(lambda: diary.get(fifth).analysis_state == AnalysisState.DONE, timeout=20_000)
+    assert diary.get(fifth).auto_emotion == "neutral"  # the global model's tag again
+    assert detail.show_entry(ids[1])
+    detail.picker.buttons["neutral"].click()
+    detail.save()
+    detail.picker.buttons["sad"].click()  # corrected again after the reset: it counts
+    detail.save()
+    qtbot.waitUntil(lambda: service.last_report.speech_corrections == 1, timeout=10_000)
     worker.shutdown()
 
 
