@@ -149,4 +149,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # PySide6 aborts in the interpreter's final garbage collection after many QWidget.grab() calls
+    # ("bool_dealloc", as in record_screenshot.py); everything is saved by now, so skip that pass.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
