@@ -211,9 +211,8 @@ def current_corrections(diary: Diary) -> list[Correction]:
     return sorted(out, key=lambda c: c.at)
 
 
-def undo_last_correction(diary: Diary) -> CorrectionEvent | None:
-    """Put back the user tag the most recent correction replaced (the personal layer then forgets
-    it on its next retrain). Returns the undone event, ``None`` when there is nothing to undo."""
+def undoable_correction(diary: Diary) -> CorrectionEvent | None:
+    """The most recent correction whose tag is still the entry's (what Undo would put back), or None."""
     from diary_app.store.errors import EntryNotFound
 
     for ev in reversed(correction_events(diary)):
@@ -223,9 +222,17 @@ def undo_last_correction(diary: Diary) -> CorrectionEvent | None:
             continue
         if entry.user_emotion != ev.emotion:
             continue  # already changed again by hand
-        diary.set_user_emotion(ev.entry_id, ev.previous)
         return ev
     return None
+
+
+def undo_last_correction(diary: Diary) -> CorrectionEvent | None:
+    """Put back the user tag the most recent correction replaced (the personal layer then forgets
+    it on its next retrain). Returns the undone event, ``None`` when there is nothing to undo."""
+    ev = undoable_correction(diary)
+    if ev is not None:
+        diary.set_user_emotion(ev.entry_id, ev.previous)
+    return ev
 
 
 # -- export / import (the optional sections of store/backup.py) -------------------------------------

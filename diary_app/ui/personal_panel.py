@@ -50,6 +50,7 @@ class PersonalService(QObject):
         self.extractor_factory = extractor_factory
         self.last_report: Any = None
         self.last_agreement: Any = None
+        self.undoable = True  # whether Undo has something to put back (known after the first retrain)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -82,10 +83,11 @@ class PersonalService(QObject):
 
     def _train_job(self):  # pool thread
         from diary_app.personal.agreement import honest_agreement
-        from diary_app.store.personal import correction_events
+        from diary_app.store.personal import correction_events, undoable_correction
 
         try:
             seen = len(correction_events(self.ctx.diary))
+            self.undoable = undoable_correction(self.ctx.diary) is not None  # read by the box on the GUI thread
             report = self.layer.train(self.ctx.diary)
             return seen, report, honest_agreement(self.ctx.diary)
         except Exception:
@@ -241,6 +243,7 @@ class PersonalBox(QGroupBox):
         else:
             self.summary.setText(self.tr("Learning from your %n correction(s)", "", n))
         self.reset_button.setEnabled(n > 0)
+        self.undo_button.setEnabled(self.service.undoable)
         if report is not None and report.skipped:
             self.summary.setText(self.summary.text() + " (" + "; ".join(report.skipped) + ")")
         if agreement is not None and agreement.counted:

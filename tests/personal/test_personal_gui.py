@@ -102,7 +102,8 @@ def test_three_corrections_retrain_in_background_and_a_fourth_recording_says_why
     qtbot.waitUntil(lambda: all(diary.get(i).analysis_state == AnalysisState.DONE for i in ids), timeout=20_000)
     assert {diary.get(i).auto_emotion for i in ids} == {"neutral"}
 
-    detail = EntryDetail(diary)
+    qtbot.waitUntil(lambda: service.last_report is not None and not box.undo_button.isEnabled(), timeout=10_000)
+    detail = EntryDetail(diary)  # nothing corrected yet: Undo is greyed out
     qtbot.addWidget(detail)
     for entry_id in ids[:3]:  # the user corrects three sad recordings, as in the app
         assert detail.show_entry(entry_id)
@@ -112,6 +113,7 @@ def test_three_corrections_retrain_in_background_and_a_fourth_recording_says_why
     qtbot.waitUntil(lambda: service.last_report is not None and service.last_report.speech_corrections == 3, timeout=10_000)
     assert train_threads and all(t is not threading.main_thread() for t in train_threads)  # never on the GUI thread
     qtbot.waitUntil(lambda: "Learning from your 3 correction" in box.summary.text(), timeout=5_000)
+    assert box.undo_button.isEnabled()
 
     fourth = analyse(sad[3])
     qtbot.waitUntil(lambda: diary.get(fourth).analysis_state == AnalysisState.DONE, timeout=20_000)
