@@ -50,14 +50,12 @@ from diary_app.personal.speech_layer import (
     train_speech_layer,
     user_stats,
 )
+from diary_app.store.personal import PERSONAL_FOLDER
 
 log = logging.getLogger(__name__)
 
 STATE_JSON = "state.json"
 STATE_NPZ = "state.npz"
-#: when the user last chose Reset: corrections made before it are not learnt from again (kept apart
-#: from the state, which every retrain rewrites)
-RESET_JSON = "reset.json"
 STATE_VERSION = 2  # 2: the gated two-head speech model (speech_layer.py)
 
 
@@ -179,21 +177,20 @@ class PersonalLayer:
         deleting the state: the corrections stay in the diary (they are the user's tags), so the next
         retrain would learn them all again; from now on only corrections made after the reset count.
         The tags themselves, the features and the voice adaptation (from the recordings, not taught) stay."""
+        from diary_app.store.personal import write_reset_time
+
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.folder / RESET_JSON, json.dumps({"at": datetime.now(UTC).isoformat()}))
+            write_reset_time(self.folder, datetime.now(UTC))  # kept apart from the state, which every retrain rewrites
             for name in (STATE_JSON, STATE_NPZ):
                 (self.folder / name).unlink(missing_ok=True)
             self.state = PersonalState(version=self.state.version + 1)
 
     @property
     def reset_at(self) -> datetime | None:
-        """The last Reset (None: never); an unreadable file counts as never, so nothing is hidden by it."""
-        try:
-            at = datetime.fromisoformat(json.loads((self.folder / RESET_JSON).read_text(encoding="utf-8"))["at"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+        """The last Reset (None: never)."""
+        from diary_app.store.personal import read_reset_time
+
+        return read_reset_time(self.folder)
 
     def _corrections(self, diary) -> list:
         from diary_app.store.personal import current_corrections
@@ -389,7 +386,7 @@ def layer_for(diary) -> PersonalLayer:
     key = str(Path(diary.root).resolve())
     with _layers_lock:
         if key not in _layers:
-            _layers[key] = PersonalLayer(Path(diary.root) / "personal")
+            _layers[key] = PersonalLayer(Path(diary.root) / PERSONAL_FOLDER)
         return _layers[key]
 
 

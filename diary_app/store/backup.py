@@ -13,6 +13,8 @@ Layout (format ``sound-diary-export``, version :data:`FORMAT_VERSION`)::
     README.txt       what the files are
     features.jsonl   optional (issue 16): what the analysis saw per entry, for the personal layer
     corrections.json optional (issue 16): every change of a tag by the user, with its time
+                     (and in entries.json "optional" -> "personal_reset": the time of the user's last
+                     Reset of the personal layer; a restore into a diary without corrections adopts it)
 
 Each JSON entry carries every column of the ``entry`` table (ids as text, times as ISO 8601 UTC,
 enums as their values) plus ``audio`` (its path in the zip), ``audio_sha256`` and ``audio_bytes``.
@@ -431,7 +433,7 @@ def _write_personal_sections(zf: zipfile.ZipFile, diary: Diary) -> dict[str, Any
     Why in the backup although re-derivable: features come from re-running the encoder on every
     recording (minutes to hours for a long diary), and the correction times cannot be re-derived
     at all (the honest agreement measure needs them). Optional: a format-1 reader ignores them."""
-    from diary_app.store.personal import export_corrections, export_features_lines
+    from diary_app.store.personal import PERSONAL_FOLDER, export_corrections, export_features_lines, read_reset_time
 
     n = 0
     with zf.open(FEATURES_JSONL, "w", force_zip64=True) as fh:
@@ -440,8 +442,12 @@ def _write_personal_sections(zf: zipfile.ZipFile, diary: Diary) -> dict[str, Any
             n += 1
     corrections = export_corrections(diary)
     zf.writestr(CORRECTIONS_JSON, json.dumps(corrections, ensure_ascii=False, indent=1))
-    return {"features": {"file": FEATURES_JSONL, "version": PERSONAL_SECTIONS_VERSION, "rows": n},
-            "corrections": {"file": CORRECTIONS_JSON, "version": PERSONAL_SECTIONS_VERSION, "rows": len(corrections)}}
+    out: dict[str, Any] = {"features": {"file": FEATURES_JSONL, "version": PERSONAL_SECTIONS_VERSION, "rows": n},
+                           "corrections": {"file": CORRECTIONS_JSON, "version": PERSONAL_SECTIONS_VERSION, "rows": len(corrections)}}
+    reset = read_reset_time(Path(diary.root) / PERSONAL_FOLDER)
+    if reset is not None:  # the user's "Reset what it learnt": a restored diary must not learn the older corrections again
+        out["personal_reset"] = {"version": PERSONAL_SECTIONS_VERSION, "at": reset.isoformat()}
+    return out
 
 
 def _read_personal_sections(zf: zipfile.ZipFile, diary: Diary, added: set[uuid.UUID]) -> None:
@@ -461,6 +467,7 @@ def _read_personal_sections(zf: zipfile.ZipFile, diary: Diary, added: set[uuid.U
     optional = doc.get("optional") if isinstance(doc, dict) else None
     if not isinstance(optional, dict) or not added:
         return
+    _adopt_reset(optional.get("personal_reset"), diary)
     for key, parse in (("features", features_row_from_dict), ("corrections", correction_from_dict)):
         sec = optional.get(key)
         if not isinstance(sec, dict) or sec.get("version") != PERSONAL_SECTIONS_VERSION:
@@ -473,6 +480,27 @@ def _read_personal_sections(zf: zipfile.ZipFile, diary: Diary, added: set[uuid.U
             log.warning("skipping the %s section of the import: %s", key, exc)
             continue
         add_rows(diary, rows)
+
+
+def _adopt_reset(sec: Any, diary: Diary) -> None:
+    """Carry the exported diary's Reset over when this diary has no corrections of its own (a restore):
+    in a merge it would also hide the diary's own older corrections, so a merge keeps its own."""
+    import logging
+
+    from diary_app.store.personal import PERSONAL_FOLDER, correction_events, read_reset_time, write_reset_time
+
+    if not isinstance(sec, dict) or sec.get("version") != PERSONAL_SECTIONS_VERSION:
+        return
+    try:
+        at = datetime.fromisoformat(str(sec["at"]))
+        if at.tzinfo is None:
+            raise ValueError("no time zone")
+        folder = Path(diary.root) / PERSONAL_FOLDER
+        if correction_events(diary) or read_reset_time(folder) is not None:
+            return
+        write_reset_time(folder, at)
+    except (KeyError, ValueError, OSError) as exc:
+        logging.getLogger(__name__).warning("skipping the personal_reset section of the import: %s", exc)
 
 
 # -- automatic backups ---------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ No Qt: the analysis worker, the backfill, the exporter and the CLI share these f
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -34,6 +36,27 @@ class Diary(Protocol):
 
 ROLE_SPEECH = "speech"
 ROLE_SCENE = "scene"
+#: the personal layer's folder next to the diary, and the file with the time of the user's last Reset:
+#: corrections made before it are not learnt from (the corrections themselves are the user's tags and stay)
+PERSONAL_FOLDER = "personal"
+RESET_FILE = "reset.json"
+
+
+def read_reset_time(folder: str | Path) -> datetime | None:
+    """The last Reset recorded in ``folder`` (the personal folder); None when never or unreadable
+    (an unreadable file must not hide corrections)."""
+    try:
+        at = datetime.fromisoformat(json.loads((Path(folder) / RESET_FILE).read_text(encoding="utf-8"))["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def write_reset_time(folder: str | Path, at: datetime) -> None:
+    from diary_app.fsutil import atomic_write_text
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    atomic_write_text(Path(folder) / RESET_FILE, json.dumps({"at": at.astimezone(UTC).isoformat()}))
 #: float16 keeps ~3 significant digits: far below the spread of the features across recordings,
 #: and half the size of float32 (checked: the head's probabilities move by < 1e-3)
 STORE_DTYPE = "float16"

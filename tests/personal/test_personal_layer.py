@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from sqlalchemy import inspect, text
+from sqlmodel import Session, select
 
 from diary_app.analysis.result import AnalysisResult, WindowResult
 from diary_app.emotions import EMOTIONS
@@ -21,7 +22,7 @@ from diary_app.personal.scene_table import PersonalSceneTable
 from diary_app.personal.speech_head import HeadConfig, fit_personal_head
 from diary_app.store import Diary
 from diary_app.store import personal as P
-from diary_app.store.models import utcnow
+from diary_app.store.models import CorrectionEvent, utcnow
 
 D = 64
 
@@ -453,3 +454,36 @@ def test_export_and_import_carry_features_and_corrections(tmp_path):
     import_diary(fresh, tmp_path / "x.zip")  # a merge adds nothing twice
     assert len(P.correction_events(fresh)) == 1 and len(P.load_features(fresh, "speech")) == 1
     _ = uuid  # ids are compared as UUIDs above
+
+
+def test_a_reset_goes_with_the_export_into_a_restored_diary_but_not_into_a_merge(tmp_path):
+    """After "Reset what it learnt", restoring an export into a new diary must not learn the older
+    corrections again; merging it into a diary with corrections of its own must not hide those."""
+    from diary_app.personal.layer import PersonalLayer
+    from diary_app.store.backup import export_diary, import_diary
+
+    diary = Diary(tmp_path / "d")
+    e = diary.create_entry(_wav(tmp_path), move=False)
+    diary.set_user_emotion(e.id, "sad")
+    layer = PersonalLayer(tmp_path / "d" / P.PERSONAL_FOLDER)
+    layer.reset()
+    assert layer.train(diary).scene_corrections + layer.train(diary).speech_corrections == 0
+    assert [c.entry_id for c in layer._corrections(diary)] == []
+    export_diary(diary, tmp_path / "x.zip")
+
+    restored = Diary(tmp_path / "restored")
+    import_diary(restored, tmp_path / "x.zip")
+    assert P.correction_events(restored) and P.read_reset_time(tmp_path / "restored" / P.PERSONAL_FOLDER) == layer.reset_at
+    assert PersonalLayer(tmp_path / "restored" / P.PERSONAL_FOLDER)._corrections(restored) == []
+
+    other = Diary(tmp_path / "other")  # a diary with a correction of its own, made before the reset
+    o = other.create_entry(_wav(tmp_path, "b.wav"), move=False)
+    other.set_user_emotion(o.id, "happy")
+    with Session(other.engine) as s:  # made long ago
+        for ev in s.exec(select(CorrectionEvent)).all():
+            ev.at = utcnow() - timedelta(days=30)
+            s.add(ev)
+        s.commit()
+    import_diary(other, tmp_path / "x.zip")
+    assert P.read_reset_time(tmp_path / "other" / P.PERSONAL_FOLDER) is None
+    assert [c.entry_id for c in PersonalLayer(tmp_path / "other" / P.PERSONAL_FOLDER)._corrections(other)] == [o.id, e.id]
