@@ -50,7 +50,7 @@ from diary_app.personal.speech_layer import (
     train_speech_layer,
     user_stats,
 )
-from diary_app.store.personal import PERSONAL_FOLDER
+from diary_app.store.personal import PERSONAL_FOLDER, Correction
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class TrainReport:
     frontend: str
     seconds: float
     skipped: list[str] = field(default_factory=list)  # why a part could not train
+    reset_at: datetime | None = None  # the user's last Reset: corrections before it were left out
 
 
 @dataclass
@@ -192,10 +193,10 @@ class PersonalLayer:
 
         return read_reset_time(self.folder)
 
-    def _corrections(self, diary) -> list:
+    def corrections_to_learn(self, diary, cut: datetime | None) -> list[Correction]:
+        """The diary's current corrections made after the Reset ``cut`` (all of them without one)."""
         from diary_app.store.personal import current_corrections
 
-        cut = self.reset_at
         return [c for c in current_corrections(diary) if cut is None or c.at > cut]
 
     @property
@@ -226,7 +227,8 @@ class PersonalLayer:
         t0 = time.perf_counter()
         with self._train_lock:
             skipped: list[str] = []
-            taught = self._corrections(diary)
+            reset_at = self.reset_at
+            taught = self.corrections_to_learn(diary, reset_at)
             speech = load_features(diary, ROLE_SPEECH)
             st = PersonalState(version=self.state.version + 1, trained_at=datetime.now(UTC).isoformat())
             if speech:
@@ -266,7 +268,7 @@ class PersonalLayer:
                 self.state = st
         return TrainReport(version=st.version, speech_corrections=st.speech_corrections, scene_corrections=n_scene,
                            recordings=st.recordings, frontend=st.frontend, seconds=round(time.perf_counter() - t0, 3),
-                           skipped=skipped)
+                           skipped=skipped, reset_at=reset_at)
 
     # -- applying ----------------------------------------------------------------------------------
     def apply(self, result: Any, entry_id: uuid.UUID | str | None = None) -> Any:

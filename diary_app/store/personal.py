@@ -41,6 +41,10 @@ ROLE_SCENE = "scene"
 PERSONAL_FOLDER = "personal"
 RESET_FILE = "reset.json"
 
+#: float16 keeps ~3 significant digits: far below the spread of the features across recordings,
+#: and half the size of float32 (checked: the head's probabilities move by < 1e-3)
+STORE_DTYPE = "float16"
+
 
 def read_reset_time(folder: str | Path) -> datetime | None:
     """The last Reset recorded in ``folder`` (the personal folder); None when never or unreadable
@@ -57,9 +61,6 @@ def write_reset_time(folder: str | Path, at: datetime) -> None:
 
     Path(folder).mkdir(parents=True, exist_ok=True)
     atomic_write_text(Path(folder) / RESET_FILE, json.dumps({"at": at.astimezone(UTC).isoformat()}))
-#: float16 keeps ~3 significant digits: far below the spread of the features across recordings,
-#: and half the size of float32 (checked: the head's probabilities move by < 1e-3)
-STORE_DTYPE = "float16"
 
 
 @dataclass

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QObject, Signal
 
 from diary_app.settings import Settings
 from diary_app.store import Diary
 
-if TYPE_CHECKING:
-    from diary_app.ui.social.service import SyncService
+S = TypeVar("S", bound=QObject)
 
 
 class DiaryEvents(QObject):
@@ -31,11 +31,21 @@ class AppContext:
     diary: Diary
     settings: Settings
     events: DiaryEvents = field(default_factory=DiaryEvents)
-    #: the one sync service of this context (``ui.social.service.get_sync_service`` makes it on first use)
-    sync_service: SyncService | None = field(default=None, repr=False)
+    #: the app-wide services of this context by name ("sync", "personal"), made on first use by their
+    #: modules (``get_sync_service``, ``personal_service``). WHY by name: the context is the interface
+    #: every page gets; it must not import the services built on it
+    services: dict[str, QObject] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.diary.add_listener(self._forward)
+
+    def service(self, name: str, make: Callable[[], S]) -> tuple[S, bool]:
+        """The service called ``name``, made by ``make()`` the first time; and whether it was just made."""
+        svc = self.services.get(name)
+        if svc is not None:
+            return cast(S, svc), False
+        made = self.services[name] = make()
+        return made, True
 
     def _forward(self, action: str, entry_id: uuid.UUID) -> None:
         self.events.entry_changed.emit(action, str(entry_id))

@@ -87,15 +87,15 @@ class PersonalService(QObject):
 
         try:
             seen = len(correction_events(self.ctx.diary))
-            self.undoable = undoable_correction(self.ctx.diary) is not None  # read by the box on the GUI thread
+            undoable = undoable_correction(self.ctx.diary) is not None
             report = self.layer.train(self.ctx.diary)
-            return seen, report, honest_agreement(self.ctx.diary)
+            return seen, undoable, report, honest_agreement(self.ctx.diary)
         except Exception:
             log.exception("personal layer retrain failed")
             raise
 
-    def _trained(self, answer) -> None:
-        self._seen, report, agreement = answer
+    def _trained(self, answer) -> None:  # GUI thread: the box reads what the job found from here
+        self._seen, self.undoable, report, agreement = answer
         self.retrained.emit(report, agreement)
 
     def _train_failed(self, exc: Exception) -> None:
@@ -113,7 +113,8 @@ class PersonalService(QObject):
         return self.pool.waitForDone(timeout_ms)
 
     def reset(self) -> None:
-        self.layer.reset()
+        # file writes, so on the pool; it runs one job at a time in order, so the retrain comes after
+        run_in_background(self.layer.reset, pool=self.pool)
         self.retrain()
 
     def undo(self):
@@ -152,11 +153,7 @@ class PersonalService(QObject):
 
 def personal_service(ctx) -> PersonalService:
     """The app's one service (made on first use and kept on the context)."""
-    svc = getattr(ctx, "_personal_service", None)
-    if svc is None:
-        svc = PersonalService(ctx, parent=ctx.events)
-        ctx._personal_service = svc
-    return svc
+    return ctx.service("personal", lambda: PersonalService(ctx, parent=ctx.events))[0]
 
 
 class PersonalBox(QGroupBox):
@@ -182,7 +179,7 @@ class PersonalBox(QGroupBox):
         self.undo_button.clicked.connect(self._undo)
         self.reset_button = QPushButton(self.tr("Reset what it learnt"))
         self.reset_button.setObjectName("personal_reset")
-        self.reset_button.clicked.connect(lambda: self._reset())
+        self.reset_button.clicked.connect(lambda: self._reset())  # not _reset(checked): it would skip the question
         self.backfill_button = QPushButton(self.tr("Prepare older entries"))
         self.backfill_button.setObjectName("personal_backfill")
         self.backfill_button.setToolTip(self.tr("Keep what the analysis sees for entries recorded before this version"))
@@ -236,7 +233,7 @@ class PersonalBox(QGroupBox):
         n = self.service.layer.corrections if report is None else report.speech_corrections + report.scene_corrections
         if not self.service.enabled:
             self.summary.setText(self.tr("Off: tags come from the shipped models only. What it learnt is kept."))
-        elif n == 0 and self.service.layer.reset_at is not None:
+        elif n == 0 and report is not None and report.reset_at is not None:
             self.summary.setText(self.tr("Nothing learnt since you reset it: correct a tag to teach it again."))
         elif n == 0:
             self.summary.setText(self.tr("No corrections yet: correct a tag and the app learns your voice and places."))

@@ -467,14 +467,16 @@ def test_a_reset_goes_with_the_export_into_a_restored_diary_but_not_into_a_merge
     diary.set_user_emotion(e.id, "sad")
     layer = PersonalLayer(tmp_path / "d" / P.PERSONAL_FOLDER)
     layer.reset()
-    assert layer.train(diary).scene_corrections + layer.train(diary).speech_corrections == 0
-    assert [c.entry_id for c in layer._corrections(diary)] == []
+    report = layer.train(diary)
+    assert report.scene_corrections + report.speech_corrections == 0 and report.reset_at == layer.reset_at
+    assert layer.corrections_to_learn(diary, layer.reset_at) == []
     export_diary(diary, tmp_path / "x.zip")
 
     restored = Diary(tmp_path / "restored")
     import_diary(restored, tmp_path / "x.zip")
     assert P.correction_events(restored) and P.read_reset_time(tmp_path / "restored" / P.PERSONAL_FOLDER) == layer.reset_at
-    assert PersonalLayer(tmp_path / "restored" / P.PERSONAL_FOLDER)._corrections(restored) == []
+    again = PersonalLayer(tmp_path / "restored" / P.PERSONAL_FOLDER)
+    assert again.corrections_to_learn(restored, again.reset_at) == []
 
     other = Diary(tmp_path / "other")  # a diary with a correction of its own, made before the reset
     o = other.create_entry(_wav(tmp_path, "b.wav"), move=False)
@@ -486,4 +488,5 @@ def test_a_reset_goes_with_the_export_into_a_restored_diary_but_not_into_a_merge
         s.commit()
     import_diary(other, tmp_path / "x.zip")
     assert P.read_reset_time(tmp_path / "other" / P.PERSONAL_FOLDER) is None
-    assert [c.entry_id for c in PersonalLayer(tmp_path / "other" / P.PERSONAL_FOLDER)._corrections(other)] == [o.id, e.id]
+    merged = PersonalLayer(tmp_path / "other" / P.PERSONAL_FOLDER)
+    assert [c.entry_id for c in merged.corrections_to_learn(other, merged.reset_at)] == [o.id, e.id]

@@ -33,8 +33,8 @@ def server():
 def ctx(server, tmp_path, qtbot):
     context = AppContext(diary=Diary(tmp_path / "diary"), settings=Settings(server_url=server.url))
     yield context
-    if context.sync_service is not None:
-        context.sync_service.shutdown()
+    if "sync" in context.services:
+        context.services["sync"].shutdown()
     context.diary.close()
 
 
@@ -101,9 +101,9 @@ def test_stored_token_signs_in_at_next_start(ctx, qtbot, server, tmp_path):
     first = NotificationsPage(ctx)
     qtbot.addWidget(first)
     name = sign_in(qtbot, first)
-    assert ctx.sync_service is not None
-    ctx.sync_service.shutdown()
-    ctx.sync_service = None
+    assert "sync" in ctx.services
+    ctx.services["sync"].shutdown()
+    del ctx.services["sync"]
     again = AppContext(diary=ctx.diary, settings=Settings(server_url=server.url))
     page = NotificationsPage(again)
     qtbot.addWidget(page)

@@ -296,7 +296,7 @@ class SyncService(QObject):
 
 def get_sync_service(ctx: AppContext, **kwargs: Any) -> SyncService:
     """One service per app context, shared by the Feed, Friends and Notifications pages."""
-    if ctx.sync_service is None:
-        ctx.sync_service = SyncService(ctx, **kwargs)
-        ctx.sync_service.restore()
-    return ctx.sync_service
+    svc, made = ctx.service("sync", lambda: SyncService(ctx, **kwargs))
+    if made:
+        svc.restore()  # after it is kept: what restore sets off may ask for the service again
+    return svc
